@@ -1,0 +1,3 @@
+from idp_cli.cli.app import main
+
+main()

@@ -1,0 +1,105 @@
+"""Pure questions asked of a catalog: filter models, resolve a reference."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from idp_cli.catalog.model import Catalog, Model, Version, version_key
+from idp_cli.catalog.rules import split_ref
+from idp_cli.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Filters:
+    task: str | None = None
+    model_type: str | None = None
+    lifecycle: str | None = None
+    protocol: str | None = None
+    tag: str | None = None
+    text: str | None = None
+    all_versions: bool = False
+
+
+def _model_matches(model: Model, f: Filters) -> bool:
+    if f.task and f.task not in model.tasks:
+        return False
+    if f.model_type and model.model_type != f.model_type:
+        return False
+    if f.tag and f.tag not in model.tags:
+        return False
+    if f.text:
+        needle = f.text.lower()
+        haystack = " ".join(
+            [model.name, model.display_name, model.description, *model.tags, *model.tasks]
+        ).lower()
+        if needle not in haystack:
+            return False
+    return True
+
+
+def _version_matches(version: Version, f: Filters) -> bool:
+    if f.lifecycle and version.lifecycle != f.lifecycle:
+        return False
+    return not (f.protocol and f.protocol not in version.protocols)
+
+
+def select(catalog: Catalog, f: Filters) -> list[Version]:
+    """One row per model (its shown version) unless all versions are asked for.
+
+    Archived versions are listed only when asked for by `--lifecycle archived`. Filtering by
+    lifecycle or protocol in the one-row view picks, per model, the version a user would
+    mean: the shown version if it matches, else the newest that does.
+    """
+    rows: list[Version] = []
+    for model in catalog.models:
+        if not _model_matches(model, f):
+            continue
+        candidates = [
+            v
+            for v in model.versions
+            if _version_matches(v, f) and (v.lifecycle != "archived" or f.lifecycle == "archived")
+        ]
+        if f.all_versions:
+            rows.extend(sorted(candidates, key=lambda v: version_key(v.version), reverse=True))
+            continue
+        if not candidates:
+            continue
+        shown = model.shown_version
+        if shown in candidates:
+            rows.append(shown)
+        else:
+            rows.append(max(candidates, key=lambda v: (version_key(v.version), v.released_at)))
+    return rows
+
+
+def resolve(catalog: Catalog, ref: str) -> Version:
+    """`name@version`, `name@alias`, or a bare name for its default version."""
+    name, selector = split_ref(ref.strip())
+    model = catalog.get(name)
+    if model is None:
+        names = [m.name for m in catalog.models]
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        close += [n for n in names if name and name in n and n not in close][: 3 - len(close)]
+        hint = (
+            f"Did you mean {', '.join(close)}?"
+            if close
+            else "List the models with `idp models list`."
+        )
+        raise NotFound(f"no model named {name!r} in the catalog", hint=hint)
+    if selector is None:
+        version = model.default_version
+        if version is None:
+            raise NotFound(
+                f"model {name!r} has no default version and no production version",
+                hint=f"Name one: {', '.join(v.ref for v in model.versions)}",
+            )
+        return version
+    version = model.find(selector)
+    if version is None:
+        known = [v.version for v in model.versions] + [a for v in model.versions for a in v.aliases]
+        raise NotFound(
+            f"model {name!r} has no version or alias {selector!r}",
+            hint=f"Known: {', '.join(known)}",
+        )
+    return version

@@ -1,0 +1,236 @@
+"""Rules that span fields or models, run on data that already has the right shape, and the
+scan for literal credentials, run on everything."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from idp_cli.catalog.vocabulary import PROTOCOLS_NEEDING_MODEL_ID, RETIRED
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem inside one model, before it is placed in a file."""
+
+    path: Path
+    message: str
+
+
+_CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+    ("an API key", re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}")),
+    (
+        "a GitHub token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"),
+    ),
+    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
+    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    (
+        "a JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
+    ("a password in a URL", re.compile(r"://[^/\s:@]+:[^/\s@]+@")),
+    ("a bearer token", re.compile(r"\bBearer\s+[A-Za-z0-9._~+/-]{16,}")),
+)
+_SECRET_KEY = re.compile(
+    r"^(?:.*[_-])?(?:token|password|passwd|secret|api[_-]?key|apikey|access[_-]?key|"
+    r"private[_-]?key|credentials?)$",
+    re.IGNORECASE,
+)
+_SECRET_KEY_CAMEL = re.compile(r"(?:Token|Password|Secret|ApiKey|AccessKey|PrivateKey)$")
+
+
+def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:
+    """Anything that looks like a literal credential, wherever it stands."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            child = (*path, str(key))
+            if (
+                isinstance(key, str)
+                and isinstance(value, str | int)
+                and not isinstance(value, bool)
+                and str(value)
+                and (_SECRET_KEY.match(key) or _SECRET_KEY_CAMEL.search(key))
+            ):
+                yield Finding(
+                    child,
+                    "looks like a literal credential; the catalog may only name the "
+                    "environment variable that holds it (auth.tokenEnv)",
+                )
+                continue
+            yield from scan_credentials(value, child)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from scan_credentials(value, (*path, index))
+    elif isinstance(data, str):
+        for what, pattern in _CREDENTIAL_PATTERNS:
+            if pattern.search(data):
+                yield Finding(
+                    path,
+                    f"contains what looks like {what}; never put credentials in the catalog, "
+                    "reference an environment variable with auth.tokenEnv",
+                )
+                break
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    name, sep, selector = ref.partition("@")
+    return name, (selector if sep else None)
+
+
+def check_models(models: list[dict[str, Any]]) -> Iterator[tuple[int, Finding]]:
+    """Cross-reference rules over validated models; yields (model index, finding)."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for index, model in enumerate(models):
+        if model["name"] in by_name:
+            yield index, Finding(("name",), f"duplicate model name {model['name']!r}")
+        else:
+            by_name[model["name"]] = model
+    for index, model in enumerate(models):
+        for finding in _check_model(model, by_name):
+            yield index, finding
+
+
+def _selectors(model: dict[str, Any]) -> set[str]:
+    names = {v["version"] for v in model["versions"]}
+    for version in model["versions"]:
+        names.update(version.get("aliases", []))
+    return names
+
+
+def _check_model(model: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    versions: dict[str, int] = {}
+    aliases: dict[str, str] = {}
+    for vi, version in enumerate(model["versions"]):
+        vpath: Path = ("versions", vi)
+        if version["version"] in versions:
+            yield Finding(
+                (*vpath, "version"),
+                f"duplicate version {version['version']!r} "
+                f"(also versions[{versions[version['version']]}])",
+            )
+        versions.setdefault(version["version"], vi)
+        for ai, alias in enumerate(version.get("aliases", [])):
+            if alias in aliases:
+                yield Finding(
+                    (*vpath, "aliases", ai),
+                    f"alias {alias!r} is already used by version {aliases[alias]!r}",
+                )
+            aliases.setdefault(alias, version["version"])
+    for alias, owner in aliases.items():
+        if alias in versions and versions.get(alias) is not None and owner != alias:
+            yield Finding(
+                ("versions", versions[owner], "aliases"),
+                f"alias {alias!r} is also the name of a version",
+            )
+
+    default = model.get("defaultVersion")
+    if default is not None and default not in versions and default not in aliases:
+        yield Finding(
+            ("defaultVersion",),
+            f"{default!r} is neither a version nor an alias of this model "
+            f"(versions: {', '.join(sorted(versions))})",
+        )
+
+    for vi, version in enumerate(model["versions"]):
+        yield from _check_version(model, version, ("versions", vi), by_name)
+
+
+def _check_version(
+    model: dict[str, Any],
+    version: dict[str, Any],
+    vpath: Path,
+    by_name: dict[str, dict[str, Any]],
+) -> Iterator[Finding]:
+    lifecycle = version["lifecycle"]
+    successor = (version.get("deprecation") or {}).get("successor")
+    if lifecycle in RETIRED and not successor:
+        yield Finding(
+            (*vpath, "deprecation", "successor")
+            if version.get("deprecation")
+            else (*vpath, "lifecycle"),
+            f"a {lifecycle} version needs deprecation.successor (name@version of its replacement)",
+        )
+    if successor:
+        yield from _check_successor(model, version, successor, vpath, by_name)
+
+    signature = version.get("signature") or {}
+    if model["modelType"] == "predictive":
+        for part in ("inputs", "outputs"):
+            if not signature.get(part):
+                where = (*vpath, "signature", part) if signature else (*vpath,)
+                yield Finding(where, f"a predictive model version needs signature.{part}")
+    yield from _check_example(signature, vpath)
+
+    endpoints = (version.get("serving") or {}).get("endpoints", [])
+    seen: set[str] = set()
+    for ei, endpoint in enumerate(endpoints):
+        epath: Path = (*vpath, "serving", "endpoints", ei)
+        if endpoint["name"] in seen:
+            yield Finding((*epath, "name"), f"duplicate endpoint name {endpoint['name']!r}")
+        seen.add(endpoint["name"])
+        if endpoint["protocol"] in PROTOCOLS_NEEDING_MODEL_ID and not endpoint.get("modelId"):
+            yield Finding(
+                (*epath, "modelId"),
+                f"a {endpoint['protocol']} endpoint needs modelId (the model name the server expects)",
+            )
+        auth = endpoint.get("auth")
+        if auth and auth["type"] != "none" and not auth.get("tokenEnv"):
+            yield Finding(
+                (*epath, "auth", "tokenEnv"),
+                f"auth type {auth['type']!r} needs tokenEnv: the environment variable holding the token",
+            )
+        if auth and auth["type"] == "none" and auth.get("tokenEnv"):
+            yield Finding((*epath, "auth", "tokenEnv"), "auth type 'none' takes no tokenEnv")
+
+
+def _check_successor(
+    model: dict[str, Any],
+    version: dict[str, Any],
+    successor: str,
+    vpath: Path,
+    by_name: dict[str, dict[str, Any]],
+) -> Iterator[Finding]:
+    spath = (*vpath, "deprecation", "successor")
+    name, selector = split_ref(successor)
+    target = by_name.get(name)
+    if target is None:
+        yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
+        return
+    if selector is not None and selector not in _selectors(target):
+        yield Finding(
+            spath, f"successor {successor!r}: model {name!r} has no version or alias {selector!r}"
+        )
+        return
+    if name == model["name"] and selector in (
+        {version["version"]} | set(version.get("aliases", []))
+    ):
+        yield Finding(spath, "a version cannot be its own successor")
+
+
+def _check_example(signature: dict[str, Any], vpath: Path) -> Iterator[Finding]:
+    example = signature.get("example")
+    if not example:
+        return
+    inputs = {c["name"]: c for c in signature.get("inputs", [])}
+    if not inputs:
+        return
+    for key, value in example.items():
+        column = inputs.get(key)
+        epath = (*vpath, "signature", "example", key)
+        if column is None:
+            yield Finding(epath, f"{key!r} is not an input of the signature ({', '.join(inputs)})")
+        elif column.get("enum") and value not in column["enum"]:
+            yield Finding(epath, f"{value!r} is not one of {column['enum']}")
+    for name, column in inputs.items():
+        if column.get("required", True) and name not in example:
+            yield Finding(
+                (*vpath, "signature", "example"), f"the example lacks the required input {name!r}"
+            )

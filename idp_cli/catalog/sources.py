@@ -1,0 +1,180 @@
+"""Catalog sources: a file, a folder, a git repository's working tree or one of its commits, a
+git URL. Each gives the loader the same small reading interface."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from idp_cli import paths
+from idp_cli.config import CatalogChoice
+from idp_cli.errors import CatalogError
+
+_URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
+
+
+class Reader(Protocol):
+    """Reads the catalog's files by POSIX paths relative to one root."""
+
+    def read_text(self, rel: str) -> str: ...
+
+    def glob(self, pattern: str) -> list[str]: ...
+
+    def fingerprint(self, rel: str) -> str:
+        """Changes whenever the file's content may have changed."""
+        ...
+
+    def label(self, rel: str) -> str:
+        """How to name the file in a message."""
+        ...
+
+
+class FolderReader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def read_text(self, rel: str) -> str:
+        path = self._path(rel)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CatalogError(
+                f"{self.label(rel)}: no such file",
+                hint="Check the --catalog path (a YAML file, a folder with catalog.yaml, "
+                "a git repository or a git URL).",
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise CatalogError(f"{self.label(rel)}: not UTF-8 text ({exc.reason})") from None
+        except IsADirectoryError:
+            raise CatalogError(f"{self.label(rel)}: is a folder, not a YAML file") from None
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(
+            p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file()
+        )
+
+    def fingerprint(self, rel: str) -> str:
+        try:
+            stat = self._path(rel).stat()
+        except FileNotFoundError:
+            return "missing"
+        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+    def label(self, rel: str) -> str:
+        path = self._path(rel)
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+
+def match_glob(names: list[str], pattern: str) -> list[str]:
+    """Glob over a list of POSIX paths with pathlib's rules (`*` stays inside one folder)."""
+    if "**" in pattern:
+        return sorted(n for n in names if PurePosixPath(n).match(pattern))
+    depth = pattern.count("/")
+    return sorted(n for n in names if n.count("/") == depth and fnmatch.fnmatchcase(n, pattern))
+
+
+@dataclass
+class Source:
+    """A resolved catalog source, ready to be read."""
+
+    kind: str  # bundled | file | git-worktree | git-ref | git-url
+    display: str  # what to show and record; never holds credentials
+    reader: Reader
+    main: str  # the catalog file, relative to the reader's root
+    identity: str  # what the parsed-catalog cache is keyed by
+    ref: str | None = None
+    commit: str | None = None  # known at once for refs; worktrees resolve it on demand
+    dirty: bool | None = None
+    _worktree_root: Path | None = field(default=None, repr=False)
+    _subdir: str = ""
+
+    def revision(self) -> tuple[str | None, bool | None]:
+        """The git commit the catalog was read from and whether the files differed from it."""
+        if self.kind == "git-worktree" and self.commit is None and self._worktree_root:
+            from idp_cli import gitsource
+
+            files = [f"{self._subdir}{self.main}"] if self._subdir else [self.main]
+            self.commit, self.dirty = gitsource.worktree_revision(self._worktree_root, files)
+        return self.commit, self.dirty
+
+
+def _find_git_root(path: Path) -> Path | None:
+    for parent in (path, *path.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def resolve_source(choice: CatalogChoice) -> Source:
+    if choice.spec is None:
+        main = paths.bundled_catalog()
+        if choice.ref:
+            raise CatalogError(
+                "--catalog-ref needs a git catalog source, but the bundled catalog is used",
+                hint="Pass --catalog PATH_OR_URL as well.",
+            )
+        return Source(
+            kind="bundled",
+            display="bundled",
+            reader=FolderReader(main.parent),
+            main=main.name,
+            identity=f"file:{main}",
+        )
+    if _URL.match(choice.spec):
+        from idp_cli import gitsource
+
+        return gitsource.url_source(choice.spec, choice.ref)
+    return _path_source(Path(choice.spec).expanduser(), choice.ref)
+
+
+def _path_source(path: Path, ref: str | None) -> Source:
+    path = path.resolve()
+    if path.is_dir():
+        folder, main = path, "catalog.yaml"
+        if not (folder / main).exists() and ref is None:
+            raise CatalogError(
+                f"{path}: no catalog.yaml in this folder",
+                hint="Point --catalog at the catalog file itself, or at a folder holding catalog.yaml.",
+            )
+    elif path.exists() or ref is not None:
+        folder, main = path.parent, path.name
+    else:
+        raise CatalogError(
+            f"{path}: no such file or folder",
+            hint="Check the --catalog path (a YAML file, a folder with catalog.yaml, "
+            "a git repository or a git URL).",
+        )
+    root = _find_git_root(folder)
+    if ref is not None:
+        if root is None:
+            raise CatalogError(
+                f"--catalog-ref {ref}: {folder} is not inside a git repository",
+                hint="Drop --catalog-ref to read the files as they are.",
+            )
+        from idp_cli import gitsource
+
+        subdir = folder.relative_to(root).as_posix()
+        return gitsource.ref_source(
+            root, ref, "" if subdir == "." else f"{subdir}/", main, str(path)
+        )
+    source = Source(
+        kind="git-worktree" if root else "file",
+        display=str(path),
+        reader=FolderReader(folder),
+        main=main,
+        identity=f"file:{folder / main}",
+    )
+    if root is not None:
+        source._worktree_root = root
+        subdir = folder.relative_to(root).as_posix()
+        source._subdir = "" if subdir == "." else f"{subdir}/"
+    return source

@@ -1,0 +1,21 @@
+"""The closed vocabularies of the catalog format, importable without pydantic."""
+
+from __future__ import annotations
+
+LIFECYCLES = ("experimental", "staging", "production", "deprecated", "archived")
+RETIRED = ("deprecated", "archived")
+MODEL_TYPES = ("predictive", "generative")
+PROTOCOLS = ("openai-v1", "oip-v2", "kserve-v1", "mlflow-invocations", "ollama")
+PROTOCOLS_NEEDING_MODEL_ID = ("openai-v1", "oip-v2", "kserve-v1", "ollama")
+ENVIRONMENTS = ("production", "staging", "development")
+AUTH_TYPES = ("none", "bearer", "api-key")
+COLUMN_TYPES = ("boolean", "integer", "long", "float", "double", "string", "binary", "datetime")
+CAPABILITIES = (
+    "chat",
+    "completions",
+    "embeddings",
+    "streaming",
+    "tools",
+    "predict",
+    "explain",
+)

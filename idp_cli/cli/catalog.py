@@ -1,0 +1,107 @@
+"""`idp catalog`: check the catalog and describe its format."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from idp_cli.catalog.loader import Loaded, load
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, catalog_source, guard
+from idp_cli.errors import ExitCode
+from idp_cli.output import console
+from idp_cli.output.render import dump_json, dump_yaml
+
+app = typer.Typer(help="Check the catalog and describe its format.", no_args_is_help=True)
+
+
+class ValidateFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+    github = "github"
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _report(loaded: Loaded) -> dict[str, Any]:
+    catalog = loaded.catalog
+    return {
+        "valid": not loaded.problems,
+        "source": loaded.source.display,
+        "files": loaded.files,
+        "models": len(catalog.models) if catalog else None,
+        "versions": sum(len(m.versions) for m in catalog.models) if catalog else None,
+        "problems": [p.to_dict() for p in loaded.problems],
+    }
+
+
+@app.command("validate")
+@guard
+def validate(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="Catalog to check (same forms as --catalog). Default: the configured catalog."
+        ),
+    ] = None,
+    output: Annotated[
+        ValidateFormat,
+        typer.Option(
+            "--output",
+            "-o",
+            help="text for people, json/yaml for scripts, github for GitHub Actions annotations.",
+        ),
+    ] = ValidateFormat.text,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """Check the catalog against its format and rules, reporting every problem at once.
+
+    Exit status: 0 when valid, 3 when problems were found, 1 when the catalog cannot be read.
+    """
+    loaded = load(catalog_source(ctx, source or catalog, catalog_ref), use_cache=False)
+    report = _report(loaded)
+    if output is ValidateFormat.json:
+        sys.stdout.write(dump_json(report) + "\n")
+    elif output is ValidateFormat.yaml:
+        sys.stdout.write(dump_yaml(report))
+    elif output is ValidateFormat.github:
+        for problem in loaded.problems:
+            title = _github_escape(f"catalog: {problem.path or 'document'}", property_value=True)
+            sys.stdout.write(
+                f"::error file={_github_escape(problem.file, property_value=True)},"
+                f"line={problem.line},col={problem.column},title={title}::"
+                f"{_github_escape(problem.message)}\n"
+            )
+    else:
+        for problem in loaded.problems:
+            sys.stdout.write(problem.render() + "\n")
+    if loaded.problems:
+        files = len({p.file for p in loaded.problems})
+        count = len(loaded.problems)
+        console.err().print(
+            f"[red]{count} problem{'s' if count != 1 else ''}[/] in {files} file{'s' if files != 1 else ''}."
+        )
+        raise typer.Exit(int(ExitCode.INVALID))
+    console.err().print(
+        f"[green]valid:[/] {report['models']} models, {report['versions']} versions "
+        f"in {len(loaded.files)} file{'s' if len(loaded.files) != 1 else ''}."
+    )
+
+
+@app.command("schema")
+@guard
+def schema() -> None:
+    """Print the JSON Schema of the catalog format (for editors and other tools)."""
+    from idp_cli.catalog.schema import json_schema
+
+    sys.stdout.write(dump_json(json_schema()) + "\n")

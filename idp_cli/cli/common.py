@@ -1,0 +1,99 @@
+"""Options and plumbing shared by every command group."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from idp_cli.catalog.loader import open_catalog
+from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.sources import Source, resolve_source
+from idp_cli.config import choose_catalog
+from idp_cli.errors import ExitCode, IdpError
+from idp_cli.output import console
+from idp_cli.output.render import Format
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+OutputOpt = Annotated[
+    Format,
+    typer.Option(
+        "--output",
+        "-o",
+        help="How to print the result: a table for people, json or yaml for scripts.",
+    ),
+]
+CatalogOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog",
+        metavar="SOURCE",
+        help="Catalog to read: a YAML file, a folder with catalog.yaml, a git repository path or a "
+        "git URL (URL#path/in/repo.yaml). Default: $IDP_CATALOG, the config file, the bundled catalog.",
+        show_default=False,
+    ),
+]
+CatalogRefOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog-ref",
+        metavar="REF",
+        help="Branch, tag or commit to read a git catalog at, without checking it out. "
+        "Default: $IDP_CATALOG_REF; a local repository's working tree; a URL's default branch.",
+        show_default=False,
+    ),
+]
+
+
+def guard(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn expected failures into a message, a hint and an exit code, never a traceback
+    (unless IDP_DEBUG is set); a bug still shows its traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from idp_cli import notices
+
+        console.reset()
+        notices.set_sink(console.warn)
+        try:
+            return func(*args, **kwargs)
+        except IdpError as exc:
+            if os.environ.get("IDP_DEBUG"):
+                raise
+            console.error(exc.message, exc.hint)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            console.error("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    return wrapper
+
+
+def _global(ctx: typer.Context | None, key: str) -> str | None:
+    # the root callback stores the global options in the root context's obj, which Click
+    # hands down to every subcommand's context
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict) and obj.get(key):
+        return str(obj[key])
+    return None
+
+
+def catalog_source(
+    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+) -> Source:
+    """The source named on the command, else on `idp` itself, else by environment/config."""
+    choice = choose_catalog(
+        catalog or _global(ctx, "catalog"), catalog_ref or _global(ctx, "catalog_ref")
+    )
+    return resolve_source(choice)
+
+
+def load_catalog(
+    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+) -> Catalog:
+    return open_catalog(catalog_source(ctx, catalog, catalog_ref))

@@ -1,0 +1,149 @@
+"""`idp models`: find a model and read its card."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from idp_cli.catalog.model import Version
+from idp_cli.catalog.query import Filters, resolve, select
+from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
+from idp_cli.output import console
+from idp_cli.output.render import Format, emit
+
+app = typer.Typer(
+    help="Browse the model catalog: list models, read a model version's card.", no_args_is_help=True
+)
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=option)
+    return value
+
+
+def row(version: Version) -> dict[str, Any]:
+    model = version.model
+    return {
+        "name": model.name,
+        "version": version.version,
+        "ref": version.ref,
+        "aliases": version.aliases,
+        "default": version.is_default,
+        "lifecycle": version.lifecycle,
+        "modelType": model.model_type,
+        "tasks": model.tasks,
+        "protocols": version.protocols,
+        "license": model.license,
+        "owner": model.owner,
+        "description": model.description,
+    }
+
+
+_LIFECYCLE_STYLE = {
+    "experimental": "magenta",
+    "staging": "cyan",
+    "production": "green",
+    "deprecated": "yellow",
+    "archived": "dim",
+}
+
+
+def lifecycle_text(lifecycle: str) -> str:
+    return f"[{_LIFECYCLE_STYLE.get(lifecycle, 'white')}]{lifecycle}[/]"
+
+
+@app.command("list")
+@guard
+def list_models(
+    ctx: typer.Context,
+    task: Annotated[
+        str | None, typer.Option(help="Only models for this task (e.g. text-generation).")
+    ] = None,
+    model_type: Annotated[
+        str | None,
+        typer.Option("--type", help="Only predictive or generative models.", metavar="TYPE"),
+    ] = None,
+    lifecycle: Annotated[
+        str | None,
+        typer.Option(
+            help="Only versions in this lifecycle state (archived ones show only when asked for)."
+        ),
+    ] = None,
+    protocol: Annotated[
+        str | None, typer.Option(help="Only versions served over this protocol (e.g. openai-v1).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="Only models with this tag.")] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", "-q", help="Text to find in the name, description, tags or tasks."),
+    ] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="One row per version instead of one per model.")
+    ] = False,
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """List models, one row per model showing its default version."""
+    filters = Filters(
+        task=task,
+        model_type=_choice(model_type, MODEL_TYPES, "--type"),
+        lifecycle=_choice(lifecycle, LIFECYCLES, "--lifecycle"),
+        protocol=_choice(protocol, PROTOCOLS, "--protocol"),
+        tag=tag,
+        text=query,
+        all_versions=all_versions,
+    )
+    versions = select(load_catalog(ctx, catalog, catalog_ref), filters)
+    emit([row(v) for v in versions], output, lambda: _table(versions))
+
+
+def _table(versions: list[Version]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not versions:
+        console.err().print(
+            "No model matches. Try fewer filters, or `idp models list --all-versions`."
+        )
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"):
+        table.add_column(column, overflow="fold")
+    for version in versions:
+        model = version.model
+        label = version.version + (f" ({', '.join(version.aliases)})" if version.aliases else "")
+        table.add_row(
+            escape(model.name),
+            escape(label),
+            lifecycle_text(version.lifecycle),
+            model.model_type,
+            escape(", ".join(model.tasks)),
+            escape(", ".join(version.protocols)) or "-",
+            escape(model.license),
+        )
+    console.out().print(table)
+
+
+@app.command("show")
+@guard
+def show(
+    ctx: typer.Context,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="name, name@version or name@alias; a bare name means its default version."
+        ),
+    ],
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """Show a model version's whole card: what it does, license, lifecycle, signature, metrics, endpoints."""
+    from idp_cli.output.card import card_data, print_card
+
+    version = resolve(load_catalog(ctx, catalog, catalog_ref), ref)
+    emit(card_data(version), output, lambda: print_card(version))

@@ -1,0 +1,1 @@
+"""Rendering for people (Rich) and for machines (JSON, YAML); stdout carries data only."""

@@ -1,0 +1,48 @@
+"""The two consoles: stdout for data, stderr for progress, warnings and errors.
+
+Rich honours NO_COLOR and COLUMNS itself; consoles are created on first use so that a
+command that prints JSON never builds one.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def out() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+@cache
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def reset() -> None:
+    """Forget the consoles (tests swap sys.stdout between invocations)."""
+    out.cache_clear()
+    err.cache_clear()
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    err().print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def error(message: str, hint: str | None = None) -> None:
+    from rich.markup import escape
+
+    err().print(f"[bold red]error:[/] {escape(message)}")
+    if hint:
+        err().print(f"[dim]hint:[/] {escape(hint)}")
