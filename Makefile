@@ -13,10 +13,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The main job on the bundled catalog and templates: pick a model, generate a project bound
+# to it, and run that project's own linter and tests (its dependencies are in idp's test extras).
 demo: $(BIN)/.installed
-	$(BIN)/idp models list
-	$(BIN)/idp models show acme/churn-classifier
+	rm -rf $(DEMO_DIR)
 	$(BIN)/idp catalog validate
+	$(BIN)/idp models list
+	$(BIN)/idp models show meta-llama/llama-3.1-8b-instruct
+	$(BIN)/idp new $(DEMO_DIR)/chat-assistant --template chat-service --model meta-llama/llama-3.1-8b-instruct --defaults
+	cd $(DEMO_DIR)/chat-assistant && ../../$(BIN)/ruff check . && ../../$(BIN)/python -m pytest -q
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

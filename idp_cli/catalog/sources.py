@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from idp_cli import paths
+from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
 
@@ -124,7 +124,7 @@ def resolve_source(choice: CatalogChoice) -> Source:
             )
         return Source(
             kind="bundled",
-            display="bundled",
+            display=f"bundled:idp-{__version__}",
             reader=FolderReader(main.parent),
             main=main.name,
             identity=f"file:{main}",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from idp_cli import __version__
-from idp_cli.cli import catalog, models
+from idp_cli.cli import catalog, models, new, templates
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt
 
 app = typer.Typer(
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 app.add_typer(models.app, name="models")
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(templates.app, name="templates")
+app.command("new")(new.new)
 
 
 def _version(value: bool) -> None:

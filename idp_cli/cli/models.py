@@ -111,7 +111,9 @@ def _table(versions: list[Version]) -> None:
         )
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"):
+    for column in ("MODEL", "VERSION", "LIFECYCLE", "TYPE"):
+        table.add_column(column, no_wrap=True)
+    for column in ("TASK", "PROTOCOL", "LICENSE"):
         table.add_column(column, overflow="fold")
     for version in versions:
         model = version.model

@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 
 @cache
 def out() -> Console:
+    import os
+
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    # Piped tables are read by people through `less` or a CI log, not an 80-column terminal:
+    # do not wrap them at Rich's non-terminal default unless COLUMNS says so.
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
 
 
 @cache

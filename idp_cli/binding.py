@@ -1,0 +1,185 @@
+"""Binding a catalog model version to a template: which templates can serve which models, and
+the answers idp hands to Copier (pure: no I/O, no Copier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from idp_cli import backstage
+from idp_cli.catalog.model import Endpoint, Version
+from idp_cli.templates.discovery import Template
+
+DEFAULT_ROUTE_PREFIX = {"openai-v1": "/v1"}
+
+
+@dataclass(frozen=True)
+class Fit:
+    endpoint: Endpoint | None
+    reasons: list[str]  # why the model does not fit; empty when it does
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def fit(template: Template, version: Version, environment: str | None = None) -> Fit:
+    """Can `template` serve `version`, and through which endpoint?
+
+    The endpoint is the first that the template can speak in the asked environment (default:
+    production, else any environment).
+    """
+    reasons: list[str] = []
+    model = version.model
+    types = template.supports("modelTypes")
+    if types and model.model_type not in types:
+        reasons.append(
+            f"it is a {model.model_type} model; the template serves {', '.join(types)} models"
+        )
+    tasks = template.supports("tasks")
+    if tasks and not set(tasks) & set(model.tasks):
+        reasons.append(
+            f"its tasks ({', '.join(model.tasks)}) are not among the template's ({', '.join(tasks)})"
+        )
+    if template.meta.get("requiresSignature") and not version.signature.get("inputs"):
+        reasons.append("it has no signature.inputs to generate typed code from")
+    column_types = template.supports("columnTypes")
+    if column_types:
+        for part in ("inputs", "outputs"):
+            for index, column in enumerate(version.signature.get(part, [])):
+                if column.get("type") not in column_types:
+                    reasons.append(
+                        f"signature.{part}[{index}] ({column.get('name')}) has type "
+                        f"{column.get('type')!r}, which the template cannot map"
+                    )
+
+    candidates = version.endpoints
+    if environment:
+        candidates = [e for e in candidates if e.environment == environment]
+        if not candidates:
+            known = ", ".join(sorted({e.environment for e in version.endpoints})) or "none"
+            return Fit(
+                None, [*reasons, f"it has no {environment} endpoint (environments: {known})"]
+            )
+    if not candidates:
+        return Fit(None, [*reasons, "it has no serving endpoint"])
+    protocols = template.supports("protocols")
+    capabilities = set(template.supports("capabilities"))
+    usable = [
+        e
+        for e in candidates
+        if (not protocols or e.protocol in protocols) and capabilities <= set(e.capabilities)
+    ]
+    if not usable:
+        offered = ", ".join(
+            f"{e.name}: {e.protocol} [{', '.join(e.capabilities)}]" for e in candidates
+        )
+        wanted = ", ".join(protocols) or "any protocol"
+        need = f" with {', '.join(sorted(capabilities))}" if capabilities else ""
+        reasons.append(f"no endpoint speaks {wanted}{need} (it has {offered})")
+        return Fit(None, reasons)
+    usable.sort(key=lambda e: e.environment != "production")
+    return Fit(usable[0], reasons)
+
+
+def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
+    """The `model` answer: everything a template needs to know about the bound model."""
+    model = version.model
+    raw = version.raw
+    auth = endpoint.raw.get("auth") or {}
+    signature = version.signature
+    return {
+        "name": model.name,
+        "version": version.version,
+        "display_name": model.display_name,
+        "description": model.description,
+        "model_type": model.model_type,
+        "tasks": model.tasks,
+        "license": model.license,
+        "license_link": str(model.raw.get("licenseLink") or ""),
+        "lifecycle": version.lifecycle,
+        "owner": model.owner,
+        "provider": str(model.raw.get("provider") or ""),
+        "changelog": str(raw.get("changelog") or ""),
+        "metrics": [
+            {"type": m["type"], "value": m["value"], "dataset": m.get("dataset") or ""}
+            for m in raw.get("metrics", [])
+        ],
+        "endpoint": {
+            "name": endpoint.name,
+            "environment": endpoint.environment,
+            "protocol": endpoint.protocol,
+            "url": endpoint.url.rstrip("/"),
+            "route_prefix": str(
+                endpoint.raw.get("routePrefix") or DEFAULT_ROUTE_PREFIX.get(endpoint.protocol, "")
+            ),
+            "model_id": endpoint.model_id,
+            "model_version": str(endpoint.raw.get("modelVersion") or ""),
+            "auth_type": str(auth.get("type") or "none"),
+            "token_env": str(auth.get("tokenEnv") or ""),
+            "capabilities": endpoint.capabilities,
+        },
+        "request_defaults": {
+            p["name"]: p["default"]
+            for p in signature.get("params", [])
+            if p.get("default") is not None
+        },
+        "signature": _signature(signature),
+        "context_length": int((raw.get("llm") or {}).get("contextLength") or 0),
+        "backstage": {
+            "resource": backstage.model_resource(model.name),
+            "api": backstage.endpoint_api(model.name, version.version, endpoint.name),
+        },
+    }
+
+
+def _signature(signature: dict[str, Any]) -> dict[str, Any]:
+    if not signature:
+        return {}
+
+    def column(c: dict[str, Any]) -> dict[str, Any]:
+        out = {"name": c["name"], "type": c["type"], "required": bool(c.get("required", True))}
+        if c.get("enum"):
+            out["enum"] = list(c["enum"])
+        if c.get("description"):
+            out["description"] = c["description"]
+        return out
+
+    return {
+        "inputs": [column(c) for c in signature.get("inputs", [])],
+        "outputs": [column(c) for c in signature.get("outputs", [])],
+        "params": [
+            {k: p[k] for k in ("name", "type", "default", "description") if p.get(k) is not None}
+            for p in signature.get("params", [])
+        ],
+        "example": dict(signature.get("example") or {}),
+    }
+
+
+def answers(
+    template: Template,
+    version: Version,
+    endpoint: Endpoint,
+    *,
+    project_name: str,
+    ci: str,
+    catalog_source: str,
+    catalog_commit: str,
+    overrides: dict[str, Any],
+) -> dict[str, Any]:
+    """The answers for Copier: the binding first, then the user's `--data` on top."""
+    model = version.model
+    data: dict[str, Any] = {
+        "project_name": project_name,
+        "description": f"{template.title} bound to {model.display_name} ({version.ref}).",
+        "owner": model.owner,
+        "ci": ci,
+        "model_ref": version.ref,
+        "catalog_source": catalog_source,
+        "catalog_commit": catalog_commit,
+        "model": model_mapping(version, endpoint),
+    }
+    known = {q.name for q in template.questions}
+    data = {k: v for k, v in data.items() if k in known}
+    data.update(overrides)
+    return data

@@ -1,0 +1,148 @@
+"""`idp templates`: what each template generates and which catalog models it can serve."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from idp_cli.binding import fit
+from idp_cli.catalog.model import Catalog, Version
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
+from idp_cli.output import console
+from idp_cli.output.render import Format, emit
+from idp_cli.templates.discovery import Template, bundled, find
+
+app = typer.Typer(
+    help="List the templates and show what they ask and which models they serve.",
+    no_args_is_help=True,
+)
+
+
+def compatible(template: Template, catalog: Catalog) -> list[Version]:
+    """Each model's default version, when the template can serve it."""
+    if not template.binds_model:
+        return []
+    return [
+        m.shown_version
+        for m in catalog.models
+        if not m.shown_version.retired and fit(template, m.shown_version).ok
+    ]
+
+
+def _summary(template: Template, catalog: Catalog) -> dict[str, Any]:
+    return {
+        "name": template.name,
+        "title": template.title,
+        "description": template.description,
+        "source": template.src,
+        "bundled": template.bundled,
+        "modelTypes": template.supports("modelTypes"),
+        "tasks": template.supports("tasks"),
+        "protocols": template.supports("protocols"),
+        "capabilities": template.supports("capabilities"),
+        "compatibleModels": len(compatible(template, catalog)),
+    }
+
+
+@app.command("list")
+@guard
+def list_templates(
+    ctx: typer.Context,
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """List the bundled templates with the models each can serve."""
+    cat = load_catalog(ctx, catalog, catalog_ref)
+    rows = [_summary(t, cat) for t in bundled()]
+
+    def table() -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        grid = Table(box=None, pad_edge=False, header_style="bold")
+        for column in ("TEMPLATE", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"):
+            grid.add_column(column, overflow="fold")
+        for row in rows:
+            grid.add_row(
+                escape(row["name"]),
+                escape(row["title"]),
+                ", ".join(row["modelTypes"]) or "any",
+                ", ".join(row["protocols"]) or "any",
+                str(row["compatibleModels"]),
+            )
+        console.out().print(grid)
+
+    emit(rows, output, table)
+
+
+@app.command("show")
+@guard
+def show(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(help="A bundled template's name, a template folder, or a git URL[@ref]."),
+    ],
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """Show a template: what it supports, the questions it asks, the models it can serve."""
+    template = find(name)
+    cat = load_catalog(ctx, catalog, catalog_ref)
+    models = compatible(template, cat)
+    data = _summary(template, cat)
+    data["questions"] = [
+        {
+            "name": q.name,
+            "type": q.type,
+            "help": q.help,
+            "default": q.default,
+            "computed": q.computed,
+        }
+        for q in template.questions
+    ]
+    data["compatible"] = [
+        {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in models
+    ]
+    data["unsafeFeatures"] = template.unsafe_features
+
+    def table() -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        out = console.out()
+        out.print(f"[bold]{escape(template.title)}[/]  [cyan]{escape(template.name)}[/]")
+        if template.description:
+            out.print(escape(template.description))
+        out.print()
+        for label, key in (
+            ("Model types", "modelTypes"),
+            ("Tasks", "tasks"),
+            ("Protocols", "protocols"),
+            ("Capabilities", "capabilities"),
+        ):
+            out.print(f"[bold]{label}:[/] {escape(', '.join(data[key]) or 'any')}")
+        out.print()
+        questions = Table(
+            title="Questions", title_justify="left", box=None, pad_edge=False, header_style="bold"
+        )
+        for column in ("NAME", "TYPE", "HELP"):
+            questions.add_column(column, overflow="fold")
+        for q in template.questions:
+            if not q.computed:
+                questions.add_row(escape(q.name), q.type, escape(q.help))
+        out.print(questions)
+        out.print()
+        if template.binds_model:
+            out.print(f"[bold]{len(models)} compatible models[/] in the catalog:")
+            for version in models:
+                out.print(
+                    f"  {escape(version.ref)}  [dim]{version.lifecycle}, {escape(', '.join(version.model.tasks))}[/]"
+                )
+        else:
+            out.print("This template has no `_idp` metadata: idp runs it without a model binding.")
+
+    emit(data, output, table)

@@ -1,0 +1,200 @@
+"""Find templates and read what they declare, without importing Copier.
+
+A template is named by a bundled name (`chat-service`), a local path, or a git URL with an
+optional `@ref`. Its `copier.yml` is read as data: the questions, and idp's `_idp` metadata.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from idp_cli import paths
+from idp_cli.errors import IdpError, NotFound
+
+_CONFIG_NAMES = ("copier.yml", "copier.yaml")
+_URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:|^(?:gh|gl):|^git\+")
+
+
+class _CopierYamlLoader(yaml.SafeLoader):
+    """Copier's own tags (`!include`) mean nothing to discovery: read them as null."""
+
+
+_CopierYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    type: str
+    help: str
+    default: Any
+    choices: Any
+    computed: bool  # `when: false`: derived, never asked and never saved
+    secret: bool
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    src: str  # what Copier is given: an absolute path or a URL
+    ref: str | None
+    bundled: bool
+    config: dict[str, Any] = field(repr=False)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        meta = self.config.get("_idp")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def binds_model(self) -> bool:
+        """Templates with `_idp` metadata and a `model` question get a catalog binding."""
+        return bool(self.meta) and "model" in self.config
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.name)
+
+    @property
+    def description(self) -> str:
+        return str(self.meta.get("description") or "")
+
+    def supports(self, key: str) -> list[str]:
+        value = self.meta.get(key) or []
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    @property
+    def unsafe_features(self) -> list[str]:
+        return [k for k in ("_tasks", "_migrations", "_jinja_extensions") if self.config.get(k)]
+
+    @property
+    def questions(self) -> list[Question]:
+        out = []
+        for name, spec in self.config.items():
+            if name.startswith("_"):
+                continue
+            spec = spec if isinstance(spec, dict) else {"default": spec}
+            out.append(
+                Question(
+                    name=name,
+                    type=str(spec.get("type", "str")),
+                    help=" ".join(str(spec.get("help", "")).split()),
+                    default=spec.get("default"),
+                    choices=spec.get("choices"),
+                    computed=spec.get("when") is False,
+                    secret=bool(spec.get("secret")),
+                )
+            )
+        return out
+
+
+def _parse_config(text: str, label: str) -> dict[str, Any]:
+    """copier.yml may hold several YAML documents; Copier merges them in order."""
+    try:
+        documents = list(yaml.load_all(text, _CopierYamlLoader))  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        raise IdpError(
+            f"{label}: invalid YAML: {exc}", hint="Fix the template's copier.yml."
+        ) from None
+    merged: dict[str, Any] = {}
+    for document in documents:
+        if isinstance(document, dict):
+            merged.update(document)
+    return merged
+
+
+def read_config(folder: Path, label: str) -> dict[str, Any]:
+    for name in _CONFIG_NAMES:
+        path = folder / name
+        if path.is_file():
+            return _parse_config(path.read_text(encoding="utf-8"), f"{label}/{name}")
+    raise NotFound(
+        f"{label}: not a Copier template (no copier.yml)",
+        hint="A template folder holds copier.yml; see `idp templates list` for the bundled ones.",
+    )
+
+
+def bundled() -> list[Template]:
+    root = paths.bundled_templates()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if any((folder / n).is_file() for n in _CONFIG_NAMES):
+            found.append(
+                Template(
+                    name=folder.name,
+                    src=str(folder.resolve()),
+                    ref=None,
+                    bundled=True,
+                    config=read_config(folder, folder.name),
+                )
+            )
+    return found
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """`URL@ref` -> (URL, ref); an `@` inside `user@host:` or before the path is not a ref."""
+    if _URL.match(spec):
+        head, sep, ref = spec.rpartition("@")
+        if sep and "/" not in ref and ":" not in ref and head and not head.endswith(":"):
+            return head, ref
+    return spec, None
+
+
+def find(spec: str) -> Template:
+    """A template by bundled name, local path, or git URL[@ref]."""
+    if _URL.match(spec):
+        return _from_git(*split_spec(spec))
+    path = Path(spec).expanduser()
+    if "/" in spec or spec.startswith(".") or path.is_dir():
+        if not path.is_dir():
+            raise NotFound(
+                f"{spec}: no such template folder",
+                hint="Give a folder holding copier.yml, a git URL, or a bundled template name.",
+            )
+        folder = path.resolve()
+        return Template(
+            name=folder.name,
+            src=str(folder),
+            ref=None,
+            bundled=False,
+            config=read_config(folder, spec),
+        )
+    known = bundled()
+    for template in known:
+        if template.name == spec:
+            return template
+    names = [t.name for t in known]
+    close = difflib.get_close_matches(spec, names, n=3, cutoff=0.4)
+    raise NotFound(
+        f"no template named {spec!r}",
+        hint=(f"Did you mean {', '.join(close)}? " if close else "")
+        + f"Bundled templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
+    )
+
+
+def _from_git(url: str, ref: str | None) -> Template:
+    from idp_cli import gitsource
+
+    repo = gitsource.mirror(url)
+    commit = gitsource.resolve_commit(repo, ref or "HEAD", gitsource.redact(url))
+    config: dict[str, Any] | None = None
+    for name in _CONFIG_NAMES:
+        try:
+            blob = commit.tree / name
+        except KeyError:
+            continue
+        text = blob.data_stream.read().decode("utf-8")
+        config = _parse_config(text, f"{gitsource.redact(url)}/{name}")
+        break
+    if config is None:
+        raise NotFound(f"{gitsource.redact(url)}: not a Copier template (no copier.yml at {ref or 'HEAD'})")
+    name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    return Template(name=name, src=url, ref=ref, bundled=False, config=config)

@@ -1,0 +1,124 @@
+"""Running Copier: the only module that imports it.
+
+Generation is atomic: Copier renders into a temporary folder beside the destination, which is
+then renamed into place, so a Jinja error, a failing task or Ctrl-C leaves no partial project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from idp_cli.errors import ExitCode, IdpError
+from idp_cli.templates.discovery import Template
+
+
+class UntrustedTemplate(IdpError):
+    exit_code = ExitCode.UNTRUSTED
+
+
+class RenderError(IdpError):
+    """Copier refused the answers or the template failed to render."""
+
+
+@contextlib.contextmanager
+def copier_errors(template: Template) -> Iterator[None]:
+    """Copier raises built-in exceptions for bad input (COPIER.md); name them for the user."""
+    import copier.errors as cerr
+    from jinja2 import TemplateError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cerr.CopierWarning)
+            yield
+    except cerr.UnsafeTemplateError as exc:
+        raise UntrustedTemplate(
+            f"template {template.name} wants to run code on this machine: {exc}",
+            hint="Read the template's copier.yml (_tasks, _migrations, _jinja_extensions); "
+            "if you trust it, pass --trust.",
+        ) from None
+    except cerr.InteractiveSessionError as exc:
+        raise RenderError(
+            f"a question needs an answer and there is no terminal to ask it: {exc}",
+            hint="Pass the answer with --data KEY=VALUE, or --defaults to take the defaults.",
+        ) from None
+    except cerr.ForbiddenPathError as exc:
+        raise RenderError(f"the template tried to write outside the destination: {exc}") from None
+    except (cerr.CopierError, ValueError, TypeError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderError(
+            f"template {template.name}: {message}",
+            hint="Check the --data answers against `idp templates show "
+            f"{template.name if template.bundled else template.src}`.",
+        ) from None
+    except TemplateError as exc:
+        raise RenderError(
+            f"template {template.name} failed to render: {exc}",
+            hint="This is a bug in the template; its maintainers can reproduce it with `copier copy`.",
+        ) from None
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def generate(
+    template: Template,
+    dest: Path,
+    data: dict[str, Any],
+    *,
+    defaults: bool,
+    pretend: bool,
+    trust: bool,
+    force: bool,
+) -> list[str]:
+    """Render `template` into `dest`; returns the files written (or that would be)."""
+    from copier import run_copy
+
+    dest = dest.resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.idp-", dir=dest.parent))
+    try:
+        # The project folder keeps the destination's name: templates may derive defaults from it.
+        rendered = staging / dest.name
+        with copier_errors(template):
+            run_copy(
+                template.src,
+                rendered,
+                data=data,
+                vcs_ref=template.ref,
+                defaults=defaults,
+                unsafe=trust or template.bundled,
+                quiet=True,
+                overwrite=True,
+                cleanup_on_error=False,
+            )
+        files = files_in(rendered)
+        if pretend:
+            return files
+        if dest.exists():
+            if not force:  # the caller checked; a folder that appeared meanwhile is kept
+                raise IdpError(f"{dest} appeared while generating; nothing was written there")
+            _merge_into(rendered, dest)
+        else:
+            rendered.rename(dest)
+        return files
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _merge_into(rendered: Path, dest: Path) -> None:
+    """`--force` into an existing folder: the template's files replace same-named ones."""
+    for source in sorted(rendered.rglob("*")):
+        target = dest / source.relative_to(rendered)
+        if source.is_dir() and not source.is_symlink():
+            target.mkdir(exist_ok=True)
+        else:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            source.replace(target)
