@@ -151,7 +151,8 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 def find(spec: str) -> Template:
     """A template by bundled name, local path, or git URL[@ref]."""
     if _URL.match(spec):
-        return _from_git(*split_spec(spec))
+        url, ref = split_spec(spec)
+        return _from_git(url.removeprefix("git+"), ref)
     path = Path(spec).expanduser()
     if "/" in spec or spec.startswith(".") or path.is_dir():
         if not path.is_dir():
@@ -197,4 +198,11 @@ def _from_git(url: str, ref: str | None) -> Template:
     if config is None:
         raise NotFound(f"{gitsource.redact(url)}: not a Copier template (no copier.yml at {ref or 'HEAD'})")
     name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
-    return Template(name=name, src=url, ref=ref, bundled=False, config=config)
+    return Template(name=name, src=copier_url(url), ref=ref, bundled=False, config=config)
+
+
+def copier_url(url: str) -> str:
+    """Copier treats a URL as git only with a `.git` suffix or a `git+` prefix."""
+    if re.match(r"^(?:https?|ssh|file)://", url) and not url.endswith(".git"):
+        return f"git+{url}"
+    return url
