@@ -36,6 +36,12 @@ test: lint types
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
+# The CLI reference and the catalog's JSON Schema are generated; tests/test_docs.py fails when
+# the checked-in copies are stale.
+docs: $(BIN)/.installed
+	$(BIN)/typer idp_cli.cli.app utils docs --name idp --output docs/cli.md
+	$(BIN)/idp catalog schema > docs/catalog.schema.json
+
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py
 

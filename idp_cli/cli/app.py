@@ -14,6 +14,8 @@ app = typer.Typer(
     name="idp",
     help="Internal developer platform for AI applications: browse the model catalog, generate "
     "projects bound to a model, keep them current.",
+    epilog="Exit status: 0 ok, 1 failure, 2 usage error, 3 catalog problems, 4 untrusted "
+    "template, 5 drift found by `idp check`, 130 interrupted. Set IDP_DEBUG=1 for tracebacks.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -42,11 +44,7 @@ def root(
         ),
     ] = False,
 ) -> None:
-    """Internal developer platform for AI applications.
-
-    Exit status: 0 ok, 1 failure, 2 usage error, 3 catalog problems, 4 untrusted template,
-    5 drift found by `idp check`, 130 interrupted. Set IDP_DEBUG=1 for tracebacks.
-    """
+    """Internal developer platform for AI applications."""
     ctx.obj = {"catalog": catalog, "catalog_ref": catalog_ref}
 
 
