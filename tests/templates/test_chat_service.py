@@ -6,10 +6,7 @@ valid Backstage Component, its answers file records the binding, and no secret i
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import tomllib
 import warnings
 from collections.abc import Iterator
@@ -21,13 +18,11 @@ import copier
 import pytest
 import yaml
 from copier.errors import CopierWarning
-from jsonschema import Draft7Validator  # type: ignore[import-untyped, unused-ignore]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+
+from tests.templates.contract import CI_FILES, offline_env, run_module, validate_backstage
 
 REPO = Path(__file__).parents[2]
 TEMPLATE = REPO / "templates" / "chat-service"
-SCHEMAS = REPO.parent / "shared" / "vendor" / "backstage-catalog-schemas"
 
 # A value that must never reach a rendered file, although it is in the environment while
 # rendering (under both variable names a generated project reads).
@@ -113,10 +108,6 @@ OLLAMA_MODEL: dict[str, Any] = {
 
 MODELS = {"openai": OPENAI_MODEL, "ollama": OLLAMA_MODEL}
 CASES = [(m, ci) for m in MODELS for ci in ("github", "gitlab")]
-CI_FILES = {
-    "github": (".github/workflows/ci.yml", "vendor.github-workflows"),
-    "gitlab": (".gitlab-ci.yml", "vendor.gitlab-ci"),
-}
 # Backstage checks metadata.name in code, not in its schemas.
 BACKSTAGE_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 
@@ -157,33 +148,11 @@ def render(dst: Path, data: dict[str, Any] | None = None, *, defaults: bool = Tr
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    run_module(args, cwd, env)
 
 
 def hostile_env() -> dict[str, str]:
-    """The environment for the generated tests: real-looking settings and a dead proxy, so
-    the tests pass only if they never read the real environment or reach the network."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MODEL_", "PYTEST_"))}
-    env.update(
-        MODEL_ENDPOINT="http://203.0.113.1:9",
-        MODEL_NAME="not-the-model",
-        MODEL_ENDPOINT_BEARER=SECRET,
-        LLM_GATEWAY_TOKEN=SECRET,
-        HTTP_PROXY="http://127.0.0.1:9",
-        HTTPS_PROXY="http://127.0.0.1:9",
-        ALL_PROXY="http://127.0.0.1:9",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
+    return {**offline_env(SECRET), "LLM_GATEWAY_TOKEN": SECRET}
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[f"{m}-{ci}" for m, ci in CASES])
@@ -200,14 +169,6 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 def rendered_files(root: Path) -> Iterator[Path]:
     return (p for p in sorted(root.rglob("*")) if p.is_file())
-
-
-def backstage_registry() -> Registry[Any]:
-    resources: list[tuple[str, Resource[Any]]] = []
-    for path in sorted(SCHEMAS.rglob("*.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], DRAFT7.create_resource(contents)))
-    return Registry().with_resources(resources)
 
 
 def test_layout(project: Rendered) -> None:
@@ -294,10 +255,7 @@ def test_ci_config_validates(project: Rendered) -> None:
 
 def test_catalog_info_is_a_backstage_component(project: Rendered) -> None:
     entity = yaml.safe_load((project.path / "catalog-info.yaml").read_text(encoding="utf-8"))
-    registry = backstage_registry()
-    for schema_id in ("EntityEnvelope", "Entity", "ComponentV1alpha1"):
-        schema = registry.contents(schema_id)
-        Draft7Validator(schema, registry=registry).validate(entity)
+    validate_backstage(entity, "ComponentV1alpha1")
 
     model, answers = project.model, project.answers
     assert entity["kind"] == "Component"
