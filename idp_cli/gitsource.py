@@ -150,9 +150,11 @@ def _mirror_dir(url: str) -> Path:
 
 def _git_error(exc: git.GitCommandError) -> str:
     stderr = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr)
-    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
-    text = lines[-1] if lines else str(exc)
-    return redact(text.removeprefix("stderr: ").strip("'"))
+    # GitPython wraps git's output as "stderr: '...'": the last line is only the quote
+    text = stderr.strip().removeprefix("stderr:").strip().strip("'")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return redact(fatal[0] if fatal else lines[-1] if lines else str(exc))
 
 
 def mirror(url: str) -> git.Repo:

@@ -12,8 +12,8 @@ from idp_cli.catalog import cache
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.rules import Finding, check_models, scan_credentials
 from idp_cli.catalog.sources import Source
-from idp_cli.catalog.yamldoc import Locator, load_yaml
-from idp_cli.errors import CatalogInvalid, Problem
+from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml
+from idp_cli.errors import CatalogInvalid, ExitCode, Problem
 
 Path = tuple[str | int, ...]
 
@@ -45,10 +45,14 @@ class _File:
         self.data = load_yaml(self.text, self.label)
         self._locator: Locator | None = None
 
-    def problem(self, local: Path, shown: Path, message: str) -> Problem:
+    @property
+    def locator(self) -> Locator:
         if self._locator is None:
             self._locator = Locator(self.text)
-        line, column = self._locator.locate(local)
+        return self._locator
+
+    def problem(self, local: Path, shown: Path, message: str) -> Problem:
+        line, column = self.locator.locate(local)
         return Problem(self.label, line, column, format_path(shown), message)
 
 
@@ -71,7 +75,9 @@ def open_catalog(source: Source) -> Catalog:
     """The catalog, or CatalogInvalid naming the first problem (exit 1 outside `validate`)."""
     loaded = load(source)
     if loaded.problems or loaded.catalog is None:
-        raise CatalogInvalid(loaded.problems)
+        error = CatalogInvalid(loaded.problems)
+        error.exit_code = ExitCode.FAILURE  # 3 is `idp catalog validate`'s answer only
+        raise error
     return loaded.catalog
 
 
@@ -87,6 +93,8 @@ class _Validation:
         from idp_cli.catalog import schema
 
         main = self._read(self.source.main)
+        if main is None:
+            return self._result(None)
         if not isinstance(main.data, dict):
             self.problems.append(
                 main.problem(
@@ -129,7 +137,13 @@ class _Validation:
         for finding in scan_credentials(header):
             self.problems.append(main.problem(finding.path, finding.path, finding.message))
 
-        for position, finding in check_models(valid):
+        checked = set(valid_index)
+        unchecked = frozenset(
+            raw["name"]
+            for index, raw in enumerate(models)
+            if index not in checked and isinstance(raw, dict) and isinstance(raw.get("name"), str)
+        )
+        for position, finding in check_models(valid, unchecked):
             index = valid_index[position]
             self._add_finding(origins[index], ("models", index), finding)
 
@@ -150,8 +164,13 @@ class _Validation:
         self.problems.sort(key=lambda p: (p.file, p.line, p.column))
         return Loaded(self.source, catalog, self.problems, [f.label for f in self.files])
 
-    def _read(self, rel: str) -> _File:
-        file = _File(self.source, rel)
+    def _read(self, rel: str) -> _File | None:
+        """The file, or None when it is not YAML (a problem then, like any other)."""
+        try:
+            file = _File(self.source, rel)
+        except YamlError as exc:
+            self.problems.append(Problem(exc.filename, exc.line, exc.column, "", exc.detail))
+            return None
         self.files.append(file)
         return file
 
@@ -170,6 +189,8 @@ class _Validation:
             return
         for name in names:
             file = self._read(name)
+            if file is None:
+                continue
             data = file.data
             if isinstance(data, dict) and "models" in data:
                 extra = sorted(set(data) - {"models"})
@@ -213,7 +234,10 @@ class _Validation:
     ) -> None:
         for error in exc.errors(include_url=False):
             loc: Path = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            message = _message(error, root, loc)
+            written = (
+                file.locator.scalar((*prefix, *loc)) if error["type"] == "string_type" else None
+            )
+            message = _message(error, root, loc, written)
             self.problems.append(file.problem((*prefix, *loc), (*shown, *loc), message))
 
 
@@ -222,7 +246,7 @@ def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool"))
 
 
-def _message(error: dict[str, Any], root: type[Any], loc: Path) -> str:
+def _message(error: dict[str, Any], root: type[Any], loc: Path, written: str | None) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
@@ -238,7 +262,7 @@ def _message(error: dict[str, Any], root: type[Any], loc: Path) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-        return f'must be a string; write it in quotes: "{value}"'
+        return f'must be a string; write it in quotes: "{written or value}"'
     message = str(error["msg"])
     if kind in ("literal_error", "string_pattern_mismatch") and value is not None:
         message = f"{value!r}: {message[0].lower()}{message[1:]}"

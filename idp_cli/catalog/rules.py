@@ -85,8 +85,14 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, (selector if sep else None)
 
 
-def check_models(models: list[dict[str, Any]]) -> Iterator[tuple[int, Finding]]:
-    """Cross-reference rules over validated models; yields (model index, finding)."""
+def check_models(
+    models: list[dict[str, Any]], unchecked: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, Finding]]:
+    """Cross-reference rules over validated models; yields (model index, finding).
+
+    `unchecked` names the models that failed the shape check: references to them are not
+    reported as dangling, since their own problems are reported already.
+    """
     by_name: dict[str, dict[str, Any]] = {}
     for index, model in enumerate(models):
         if model["name"] in by_name:
@@ -94,7 +100,7 @@ def check_models(models: list[dict[str, Any]]) -> Iterator[tuple[int, Finding]]:
         else:
             by_name[model["name"]] = model
     for index, model in enumerate(models):
-        for finding in _check_model(model, by_name):
+        for finding in _check_model(model, by_name, unchecked):
             yield index, finding
 
 
@@ -105,7 +111,9 @@ def _selectors(model: dict[str, Any]) -> set[str]:
     return names
 
 
-def _check_model(model: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+def _check_model(
+    model: dict[str, Any], by_name: dict[str, dict[str, Any]], unchecked: frozenset[str]
+) -> Iterator[Finding]:
     versions: dict[str, int] = {}
     aliases: dict[str, str] = {}
     for vi, version in enumerate(model["versions"]):
@@ -140,7 +148,7 @@ def _check_model(model: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> I
         )
 
     for vi, version in enumerate(model["versions"]):
-        yield from _check_version(model, version, ("versions", vi), by_name)
+        yield from _check_version(model, version, ("versions", vi), by_name, unchecked)
 
 
 def _check_version(
@@ -148,6 +156,7 @@ def _check_version(
     version: dict[str, Any],
     vpath: Path,
     by_name: dict[str, dict[str, Any]],
+    unchecked: frozenset[str],
 ) -> Iterator[Finding]:
     lifecycle = version["lifecycle"]
     successor = (version.get("deprecation") or {}).get("successor")
@@ -159,7 +168,7 @@ def _check_version(
             f"a {lifecycle} version needs deprecation.successor (name@version of its replacement)",
         )
     if successor:
-        yield from _check_successor(model, version, successor, vpath, by_name)
+        yield from _check_successor(model, version, successor, vpath, by_name, unchecked)
 
     signature = version.get("signature") or {}
     if model["modelType"] == "predictive":
@@ -197,10 +206,13 @@ def _check_successor(
     successor: str,
     vpath: Path,
     by_name: dict[str, dict[str, Any]],
+    unchecked: frozenset[str],
 ) -> Iterator[Finding]:
     spath = (*vpath, "deprecation", "successor")
     name, selector = split_ref(successor)
     target = by_name.get(name)
+    if target is None and name in unchecked:
+        return
     if target is None:
         yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
         return

@@ -18,6 +18,21 @@ MAX_EXPANDED_NODES = 5_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+class YamlError(CatalogError):
+    """A file that is not a usable YAML document, with the place (line 0 when there is none),
+    so that `idp catalog validate` can report it like any other problem."""
+
+    def __init__(
+        self, filename: str, line: int, column: int, detail: str, *, hint: str | None = None
+    ) -> None:
+        where = f"{filename}:{line}:{column}" if line else filename
+        super().__init__(f"{where}: {detail}", hint=hint)
+        self.filename = filename
+        self.line = line
+        self.column = column
+        self.detail = detail
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: object, mark: yaml.Mark) -> None:
         super().__init__(key)
@@ -60,37 +75,47 @@ _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def load_yaml(text: str, filename: str) -> Any:
-    """Parse one YAML document safely, raising CatalogError with file:line:column."""
+    """Parse one YAML document safely, raising YamlError with file:line:column."""
     if len(text) > MAX_FILE_BYTES:
-        raise CatalogError(
-            f"{filename}: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        raise YamlError(
+            filename,
+            0,
+            0,
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             hint="Split the catalog with `include:` files.",
         )
     loader = _CatalogLoader(text)
     try:
         data = loader.get_single_data()
     except _DuplicateKey as exc:
-        raise CatalogError(
-            f"{filename}:{exc.mark.line + 1}:{exc.mark.column + 1}: duplicate key {exc.key!r}",
+        raise YamlError(
+            filename,
+            exc.mark.line + 1,
+            exc.mark.column + 1,
+            f"duplicate key {exc.key!r}",
             hint="Each key may appear once in a mapping; remove or rename one of them.",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise CatalogError(
-            f"{where}: invalid YAML: {problem}",
+        raise YamlError(
+            filename,
+            mark.line + 1 if mark else 0,
+            mark.column + 1 if mark else 0,
+            f"invalid YAML: {problem}",
             hint="Fix the YAML syntax at that position (indentation, quotes, colons).",
         ) from None
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{filename}: invalid YAML: {exc}") from None
+        raise YamlError(filename, 0, 0, f"invalid YAML: {exc}") from None
     except RecursionError:
-        raise CatalogError(
-            f"{filename}: the YAML is nested too deeply", hint="Flatten the document."
+        raise YamlError(
+            filename, 0, 0, "the YAML is nested too deeply", hint="Flatten the document."
         ) from None
     finally:
         loader.dispose()
-    if loader.uses_aliases:
+    # CSafeLoader composes in C and never calls compose_node, so uses_aliases stays False
+    # with libyaml; an alias needs a `*`, and a false positive only costs one pass.
+    if loader.uses_aliases or "*" in text:
         _check_expansion(data, filename)
     return data
 
@@ -116,8 +141,11 @@ def _check_expansion(data: Any, filename: str) -> None:
             return 1
         sizes[key] = total
         if total > MAX_EXPANDED_NODES:
-            raise CatalogError(
-                f"{filename}: aliases expand the document past {MAX_EXPANDED_NODES:,} nodes",
+            raise YamlError(
+                filename,
+                0,
+                0,
+                f"aliases expand the document past {MAX_EXPANDED_NODES:,} nodes",
                 hint="This looks like an alias bomb; write the values out instead of nesting aliases.",
             )
         return total
@@ -147,9 +175,19 @@ class Locator:
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of the deepest part of `path` that exists; (0, 0) if none."""
+        mark, _ = self._walk(path)
+        return (mark.line + 1, mark.column + 1) if mark else (0, 0)
+
+    def scalar(self, path: Sequence[str | int]) -> str | None:
+        """The text written for the scalar at `path` (`4.10`, not the float 4.1), if any."""
+        _, node = self._walk(path)
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
+    def _walk(self, path: Sequence[str | int]) -> tuple[yaml.Mark | None, yaml.Node | None]:
+        """The mark of the deepest part of `path` that exists, and the node at `path`."""
         node = self._node()
         if node is None:
-            return (0, 0)
+            return None, None
         mark = node.start_mark
         for part in path:
             child: yaml.Node | None = None
@@ -167,6 +205,6 @@ class Locator:
                 child = node.value[part]
                 mark = child.start_mark
             if child is None:
-                break
+                return mark, None
             node = child
-        return (mark.line + 1, mark.column + 1)
+        return mark, node

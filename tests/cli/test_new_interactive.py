@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -56,8 +57,10 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
     try:
         _read_until(main, "Template", seen)
         _read_until(main, "Number", seen)
-        assert "chat-service" in "".join(seen)
-        os.write(main, b"1\n")
+        menu = "".join(seen)
+        number = re.search(r"(\d+)\. chat-service:", menu)
+        assert number, menu
+        os.write(main, f"{number.group(1)}\n".encode())
         seen.clear()
         _read_until(main, "Model", seen)
         _read_until(main, "Number", seen)
