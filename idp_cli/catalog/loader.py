@@ -1,21 +1,17 @@
-"""From a catalog source to a validated catalog, or to every problem in it, each placed at
-its file, line and column with the field path."""
+"""From a catalog source to a validated catalog, or to every problem in it.
+
+This module is what every command imports, so it stays light: a catalog served from the cache
+needs neither YAML nor pydantic. Reading and validating the files lives in `validation`.
+"""
 
 from __future__ import annotations
 
-import difflib
-import typing
 from dataclasses import dataclass, field
-from typing import Any
 
 from idp_cli.catalog import cache
 from idp_cli.catalog.model import Catalog
-from idp_cli.catalog.rules import Finding, check_models, scan_credentials
 from idp_cli.catalog.sources import Source
-from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml
 from idp_cli.errors import CatalogInvalid, ExitCode, Problem
-
-Path = tuple[str | int, ...]
 
 
 @dataclass
@@ -27,276 +23,24 @@ class Loaded:
     cached: bool = False
 
 
-def format_path(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-class _File:
-    """One catalog file as read: its text (for locating problems later) and its data."""
-
-    def __init__(self, source: Source, rel: str) -> None:
-        self.rel = rel
-        self.label = source.reader.label(rel)
-        self.fingerprint = source.reader.fingerprint(rel)
-        self.text = source.reader.read_text(rel)
-        self.data = load_yaml(self.text, self.label)
-        self._locator: Locator | None = None
-
-    @property
-    def locator(self) -> Locator:
-        if self._locator is None:
-            self._locator = Locator(self.text)
-        return self._locator
-
-    def problem(self, local: Path, shown: Path, message: str) -> Problem:
-        line, column = self.locator.locate(local)
-        return Problem(self.label, line, column, format_path(shown), message)
-
-
-@dataclass
-class _Origin:
-    file: _File
-    prefix: Path  # where the model stands inside its file
-
-
-def load(source: Source, *, use_cache: bool = True) -> Loaded:
+def load(source: Source, *, use_cache: bool = True, summary: bool = False) -> Loaded:
+    """The catalog from `source`; `summary` allows a cached catalog holding only what
+    `idp models list` reads (see cache.summarize)."""
     if use_cache:
-        hit = cache.lookup(source)
+        hit = cache.lookup(source, summary=summary)
         if hit is not None:
             data, files = hit
             return Loaded(source, Catalog(data, files), [], files, cached=True)
-    return _Validation(source).run()
+    from idp_cli.catalog.validation import Validation
+
+    return Validation(source).run()
 
 
-def open_catalog(source: Source) -> Catalog:
+def open_catalog(source: Source, *, summary: bool = False) -> Catalog:
     """The catalog, or CatalogInvalid naming the first problem (exit 1 outside `validate`)."""
-    loaded = load(source)
+    loaded = load(source, summary=summary)
     if loaded.problems or loaded.catalog is None:
         error = CatalogInvalid(loaded.problems)
         error.exit_code = ExitCode.FAILURE  # 3 is `idp catalog validate`'s answer only
         raise error
     return loaded.catalog
-
-
-class _Validation:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-        self.files: list[_File] = []
-
-    def run(self) -> Loaded:
-        from pydantic import TypeAdapter, ValidationError
-
-        from idp_cli.catalog import schema
-
-        main = self._read(self.source.main)
-        if main is None:
-            return self._result(None)
-        if not isinstance(main.data, dict):
-            self.problems.append(
-                main.problem(
-                    (), (), "the catalog must be a mapping with apiVersion, kind and models"
-                )
-            )
-            return self._result(None)
-        try:
-            schema.CatalogHeader.model_validate(main.data)
-        except ValidationError as exc:
-            self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
-
-        origins: list[_Origin] = []
-        models: list[Any] = []
-        if isinstance(main.data.get("models"), list):
-            for index, raw in enumerate(main.data["models"]):
-                origins.append(_Origin(main, ("models", index)))
-                models.append(raw)
-        includes = main.data.get("include")
-        if isinstance(includes, list):
-            for index, pattern in enumerate(includes):
-                if isinstance(pattern, str):
-                    self._include(main, index, pattern, origins, models)
-
-        adapter = TypeAdapter(schema.Model)
-        valid: list[dict[str, Any]] = []
-        valid_index: list[int] = []
-        for index, (origin, raw) in enumerate(zip(origins, models, strict=True)):
-            shown: Path = ("models", index)
-            try:
-                adapter.validate_python(raw)
-            except ValidationError as exc:
-                self._add_pydantic(origin.file, origin.prefix, shown, exc, schema.Model)
-            else:
-                valid.append(raw)
-                valid_index.append(index)
-            for finding in scan_credentials(raw):
-                self._add_finding(origin, shown, finding)
-        header = {k: v for k, v in main.data.items() if k != "models"}
-        for finding in scan_credentials(header):
-            self.problems.append(main.problem(finding.path, finding.path, finding.message))
-
-        checked = set(valid_index)
-        unchecked = frozenset(
-            raw["name"]
-            for index, raw in enumerate(models)
-            if index not in checked and isinstance(raw, dict) and isinstance(raw.get("name"), str)
-        )
-        for position, finding in check_models(valid, unchecked):
-            index = valid_index[position]
-            self._add_finding(origins[index], ("models", index), finding)
-
-        if self.problems:
-            return self._result(None)
-        data = {k: v for k, v in main.data.items() if k not in ("models",)}
-        data["models"] = models
-        loaded = self._result(Catalog(data, [f.label for f in self.files]))
-        cache.store(
-            self.source,
-            data,
-            loaded.files,
-            {f.rel: f.fingerprint for f in self.files},
-        )
-        return loaded
-
-    def _result(self, catalog: Catalog | None) -> Loaded:
-        self.problems.sort(key=lambda p: (p.file, p.line, p.column))
-        return Loaded(self.source, catalog, self.problems, [f.label for f in self.files])
-
-    def _read(self, rel: str) -> _File | None:
-        """The file, or None when it is not YAML (a problem then, like any other)."""
-        try:
-            file = _File(self.source, rel)
-        except YamlError as exc:
-            self.problems.append(Problem(exc.filename, exc.line, exc.column, "", exc.detail))
-            return None
-        self.files.append(file)
-        return file
-
-    def _include(
-        self, main: _File, index: int, pattern: str, origins: list[_Origin], models: list[Any]
-    ) -> None:
-        where: Path = ("include", index)
-        if pattern.startswith("/") or ".." in pattern.split("/"):
-            self.problems.append(
-                main.problem(where, where, f"{pattern!r} must stay inside the catalog's folder")
-            )
-            return
-        names = [n for n in self.source.reader.glob(pattern) if n != self.source.main]
-        if not names:
-            self.problems.append(main.problem(where, where, f"{pattern!r} matches no file"))
-            return
-        for name in names:
-            file = self._read(name)
-            if file is None:
-                continue
-            data = file.data
-            if isinstance(data, dict) and "models" in data:
-                extra = sorted(set(data) - {"models"})
-                if extra:
-                    self.problems.append(
-                        file.problem(
-                            (extra[0],),
-                            (extra[0],),
-                            "an included file holds only `models:` (or one model)",
-                        )
-                    )
-                if not isinstance(data["models"], list):
-                    self.problems.append(
-                        file.problem(("models",), ("models",), "must be a list of models")
-                    )
-                    continue
-                for j, raw in enumerate(data["models"]):
-                    origins.append(_Origin(file, ("models", j)))
-                    models.append(raw)
-            elif isinstance(data, dict):
-                origins.append(_Origin(file, ()))
-                models.append(data)
-            elif isinstance(data, list):
-                for j, raw in enumerate(data):
-                    origins.append(_Origin(file, (j,)))
-                    models.append(raw)
-            else:
-                self.problems.append(
-                    file.problem((), (), "an included file must hold a model or `models:`")
-                )
-
-    def _add_finding(self, origin: _Origin, shown: Path, finding: Finding) -> None:
-        self.problems.append(
-            origin.file.problem(
-                (*origin.prefix, *finding.path), (*shown, *finding.path), finding.message
-            )
-        )
-
-    def _add_pydantic(
-        self, file: _File, prefix: Path, shown: Path, exc: Any, root: type[Any]
-    ) -> None:
-        for error in exc.errors(include_url=False):
-            loc: Path = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            written = (
-                file.locator.scalar((*prefix, *loc)) if error["type"] == "string_type" else None
-            )
-            message = _message(error, root, loc, written)
-            self.problems.append(file.problem((*prefix, *loc), (*shown, *loc), message))
-
-
-def _is_union_tag(part: object) -> bool:
-    # pydantic adds the union member's name (`str`, `function-after[...]`) to the location
-    return isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool"))
-
-
-def _message(error: dict[str, Any], root: type[Any], loc: Path, written: str | None) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        key = str(loc[-1]) if loc else "?"
-        known = _known_keys(root, loc[:-1])
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = (
-            f"; did you mean {close[0]!r}?"
-            if close
-            else (f"; known keys: {', '.join(known)}" if known else "")
-        )
-        return f"unknown key {key!r}{hint}"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-        return f'must be a string; write it in quotes: "{written or value}"'
-    message = str(error["msg"])
-    if kind in ("literal_error", "string_pattern_mismatch") and value is not None:
-        message = f"{value!r}: {message[0].lower()}{message[1:]}"
-    return message.removeprefix("Value error, ")
-
-
-def _known_keys(root: type[Any], loc: Path) -> list[str]:
-    """The keys allowed at `loc`, by walking the schema models along it."""
-    from pydantic import BaseModel
-
-    current: Any = root
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        for name, info in current.model_fields.items():
-            if (info.alias or name) == part:
-                current = _inner_model(info.annotation)
-                break
-        else:
-            return []
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [info.alias or name for name, info in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    from pydantic import BaseModel
-
-    stack = [annotation]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return item
-        stack.extend(typing.get_args(item))
-    return None

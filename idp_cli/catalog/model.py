@@ -22,6 +22,11 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def split_ref(ref: str) -> tuple[str, str | None]:
+    name, sep, selector = ref.partition("@")
+    return name, (selector if sep else None)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     raw: dict[str, Any]

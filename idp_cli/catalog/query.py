@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from idp_cli.catalog.model import Catalog, Model, Version, version_key
-from idp_cli.catalog.rules import split_ref
+from idp_cli.catalog.model import Catalog, Model, Version, split_ref, version_key
 from idp_cli.errors import NotFound
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from idp_cli.catalog.model import split_ref
 from idp_cli.catalog.vocabulary import PROTOCOLS_NEEDING_MODEL_ID, RETIRED
 
 Path = tuple[str | int, ...]
@@ -47,6 +48,50 @@ _SECRET_KEY = re.compile(
 _SECRET_KEY_CAMEL = re.compile(r"(?:Token|Password|Secret|ApiKey|AccessKey|PrivateKey)$")
 
 
+# For clearing a whole file at once: the same patterns without their leading `\b`, so that the
+# regex engine can look for their literal start (a plain pass over a 20 MB catalog takes
+# seconds), and one pattern per key word (an alternation would have no literal start either).
+_FAST_VALUE = tuple(
+    (re.compile(p.pattern.removeprefix(r"\b")), p.pattern.startswith(r"\b"))
+    for _, p in _CREDENTIAL_PATTERNS
+)
+_FAST_KEY = tuple(
+    re.compile(word + r"""s?['"]?[ \t]*:""")
+    for word in (
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "apikey",
+        "api_key",
+        "api-key",
+        "accesskey",
+        "access_key",
+        "access-key",
+        "privatekey",
+        "private_key",
+        "private-key",
+        "credential",
+    )
+)
+
+
+def may_hold_credentials(text: str) -> bool:
+    """False when no credential can be in a YAML file with this text: the walk over every
+    value (`scan_credentials`) is then skipped. May say True for a file without one."""
+    for pattern, at_word_start in _FAST_VALUE:
+        for match in pattern.finditer(text):
+            start = match.start()
+            if (
+                not at_word_start
+                or start == 0
+                or not (text[start - 1].isalnum() or text[start - 1] == "_")
+            ):
+                return True
+    lower = text.lower()
+    return any(pattern.search(lower) for pattern in _FAST_KEY)
+
+
 def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:
     """Anything that looks like a literal credential, wherever it stands."""
     if isinstance(data, dict):
@@ -78,11 +123,6 @@ def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:
                     "reference an environment variable with auth.tokenEnv",
                 )
                 break
-
-
-def split_ref(ref: str) -> tuple[str, str | None]:
-    name, sep, selector = ref.partition("@")
-    return name, (selector if sep else None)
 
 
 def check_models(

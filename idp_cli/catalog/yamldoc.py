@@ -3,6 +3,7 @@ refused, and a field path can be turned back into a line and column when somethi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,6 +72,12 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 
 
 _CatalogLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+# YAML 1.1 reads `1e3` and `1.5e3` as strings; YAML 1.2, JSON and people read numbers.
+_CatalogLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
@@ -84,6 +91,11 @@ def load_yaml(text: str, filename: str) -> Any:
             f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             hint="Split the catalog with `include:` files.",
         )
+    from idp_cli.catalog import fastyaml
+
+    fast, data = fastyaml.load(text)
+    if fast:
+        return data
     loader = _CatalogLoader(text)
     try:
         data = loader.get_single_data()

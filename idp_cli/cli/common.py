@@ -94,6 +94,10 @@ def catalog_source(
 
 
 def load_catalog(
-    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+    ctx: typer.Context | None,
+    catalog: str | None,
+    catalog_ref: str | None,
+    *,
+    summary: bool = False,
 ) -> Catalog:
-    return open_catalog(catalog_source(ctx, catalog, catalog_ref))
+    return open_catalog(catalog_source(ctx, catalog, catalog_ref), summary=summary)

@@ -97,7 +97,7 @@ def list_models(
         text=query,
         all_versions=all_versions,
     )
-    versions = select(load_catalog(ctx, catalog, catalog_ref), filters)
+    versions = select(load_catalog(ctx, catalog, catalog_ref, summary=True), filters)
     emit([row(v) for v in versions], output, lambda: _table(versions))
 
 

@@ -7,12 +7,11 @@ optional `@ref`. Its `copier.yml` is read as data: the questions, and idp's `_id
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from idp_cli import paths
 from idp_cli.errors import IdpError, NotFound
@@ -21,11 +20,17 @@ _CONFIG_NAMES = ("copier.yml", "copier.yaml")
 _URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:|^(?:gh|gl):|^git\+")
 
 
-class _CopierYamlLoader(yaml.SafeLoader):
-    """Copier's own tags (`!include`) mean nothing to discovery: read them as null."""
+@functools.cache
+def _copier_yaml_loader() -> type[Any]:
+    """A safe loader for which Copier's own tags (`!include`) mean nothing: read as null.
+    Built on first use, so that importing this module does not import PyYAML."""
+    import yaml
 
+    class CopierYamlLoader(yaml.SafeLoader):
+        pass
 
-_CopierYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    CopierYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return CopierYamlLoader
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,10 @@ class Template:
 
 def _parse_config(text: str, label: str) -> dict[str, Any]:
     """copier.yml may hold several YAML documents; Copier merges them in order."""
+    import yaml
+
     try:
-        documents = list(yaml.load_all(text, _CopierYamlLoader))  # noqa: S506 (a SafeLoader)
+        documents = list(yaml.load_all(text, _copier_yaml_loader()))  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         raise IdpError(
             f"{label}: invalid YAML: {exc}", hint="Fix the template's copier.yml."

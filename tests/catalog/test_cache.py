@@ -13,7 +13,7 @@ from tests.helpers import CATALOG, HEADER, edit, load_spec, model_yaml, write_ca
 
 
 def entries() -> list[Path]:
-    return sorted((paths.cache_dir() / "catalogs").glob("*.json"))
+    return sorted((paths.cache_dir() / "catalogs").glob("*.full"))
 
 
 def names(spec: Path) -> tuple[bool, list[str]]:

@@ -1,0 +1,233 @@
+"""A fast path for reading catalog YAML with rapidyaml, for large catalogs.
+
+PyYAML spends most of its time building a Python object for every node and every position;
+rapidyaml parses in C++ and hands over JSON, which Python's C decoder reads. The two disagree
+on a few corners of YAML: YAML 1.1 scalars (`yes`, `~`, `0x1F`, `010`, `1_000`, `.inf`,
+`True`), tags, anchors and aliases, non-string keys, directives. This path declines any
+document that could touch one of them, and any document it cannot read for any reason; the
+caller then reads it with PyYAML, which is the reference. Either way the result is the same
+(tests/catalog/test_fastyaml.py checks both paths against each other).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
+# quoted string with the same text is declined too: only speed is lost.
+_WORDS = frozenset(
+    [
+        "~",
+        "y",
+        "Y",
+        "n",
+        "N",
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "True",
+        "TRUE",
+        "False",
+        "FALSE",
+        "Null",
+        "NULL",
+    ]
+)
+_NUMERIC_START = frozenset("0123456789+-.")
+_NUMERIC = re.compile(
+    r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?0[xob][0-9a-fA-F_]+|\+.*|-\..*"
+    r"|-?[0-9][0-9_]*_[0-9_.]*|-?0[0-9]+(?:\.[0-9]*)?|-?[0-9]+(?::[0-9]+)+(?:\.[0-9]*)?"
+)
+# Characters that start a tag, anchor or alias when they open a token, and the reserved
+# indicators PyYAML refuses where a value starts (rapidyaml reads them as text).
+_INDICATORS = "!&*"
+_RESERVED = "@`"
+_BEFORE_INDICATOR = " \t\n[{,:"
+
+
+def _declined_by_text(text: str) -> bool:
+    if "\t" in text or "<<" in text or text.startswith(("%", "---")):
+        return True
+    if "\n---" in text or "\n..." in text or "\n%" in text:
+        return True
+    for char in _INDICATORS:
+        at = text.find(char)
+        while at != -1:
+            if at == 0 or text[at - 1] in _BEFORE_INDICATOR:
+                return True
+            at = text.find(char, at + 1)
+    for char in _RESERVED:
+        at = text.find(char)
+        while at != -1:
+            i = at - 1
+            while i >= 0 and text[i] == " ":
+                i -= 1
+            if i < 0 or text[i] in "\n:-[{,":
+                return True
+            at = text.find(char, at + 1)
+    at = text.find("?")
+    while at != -1:  # a complex key: `?` alone at the start of a line
+        line_start = text.rfind("\n", 0, at) + 1
+        if not text[line_start:at].strip(" -") and text[at + 1 : at + 2] in (" ", "\n", ""):
+            return True
+        at = text.find("?", at + 1)
+    return False
+
+
+def _ambiguous(value: str) -> bool:
+    return value in _WORDS or (
+        value != "" and value[0] in _NUMERIC_START and bool(_NUMERIC.fullmatch(value))
+    )
+
+
+def _walk(data: Any) -> int | None:
+    """Entries in every mapping and sequence (rapidyaml counts the same as nodes), or None
+    when a key or string value is one PyYAML might read differently."""
+    count = 0
+    cleared: set[str] = set()  # catalogs repeat the same keys and values: check each once
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        values = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict):
+            for key in item:
+                if key not in cleared:
+                    if key in _WORDS or key[:1] in _NUMERIC_START:
+                        return None
+                    cleared.add(key)
+        count += len(item)
+        for value in values:
+            if isinstance(value, str):
+                if value not in cleared:
+                    if _ambiguous(value):
+                        return None
+                    cleared.add(value)
+            elif isinstance(value, dict | list):
+                stack.append(value)
+    return count
+
+
+@contextlib.contextmanager
+def _silent_stderr() -> Iterator[None]:
+    """rapidyaml prints its parse errors from C++ straight to file descriptor 2; PyYAML will
+    report the same error properly, with its position."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _from_json(document: str) -> Any:
+    # pydantic-core's Rust decoder reads large documents about twice as fast as json's, and
+    # pydantic is loaded anyway whenever a catalog is parsed (to validate it)
+    try:
+        from pydantic_core import from_json
+    except ImportError:  # pragma: no cover - pydantic is a dependency
+        return json.loads(document)
+    return from_json(document)
+
+
+def _parse(ryml: Any, text: str) -> Any:
+    """One YAML document through rapidyaml; raises on anything the fast path cannot vouch for."""
+    encoded = text.encode("utf-8")
+    with _silent_stderr():
+        tree = ryml.parse_in_arena(encoded)
+    document = ryml.emit_json_malloc(tree, tree.root_id())
+    size = int(tree.size())
+    del tree, encoded
+    data = _from_json(document)
+    if isinstance(data, str) and _ambiguous(data):
+        raise _Declined
+    # A duplicate key collapses in JSON: the node counts then differ.
+    count = _walk(data)
+    if count is None or count + 1 != size:
+        raise _Declined
+    return data
+
+
+class _Declined(Exception):
+    pass
+
+
+_MODELS_KEY = re.compile(r"^models:[ \t]*(?:#.*)?\n", re.MULTILINE)
+_CONTENT_LINE = re.compile(r"^( *)([^ \n#])", re.MULTILINE)
+
+
+def _split_models(text: str) -> tuple[str, list[str]] | None:
+    """The document without its `models:` block, and the block's items as separate texts.
+
+    Parsing item by item keeps rapidyaml's parse tree (several times the size of the text)
+    small: a 10,000-version catalog then peaks at a fraction of the memory.
+    """
+    key = _MODELS_KEY.search(text)
+    if key is None:
+        return None
+    first = _CONTENT_LINE.search(text, key.end())
+    if first is None or text[first.start(2)] != "-":
+        return None
+    indent = first.group(1)
+    # every pattern here starts with a literal newline, which the regex engine finds fast
+    item_start = re.compile(rf"\n{indent}- ")
+    # the block ends at the first content line indented less than its items (or, for items
+    # at column 0, at the next line there that is not an item)
+    if indent:
+        closing = re.compile(rf"\n {{0,{len(indent) - 1}}}[^ \n#]")
+    else:
+        closing = re.compile(r"\n(?!- )[^ \n#]")
+    found = closing.search(text, first.start())
+    end = found.start() + 1 if found else len(text)
+    block = text[first.start() : end]
+    starts = [0] + [m.start() + 1 for m in item_start.finditer(block)]
+    items = [block[a:b] for a, b in zip(starts, [*starts[1:], len(block)], strict=True)]
+    head = text[: key.start()] + "models: []\n" + text[end:]
+    return head, items
+
+
+def load(text: str) -> tuple[bool, Any]:
+    """(True, data) when the fast path read `text` exactly as PyYAML would; else (False, None)."""
+    if not text.strip() or _declined_by_text(text):
+        return False, None
+    try:
+        import ryml  # type: ignore[import-untyped]
+    except ImportError:
+        return False, None
+    try:
+        split = _split_models(text)
+        if split is None:
+            return True, _parse(ryml, text)
+        head_text, items = split
+        head = _parse(ryml, head_text)
+        if not isinstance(head, dict) or head.get("models") != []:
+            raise _Declined
+        models: list[Any] = []
+        for item in items:
+            parsed = _parse(ryml, item)
+            if not isinstance(parsed, list) or len(parsed) != 1:
+                raise _Declined
+            models.append(parsed[0])
+        head["models"] = models
+    except Exception:
+        return False, None
+    return True, head

@@ -1,0 +1,119 @@
+"""The rapidyaml fast path reads every document it accepts exactly as the PyYAML path does,
+and declines the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from idp_cli import paths
+from idp_cli.catalog import fastyaml, yamldoc
+from tests.helpers import CATALOG
+
+SNIPPETS = [
+    "a: yes",
+    "a: ~",
+    "a: null",
+    "a:",
+    "a: 1e3",
+    "a: 0x1F",
+    "a: 1_000",
+    "a: .inf",
+    "a: True",
+    "a: 'yes'",
+    'a: "1"',
+    "a: 2026-06-01",
+    "a: -1.5",
+    "a: +1",
+    "a: 010",
+    "a: [1, b, 'c', true]",
+    "a: |\n  multi\n  line\n",
+    "a: {b: c}",
+    "a: 12:30",
+    'a: "\\u00e9\\t"',
+    "a: 'it''s'",
+    "a: x # comment",
+    "a: !!str 1",
+    "a: &x 1\nb: *x",
+    "a: 1\na: 2",
+    "- a\n- b",
+    "a: NaN",
+    "a: 1.0",
+    "a: 3.",
+    "a: .5",
+    "a: -.inf",
+    "a: -5",
+    "a: 1.5e3",
+    "1: a",
+    "a: {1: b}",
+    "a: >\n  folded\n  text\n\n  para\n",
+    "a: plain\n  continued\n",
+    "a: -0",
+    "a: 0",
+    "a: [a, [b, {c: d}]]",
+    "key with spaces: v",
+    "a: 2026-06-01T10:00:00Z",
+    "a: 'multi\n  line'",
+    'a: "dq\n  folded"',
+    "a: -",
+    "a: 'a: b'",
+    "a: x: y",
+    "a: [1, 2",
+    "a: 1.0.0",
+    "a: 1e",
+    "a: -12",
+    "a: 007",
+    "a: false",
+    "a: FALSE",
+    "emptylist: []\nemptymap: {}",
+    "a: ''",
+    "- - a\n  - b\n- c",
+    "a:\n- 1\n- 2",
+    "a: @x",
+    "a: `x`",
+    "q: what?",
+    "? complex\n: v",
+    "a: [yes]",
+    "a: {on: 1}",
+    "~: a",
+    "a: R&D",
+    "a: 1.5e+3",
+    "sha: 3e4abc",
+    "models:\n  - name: a\n    v: 1\n  - name: b\ninclude: [x]\n",
+    "models:\n- name: a\n  tags: [x]\n- name: b\n  tags: [y]\nsource: {id: s}\n",
+    "models:\n  - name: a\n    name: b\n",
+]
+
+
+def _pyyaml(text: str) -> tuple[Any, str | None]:
+    loader = yamldoc._CatalogLoader(text)
+    try:
+        return loader.get_single_data(), None
+    except Exception as exc:
+        return None, type(exc).__name__
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
+def test_fast_path_agrees_with_pyyaml_or_declines(text: str) -> None:
+    fast, data = fastyaml.load(text)
+    if fast:
+        reference, error = _pyyaml(text)
+        assert error is None
+        assert repr(data) == repr(reference)
+
+
+def test_plain_catalogs_take_the_fast_path() -> None:
+    for text in (CATALOG, paths.bundled_catalog().read_text()):
+        fast, data = fastyaml.load(text)
+        assert fast
+        assert repr(data) == repr(_pyyaml(text)[0])
+
+
+@pytest.mark.parametrize("text", ["a: 1\na: 2\n", "models:\n  - name: a\n    name: b\n"])
+def test_duplicate_keys_are_still_refused(text: str) -> None:
+    assert fastyaml.load(text) == (False, None)
+    with pytest.raises(yamldoc.YamlError, match="duplicate key"):
+        yamldoc.load_yaml(text, "x.yaml")
