@@ -1,0 +1,535 @@
+"""The bundled predictive templates, `prediction-service` and `batch-scoring`.
+
+Both are generated with the real `idp new` for every bundled predictive model they can serve
+(every predictive protocol) with one CI system, and for one model with the other; plus the
+protocol options (the oip-v2 tensor layout, the mlflow request formats) and a signature with
+awkward names, rendered with plain Copier. Each project must keep the generated-project
+contract (PRODUCT.md): its own ruff and pytest pass offline with this interpreter's packages,
+its CI file validates against the CI system's schema, its catalog-info.yaml against
+Backstage's, its answers file records the binding, and no secret is written.
+
+The typed code the templates share is kept byte-identical between them, and idp refuses, with
+the field named, a predictive version without a signature or with a type they cannot map.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from idp_cli.binding import fit
+from idp_cli.catalog.model import Catalog
+from idp_cli.templates.discovery import find
+from tests.templates.predictive_helpers import (
+    BUNDLED_MODELS,
+    CI_FILES,
+    PREDICTIVE,
+    SECRET,
+    SHARED_FILES,
+    SHARED_QUESTIONS,
+    SHARED_SETTINGS,
+    TEMPLATES,
+    catalog_version,
+    catalog_yaml,
+    idp,
+    isolated,
+    odd_model,
+    offline_env,
+    read_yaml,
+    render_with_copier,
+    run_module,
+    validate_component,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    template: str
+    ci: str = "github"
+    model: str | None = None
+    """A bundled model to bind with `idp new`; None: plain Copier with ``model``."""
+    data: dict[str, str] = field(default_factory=dict)
+    copier_model: dict[str, Any] | None = None
+    """The binding given to plain Copier (None: the template's placeholder)."""
+
+    @property
+    def id(self) -> str:
+        bound = (self.model or "copier").split("/")[-1].split("@")[0]
+        if self.copier_model is not None:
+            bound = "odd-" + self.copier_model["endpoint"]["protocol"]
+        options = "".join(f"-{value}" for value in self.data.values())
+        return f"{self.template}-{bound}{options}-{self.ci}"
+
+
+CASES = [
+    *(Case(template, model=ref) for template in PREDICTIVE for ref in BUNDLED_MODELS),
+    *(Case(t, ci="gitlab", model="acme/churn-classifier@4.0.0") for t in PREDICTIVE),
+    Case(
+        "prediction-service",
+        model="acme/claim-cost-regressor@2.0.0",
+        data={"mlflow_format": "dataframe_records"},
+    ),
+    Case(
+        "batch-scoring", model="acme/claim-cost-regressor@2.0.0", data={"mlflow_format": "inputs"}
+    ),
+    # The placeholder binding is an all-numeric oip-v2 model: the one-tensor layout.
+    *(Case(template, ci="gitlab", data={"oip_layout": "tensor"}) for template in PREDICTIVE),
+    Case("prediction-service", copier_model=odd_model("oip-v2")),
+    Case("batch-scoring", copier_model=odd_model("mlflow-invocations")),
+]
+
+
+@dataclass(frozen=True)
+class Project:
+    case: Case
+    path: Path
+    answers: dict[str, Any]
+    """What the answers file recorded."""
+
+    @property
+    def model(self) -> dict[str, Any]:
+        model: dict[str, Any] = self.answers["model"]
+        return model
+
+    @property
+    def package(self) -> str:
+        return str(self.answers["project_name"]).replace("-", "_")
+
+    def text(self, relpath: str) -> str:
+        return (self.path / relpath).read_text(encoding="utf-8")
+
+
+# The fast checks of the contract run on one project per template without `-m slow`.
+FAST = {CASES[0].id, CASES[len(BUNDLED_MODELS)].id}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(case, id=case.id, marks=() if case.id in FAST else pytest.mark.slow)
+        for case in CASES
+    ],
+)
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    case: Case = request.param
+    root = tmp_path_factory.mktemp(case.id)
+    dest = root / ("svc" if case.template == "prediction-service" else "job")
+    with isolated(root / "home"):
+        if case.model is not None:
+            args: list[str | Path] = ["new", dest, "-t", case.template, "-m", case.model]
+            args += ["--ci", case.ci]
+            args += [f"--data={key}={value}" for key, value in case.data.items()]
+            result = idp(*args, "--defaults", "-o", "json")
+            assert result.exit_code == 0, result.output
+            assert json.loads(result.stdout)["model"] == case.model
+        else:
+            data: dict[str, Any] = {"project_name": "svc-" + case.ci, "ci": case.ci, **case.data}
+            if case.copier_model is not None:
+                data["model"] = case.copier_model
+                data["model_ref"] = "acme/odd-model@1.0.0"
+            render_with_copier(case.template, dest, data)
+    answers = read_yaml(dest / ".copier-answers.yml")
+    return Project(case, dest, answers)
+
+
+# --- the generated-project contract ------------------------------------------------------
+
+
+def test_layout(project: Project) -> None:
+    root, pkg = project.path, project.package
+    service = project.case.template == "prediction-service"
+    expected = [
+        "pyproject.toml",
+        "README.md",
+        "Containerfile",
+        "catalog-info.yaml",
+        ".copier-answers.yml",
+        ".gitignore",
+        ".dockerignore",
+        f"src/{pkg}/__init__.py",
+        f"src/{pkg}/__main__.py",
+        f"src/{pkg}/binding.json",
+        f"src/{pkg}/config.py",
+        f"src/{pkg}/signature.py",
+        f"src/{pkg}/protocol.py",
+        f"src/{pkg}/client.py",
+        f"src/{pkg}/app.py" if service else f"src/{pkg}/batch.py",
+        "tests/conftest.py",
+        "tests/fake_model_server.py",
+        "tests/test_signature.py",
+        "tests/test_protocol.py",
+        "tests/test_client.py",
+        "tests/test_config.py",
+        "tests/test_app.py" if service else "tests/test_batch.py",
+    ]
+    for relpath in expected:
+        assert (root / relpath).is_file(), relpath
+    chosen, _ = CI_FILES[project.case.ci]
+    assert (root / chosen).is_file()
+    for ci, (relpath, _) in CI_FILES.items():
+        if ci != project.case.ci:
+            assert not (root / relpath).exists()
+            assert not (root / relpath.split("/")[0]).exists()
+    assert not list(root.rglob("*.jinja"))
+    assert not (root / "includes").exists()
+
+    pyproject = tomllib.loads(project.text("pyproject.toml"))
+    deps = " ".join(pyproject["project"]["dependencies"])
+    for dep in ("httpx", "pydantic"):
+        assert dep in deps
+    assert ("fastapi" in deps) == service
+    assert pyproject["tool"]["pytest"]["ini_options"]["pythonpath"] == ["src"]
+    assert pyproject["project"]["name"] == project.answers["project_name"]
+
+    containerfile = project.text("Containerfile")
+    assert "FROM docker.io/library/python:3.12-slim" in containerfile
+    assert re.search(r"^USER (?!root|0\b)", containerfile, re.MULTILINE)
+
+    binding = json.loads(project.text(f"src/{pkg}/binding.json"))
+    model = project.model
+    assert binding["model_ref"] == project.answers["model_ref"]
+    assert binding["endpoint"]["protocol"] == model["endpoint"]["protocol"]
+    assert binding["endpoint"]["url"] == model["endpoint"]["url"]
+    assert binding["signature"]["inputs"] == model["signature"]["inputs"]
+    assert binding["signature"]["outputs"] == model["signature"]["outputs"]
+
+
+def test_readme_shows_the_model_card_and_the_signature(project: Project) -> None:
+    readme = project.text("README.md")
+    model = project.model
+    for expected in (
+        project.answers["model_ref"],
+        model["license"],
+        model["lifecycle"],
+        model["endpoint"]["url"],
+        model["endpoint"]["protocol"],
+        "MODEL_ENDPOINT",
+        "MODEL_NAME",
+        "MODEL_ENDPOINT_BEARER",
+        "### Signature",
+        ".predict(",
+    ):
+        assert expected in readme, expected
+    for metric in model["metrics"]:
+        assert f"| {metric['type']} | {metric['value']} |" in readme
+    for column in model["signature"]["inputs"] + model["signature"]["outputs"]:
+        assert f"`{column['name']}`" in readme.replace("\\|", "|"), column["name"]
+    # The example record is shown on the wire.
+    body = re.search(r"```json\n(.*?)\n```", readme, re.DOTALL)
+    assert body is not None
+    wire = json.loads(body.group(1))
+    protocol = model["endpoint"]["protocol"]
+    keys = {"oip-v2": {"inputs"}, "kserve-v1": {"instances"}}
+    fmt = project.answers.get("mlflow_format", "dataframe_split")
+    assert set(wire) - {"parameters", "params"} == keys.get(protocol, {fmt})
+
+
+def test_catalog_info_is_a_backstage_component(project: Project) -> None:
+    entity = read_yaml(project.path / "catalog-info.yaml")
+    validate_component(entity)
+    answers, model = project.answers, project.model
+    assert entity["metadata"]["name"] == answers["project_name"]
+    assert entity["metadata"]["description"] == answers["description"]
+    annotations = entity["metadata"]["annotations"]
+    assert annotations["idp.example.internal/model-ref"] == answers["model_ref"]
+    assert annotations["idp.example.internal/model-protocol"] == model["endpoint"]["protocol"]
+    spec = entity["spec"]
+    assert spec["type"] == ("service" if project.case.template == "prediction-service" else "job")
+    assert spec["owner"] == answers["owner"]
+    lifecycles = {"experimental": "experimental", "staging": "experimental"}
+    assert spec["lifecycle"] == lifecycles.get(model["lifecycle"], model["lifecycle"])
+    if model["backstage"]["resource"]:
+        assert spec["dependsOn"] == [model["backstage"]["resource"]]
+    if model["backstage"]["api"]:
+        assert spec["consumesApis"] == [model["backstage"]["api"]]
+
+
+def test_answers_file_records_the_binding(project: Project) -> None:
+    answers = project.answers
+    assert answers["_src_path"] == str(TEMPLATES / project.case.template)
+    assert answers["ci"] == project.case.ci
+    assert "package_name" not in answers
+    for key, value in project.case.data.items():
+        assert answers[key] == value
+    protocol = project.model["endpoint"]["protocol"]
+    # The protocol options are recorded only where they mean something.
+    assert ("oip_layout" in answers) == (protocol == "oip-v2")
+    assert ("mlflow_format" in answers) == (protocol == "mlflow-invocations")
+    if project.case.model is not None:
+        name, version = project.case.model.split("@")
+        assert answers["model_ref"] == project.case.model
+        assert (project.model["name"], project.model["version"]) == (name, version)
+        assert answers["catalog_source"]
+        assert project.model["signature"]["inputs"]
+    elif project.case.copier_model is not None:
+        assert project.model == project.case.copier_model
+
+
+def test_no_secret_in_rendered_files(project: Project) -> None:
+    for path in project.path.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+@pytest.mark.slow
+def test_generated_project_lints(project: Project) -> None:
+    run_module(["ruff", "check", "--no-cache", "."], project.path)
+    run_module(["ruff", "format", "--check", "--no-cache", "."], project.path)
+
+
+@pytest.mark.slow
+def test_generated_project_tests_pass(project: Project) -> None:
+    run_module(["pytest", "-q", "-p", "no:cacheprovider"], project.path, env=offline_env())
+
+
+@pytest.mark.slow
+def test_ci_config_validates(project: Project) -> None:
+    relpath, schema = CI_FILES[project.case.ci]
+    run_module(["check_jsonschema", "--builtin-schema", schema, relpath], project.path)
+    text = project.text(relpath)
+    for step in ("ruff check", "ruff format --check", "pytest", "Containerfile"):
+        assert step in text
+
+
+# --- what the two templates share --------------------------------------------------------
+
+
+@pytest.mark.parametrize("relpath", SHARED_FILES)
+def test_shared_files_are_identical(relpath: str) -> None:
+    service, job = (TEMPLATES / template / relpath for template in PREDICTIVE)
+    assert service.read_bytes() == job.read_bytes(), (
+        f"{relpath} differs between the templates: change both copies the same way"
+    )
+
+
+def test_shared_questions_are_identical() -> None:
+    service, job = (read_yaml(TEMPLATES / template / "copier.yml") for template in PREDICTIVE)
+    for key in SHARED_QUESTIONS + SHARED_SETTINGS:
+        assert service[key] == job[key], key
+    service_meta = {k: v for k, v in service["_idp"].items() if k not in ("title", "description")}
+    job_meta = {k: v for k, v in job["_idp"].items() if k not in ("title", "description")}
+    assert service_meta == job_meta
+    questions = [key for key in service if not key.startswith("_")]
+    assert questions == [key for key in job if not key.startswith("_")]
+    for key in ("project_name", "description"):
+        assert service[key]["validator"] == job[key]["validator"]
+
+
+def test_cases_cover_every_model_protocol_and_ci_system() -> None:
+    for template in PREDICTIVE:
+        github = {c.model for c in CASES if c.template == template and c.ci == "github"}
+        assert set(BUNDLED_MODELS) <= github
+        assert any(c.template == template and c.ci == "gitlab" and c.model for c in CASES)
+    assert set(BUNDLED_MODELS.values()) == {"oip-v2", "kserve-v1", "mlflow-invocations"}
+
+
+# --- idp knows which models the templates can serve ---------------------------------------
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_templates_show_lists_every_predictive_model_with_a_signature(template: str) -> None:
+    result = idp("templates", "show", template, "-o", "json")
+
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert [entry["ref"] for entry in shown["compatible"]] == list(BUNDLED_MODELS)
+    assert set(shown["protocols"]) == {"oip-v2", "kserve-v1", "mlflow-invocations"}
+    assert shown["modelTypes"] == ["predictive"]
+    names = [q["name"] for q in shown["questions"]]
+    for name in ("project_name", "model", "oip_layout", "mlflow_format", "ci", "catalog_commit"):
+        assert name in names
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_a_generative_model_is_refused(template: str, tmp_path: Path) -> None:
+    result = idp("new", tmp_path / "p", "-t", template, "-m", "meta-llama/llama-3.1-8b-instruct")
+
+    assert result.exit_code != 0
+    assert "generative model" in result.output
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_a_version_without_a_signature_is_refused(template: str, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(catalog_yaml(catalog_version(None)), encoding="utf-8")
+
+    result = idp(
+        "new", tmp_path / "p", "--catalog", catalog, "-t", template, "-m", "acme/test-model"
+    )
+
+    assert result.exit_code != 0
+    assert "models[0].versions[0]" in result.output
+    assert "needs signature.inputs" in result.output
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_a_column_type_outside_the_format_is_refused(template: str, tmp_path: Path) -> None:
+    signature = {
+        "inputs": [{"name": "pixels", "type": "tensor"}],
+        "outputs": [{"name": "score", "type": "double"}],
+    }
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(catalog_yaml(catalog_version(signature)), encoding="utf-8")
+
+    result = idp(
+        "new", tmp_path / "p", "--catalog", catalog, "-t", template, "-m", "acme/test-model"
+    )
+
+    assert result.exit_code != 0
+    assert "signature.inputs[0].type" in result.output
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_a_column_type_the_template_cannot_map_is_refused(template: str, tmp_path: Path) -> None:
+    """The catalog format's types are all mapped by the bundled templates; a template that
+    maps fewer (here: no binary) refuses the models using the others, naming the field."""
+    narrowed = tmp_path / template
+    shutil.copytree(TEMPLATES / template, narrowed)
+    config = narrowed / "copier.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("string, binary, datetime]", "string, datetime]"), "utf-8")
+    assert "binary" not in find(str(narrowed)).supports("columnTypes")
+
+    result = idp("new", tmp_path / "p", "-t", narrowed, "-m", "acme/pcb-defect-detector")
+
+    assert result.exit_code != 0
+    assert "signature.inputs[0] (image) has type 'binary'" in result.output
+    assert not (tmp_path / "p").exists()
+    shown = json.loads(idp("templates", "show", narrowed, "-o", "json").stdout)
+    compatible = {entry["ref"] for entry in shown["compatible"]}
+    assert "acme/pcb-defect-detector@2.0.0" not in compatible
+    assert "acme/churn-classifier@4.0.0" in compatible
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_the_template_metadata_requires_a_signature(template: str) -> None:
+    """idp's own check, for a version that reaches it without a signature (the catalog
+    validation refuses those first)."""
+    raw = {
+        "name": "acme/unsigned",
+        "modelType": "predictive",
+        "tasks": ["tabular-classification"],
+        "versions": [{**catalog_version(None), "signature": {}}],
+    }
+    version = Catalog({"models": [raw]}, []).models[0].versions[0]
+
+    result = fit(find(template), version)
+
+    assert not result.ok
+    assert any("signature.inputs" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_the_tensor_layout_is_refused_for_string_inputs(template: str, tmp_path: Path) -> None:
+    result = idp(
+        "new",
+        tmp_path / "p",
+        "-t",
+        template,
+        "-m",
+        "acme/churn-classifier",
+        "--data",
+        "oip_layout=tensor",
+        "--defaults",
+    )
+
+    assert result.exit_code != 0
+    assert "contract_type" in result.output
+    assert not (tmp_path / "p").exists()
+
+
+# --- plain Copier refuses what the code generator cannot handle ---------------------------
+
+
+def _placeholder() -> dict[str, Any]:
+    model: dict[str, Any] = read_yaml(TEMPLATES / "prediction-service" / "copier.yml")["model"][
+        "default"
+    ]
+    return model
+
+
+def _with_signature(**changes: Any) -> dict[str, Any]:
+    model = _placeholder()
+    model["signature"] = {**model["signature"], **changes}
+    return model
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"model": _with_signature(inputs=[])}, "model.signature.inputs"),
+        ({"model": {**_placeholder(), "signature": {}}}, "model.signature.inputs"),
+        ({"model": _with_signature(outputs=[])}, "model.signature.outputs"),
+        (
+            {"model": _with_signature(inputs=[{"name": "pixels", "type": "tensor"}])},
+            "model.signature.inputs[0] (pixels)",
+        ),
+        (
+            {
+                "model": _with_signature(
+                    outputs=[{"name": "a", "type": "double"}, {"name": "a", "type": "long"}]
+                )
+            },
+            "model.signature.outputs[1]",
+        ),
+        (
+            {"model": _with_signature(inputs=[{"name": "c", "type": "string", "enum": []}])},
+            "model.signature.inputs[0] (c)",
+        ),
+        (
+            {"model": {**_placeholder(), "endpoint": {"protocol": "openai-v1", "url": "http://x"}}},
+            "model.endpoint.protocol",
+        ),
+        (
+            {
+                "model": _with_signature(inputs=[{"name": "word", "type": "string"}]),
+                "oip_layout": "tensor",
+            },
+            '"word" (string)',
+        ),
+        ({"model": "not a mapping"}, "mapping"),
+    ],
+    ids=[
+        "no-inputs",
+        "no-signature",
+        "no-outputs",
+        "unknown-type",
+        "duplicate-column",
+        "empty-enum",
+        "generative-protocol",
+        "tensor-with-strings",
+        "not-a-mapping",
+    ],
+)
+def test_plain_copier_refuses_a_binding_it_cannot_serve(
+    template: str, data: dict[str, Any], named: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(named)):
+        render_with_copier(template, tmp_path / "p", data)
+    assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
+
+
+@pytest.mark.parametrize("template", PREDICTIVE)
+def test_plain_copier_defaults_render_the_placeholder(template: str, tmp_path: Path) -> None:
+    render_with_copier(template, tmp_path / "p", {})
+
+    answers = read_yaml(tmp_path / "p" / ".copier-answers.yml")
+    assert answers["model_ref"] == "example/iris-classifier@1.0.0"
+    assert answers["oip_layout"] == "columns"
+    assert "mlflow_format" not in answers
+    package = str(answers["project_name"]).replace("-", "_")
+    signature = (tmp_path / "p" / "src" / package / "signature.py").read_text(encoding="utf-8")
+    assert "sepal_length: Float64" in signature
+    assert yaml.safe_load((tmp_path / "p" / "catalog-info.yaml").read_text(encoding="utf-8"))
