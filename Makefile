@@ -22,6 +22,8 @@ demo: $(BIN)/.installed
 	$(BIN)/idp models show meta-llama/llama-3.1-8b-instruct
 	$(BIN)/idp new $(DEMO_DIR)/chat-assistant --template chat-service --model meta-llama/llama-3.1-8b-instruct --defaults
 	cd $(DEMO_DIR)/chat-assistant && ../../$(BIN)/ruff check . && ../../$(BIN)/python -m pytest -q
+	$(BIN)/idp new $(DEMO_DIR)/churn-predictions --template prediction-service --model acme/churn-classifier --defaults
+	cd $(DEMO_DIR)/churn-predictions && ../../$(BIN)/ruff check . && ../../$(BIN)/python -m pytest -q
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

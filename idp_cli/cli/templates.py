@@ -30,6 +30,21 @@ def compatible(template: Template, catalog: Catalog) -> list[Version]:
     ]
 
 
+def _incompatible(template: Template, catalog: Catalog) -> list[dict[str, Any]]:
+    """Each model whose default version the template cannot serve, and why."""
+    if not template.binds_model:
+        return []
+    out = []
+    for model in catalog.models:
+        version = model.shown_version
+        if version.retired:
+            continue
+        result = fit(template, version)
+        if not result.ok:
+            out.append({"ref": version.ref, "reasons": result.reasons})
+    return out
+
+
 def _summary(template: Template, catalog: Catalog) -> dict[str, Any]:
     return {
         "name": template.name,
@@ -107,6 +122,7 @@ def show(
     data["compatible"] = [
         {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in models
     ]
+    data["incompatible"] = _incompatible(template, cat)
     data["unsafeFeatures"] = template.unsafe_features
 
     def table() -> None:
@@ -137,6 +153,13 @@ def show(
         out.print(questions)
         out.print()
         if template.binds_model:
+            if data["incompatible"]:
+                out.print(f"[bold]{len(data['incompatible'])} models it cannot serve[/]:")
+                for entry in data["incompatible"]:
+                    out.print(
+                        f"  {escape(entry['ref'])}  [dim]{escape('; '.join(entry['reasons']))}[/]"
+                    )
+                out.print()
             out.print(f"[bold]{len(models)} compatible models[/] in the catalog:")
             for version in models:
                 out.print(

@@ -1,0 +1,39 @@
+"""`idp templates list/show`: what each bundled template serves, and why a model does not fit."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import Invoke
+
+
+def test_list_counts_compatible_models(invoke: Invoke) -> None:
+    result = invoke("templates", "list", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert {"chat-service", "prediction-service", "batch-scoring"} <= set(rows)
+    assert rows["chat-service"]["protocols"] == ["openai-v1", "ollama"]
+    assert rows["chat-service"]["compatibleModels"] >= 4
+    assert rows["prediction-service"]["compatibleModels"] >= 4
+
+
+def test_show_lists_questions_and_why_models_do_not_fit(invoke: Invoke) -> None:
+    result = invoke("templates", "show", "prediction-service", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "model" in {q["name"] for q in data["questions"]}
+    compatible = {entry["ref"].split("@")[0] for entry in data["compatible"]}
+    assert "acme/churn-classifier" in compatible
+    reasons = {entry["ref"].split("@")[0]: entry["reasons"] for entry in data["incompatible"]}
+    assert any("generative model" in r for r in reasons["meta-llama/llama-3.1-8b-instruct"])
+    assert not compatible & set(reasons)
+
+
+def test_show_table_and_unknown_template(invoke: Invoke) -> None:
+    table = invoke("templates", "show", "chat-service")
+    assert table.exit_code == 0, table.stderr
+    assert "compatible models" in table.stdout
+    assert "cannot serve" in table.stdout
+    unknown = invoke("templates", "show", "chat-servise")
+    assert unknown.exit_code == 1
+    assert "chat-service" in unknown.stderr
