@@ -27,11 +27,12 @@ from typer.testing import CliRunner, Result
 
 from idp_cli.cli.app import app
 from idp_cli.output import console
+from tests.templates import contract
+from tests.templates.contract import run_module, validate_backstage
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 PREDICTIVE = ("prediction-service", "batch-scoring")
-SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared/vendor/backstage-catalog-schemas"
 
 # A value that must never reach a rendered file, although it is in the environment while
 # rendering, under every variable name a generated project reads.
@@ -235,53 +236,16 @@ def render_with_copier(template: str, dst: Path, data: dict[str, Any]) -> None:
         )
 
 
-def run_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    """`python -m ...` in a generated project, with this interpreter (no per-project install)."""
-    result = subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}\n{result.stderr}"
-
-
 def offline_env() -> dict[str, str]:
-    """Real-looking settings and a dead proxy: the generated tests pass only if they never
-    read the real environment or reach the network."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MODEL_", "PYTEST_"))}
+    """The shared offline environment, with more settings a predictive project reads."""
+    env = contract.offline_env(SECRET)
     env.update(dict.fromkeys(TOKEN_ENVS, SECRET))
-    env.update(
-        MODEL_ENDPOINT="http://203.0.113.1:9",
-        MODEL_NAME="not-the-model",
-        MODEL_VERSION="99",
-        MODEL_ROUTE_PREFIX="/nowhere",
-        MODEL_BATCH_SIZE="1",
-        MODEL_ENDPOINT_BEARER=SECRET,
-        HTTP_PROXY="http://127.0.0.1:9",
-        HTTPS_PROXY="http://127.0.0.1:9",
-        ALL_PROXY="http://127.0.0.1:9",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
+    env.update(MODEL_VERSION="99", MODEL_ROUTE_PREFIX="/nowhere", MODEL_BATCH_SIZE="1")
     return env
 
 
-@cache
-def backstage_registry() -> Registry[Any]:
-    resources: list[tuple[str, Resource[Any]]] = []
-    for path in sorted(SCHEMAS.rglob("*.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], DRAFT7.create_resource(contents)))
-    return Registry().with_resources(resources)
-
-
 def validate_component(entity: dict[str, Any]) -> None:
-    registry = backstage_registry()
-    for schema_id in ("EntityEnvelope", "Entity", "ComponentV1alpha1"):
-        Draft7Validator(registry.contents(schema_id), registry=registry).validate(entity)
+    validate_backstage(entity, "ComponentV1alpha1")
 
 
 def read_yaml(path: Path) -> Any:

@@ -28,6 +28,7 @@ import yaml
 from idp_cli.binding import fit
 from idp_cli.catalog.model import Catalog
 from idp_cli.templates.discovery import find
+from tests.templates.contract import run_module
 from tests.templates.predictive_helpers import (
     BUNDLED_MODELS,
     CI_FILES,
@@ -45,7 +46,6 @@ from tests.templates.predictive_helpers import (
     offline_env,
     read_yaml,
     render_with_copier,
-    run_module,
     validate_component,
 )
 
