@@ -100,24 +100,28 @@ def _walk(data: Any) -> int | None:
     count = 0
     cleared: set[str] = set()  # catalogs repeat the same keys and values: check each once
     stack = [data]
+    push = stack.append
     while stack:
         item = stack.pop()
-        values = item.values() if isinstance(item, dict) else item
-        if isinstance(item, dict):
+        count += len(item)
+        if type(item) is dict:
             for key in item:
                 if key not in cleared:
                     if key in _WORDS or key[:1] in _NUMERIC_START:
                         return None
                     cleared.add(key)
-        count += len(item)
+            values: Any = item.values()
+        else:
+            values = item
         for value in values:
-            if isinstance(value, str):
+            kind = type(value)
+            if kind is str:
                 if value not in cleared:
                     if _ambiguous(value):
                         return None
                     cleared.add(value)
-            elif isinstance(value, dict | list):
-                stack.append(value)
+            elif kind is dict or kind is list:
+                push(value)
     return count
 
 

@@ -73,9 +73,9 @@ class Param(_Strict):
 
 
 class Signature(_Strict):
-    inputs: list[Column] = []
-    outputs: list[Column] = []
-    params: list[Param] = []
+    inputs: list[Column] = Field(default_factory=list)
+    outputs: list[Column] = Field(default_factory=list)
+    params: list[Param] = Field(default_factory=list)
     example: dict[str, Any] | None = None
 
 
@@ -128,7 +128,7 @@ class Endpoint(_Strict):
     model_id: str | None = None
     model_version: str | None = None
     auth: Auth | None = None
-    capabilities: list[Literal[CAPABILITIES]] = []  # type: ignore[valid-type]
+    capabilities: list[Literal[CAPABILITIES]] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Runtime(_Strict):
@@ -138,7 +138,7 @@ class Runtime(_Strict):
 
 class Serving(_Strict):
     runtime: Runtime | None = None
-    endpoints: list[Endpoint] = []
+    endpoints: list[Endpoint] = Field(default_factory=list)
 
 
 class Deprecation(_Strict):
@@ -151,7 +151,9 @@ class Deprecation(_Strict):
 
 class Version(_Strict):
     version: Annotated[str, StringConstraints(min_length=1, pattern=r"^[^@\s]+$")]
-    aliases: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]] = []
+    aliases: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]] = (
+        Field(default_factory=list)
+    )
     lifecycle: Lifecycle
     released_at: str | None = None
     changelog: str | None = None
@@ -160,12 +162,12 @@ class Version(_Strict):
     base_model: BaseModelRef | None = None
     llm: LlmInfo | None = None
     signature: Signature | None = None
-    metrics: list[Metric] = []
+    metrics: list[Metric] = Field(default_factory=list)
     resources: Resources | None = None
     serving: Serving | None = None
     deprecation: Deprecation | None = None
-    labels: dict[str, str] = {}
-    custom_properties: dict[str, Any] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    custom_properties: dict[str, Any] = Field(default_factory=dict)
 
     _date = field_validator("released_at")(_check_date)
 
@@ -178,14 +180,14 @@ class Model(_Strict):
     owner: NonEmpty
     model_type: Literal[MODEL_TYPES]  # type: ignore[valid-type]
     tasks: Annotated[list[NonEmpty], Field(min_length=1)]
-    language: list[str] = []
+    language: list[str] = Field(default_factory=list)
     license: NonEmpty
     license_link: str | None = None
-    tags: list[str] = []
-    links: list[Link] = []
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
     default_version: str | None = None
-    labels: dict[str, str] = {}
-    custom_properties: dict[str, Any] = {}
+    labels: dict[str, str] = Field(default_factory=dict)
+    custom_properties: dict[str, Any] = Field(default_factory=dict)
     versions: Annotated[list[Version], Field(min_length=1)]
 
 
@@ -201,14 +203,14 @@ class CatalogHeader(_Strict):
     api_version: Literal["idp/v1alpha1"]
     kind: Literal["ModelCatalog"]
     source: Source | None = None
-    include: list[NonEmpty] = []
-    models: list[Any] = []
+    include: list[NonEmpty] = Field(default_factory=list)
+    models: list[Any] = Field(default_factory=list)
 
 
 class Catalog(CatalogHeader):
     """The whole format, for the JSON Schema that editors and `idp catalog schema` use."""
 
-    models: list[Model] = []
+    models: list[Model] = Field(default_factory=list)
 
 
 def json_schema() -> dict[str, Any]:

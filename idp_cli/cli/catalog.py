@@ -38,7 +38,7 @@ def _report(loaded: Loaded) -> dict[str, Any]:
         "source": loaded.source.display,
         "files": loaded.files,
         "models": len(catalog.models) if catalog else None,
-        "versions": sum(len(m.versions) for m in catalog.models) if catalog else None,
+        "versions": sum(len(m.raw["versions"]) for m in catalog.models) if catalog else None,
         "problems": [p.to_dict() for p in loaded.problems],
     }
 

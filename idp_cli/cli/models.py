@@ -51,10 +51,6 @@ _LIFECYCLE_STYLE = {
 }
 
 
-def lifecycle_text(lifecycle: str) -> str:
-    return f"[{_LIFECYCLE_STYLE.get(lifecycle, 'white')}]{lifecycle}[/]"
-
-
 @app.command("list")
 @guard
 def list_models(
@@ -102,32 +98,33 @@ def list_models(
 
 
 def _table(versions: list[Version]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from idp_cli.output.plain import print_table
 
     if not versions:
         console.err().print(
             "No model matches. Try fewer filters, or `idp models list --all-versions`."
         )
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("MODEL", "VERSION", "LIFECYCLE", "TYPE"):
-        table.add_column(column, no_wrap=True)
-    for column in ("TASK", "PROTOCOL", "LICENSE"):
-        table.add_column(column, overflow="fold")
+    rows = []
+    styles = []
     for version in versions:
         model = version.model
         label = version.version + (f" ({', '.join(version.aliases)})" if version.aliases else "")
-        table.add_row(
-            escape(model.name),
-            escape(label),
-            lifecycle_text(version.lifecycle),
-            model.model_type,
-            escape(", ".join(model.tasks)),
-            escape(", ".join(version.protocols)) or "-",
-            escape(model.license),
+        rows.append(
+            [
+                model.name,
+                label,
+                version.lifecycle,
+                model.model_type,
+                ", ".join(model.tasks),
+                ", ".join(version.protocols) or "-",
+                model.license,
+            ]
         )
-    console.out().print(table)
+        styles.append([None, None, _LIFECYCLE_STYLE.get(version.lifecycle), None, None, None, None])
+    print_table(
+        ["MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"], rows, styles
+    )
 
 
 @app.command("show")
