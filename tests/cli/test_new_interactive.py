@@ -6,6 +6,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -77,3 +78,45 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
         os.close(main)
     answers = (tmp_path / "picked" / ".copier-answers.yml").read_text()
     assert "model_ref: acme/assistant@2.0.0" in answers
+
+
+def test_ctrl_c_during_generation_leaves_nothing(tmp_path: Path) -> None:
+    """A template task that waits, interrupted with SIGINT: exit 130, no project, no staging."""
+    template = tmp_path / "tpl"
+    template.mkdir()
+    marker = tmp_path / "task-started"
+    (template / "copier.yml").write_text(f"_tasks:\n  - touch {marker} && sleep 30\n")
+    (template / "a.txt").write_text("a\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "idp_cli",
+            "new",
+            str(out / "app"),
+            "-t",
+            str(template),
+            "--defaults",
+            "--trust",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        end = time.monotonic() + DEADLINE_S
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < end, "the task never started"
+            time.sleep(0.05)
+        # Ctrl-C in a terminal reaches the whole foreground process group
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=DEADLINE_S)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert list(out.iterdir()) == []
