@@ -105,3 +105,66 @@ def schema() -> None:
     from idp_cli.catalog.schema import json_schema
 
     sys.stdout.write(dump_json(json_schema()) + "\n")
+
+
+class ExportFormat(enum.StrEnum):
+    backstage = "backstage"
+    json = "json"
+
+
+@app.command("export")
+@guard
+def export(
+    ctx: typer.Context,
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="backstage: Backstage entities as YAML; json: the resolved catalog for scripts.",
+        ),
+    ] = ExportFormat.backstage,
+    out_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--out-dir",
+            metavar="DIR",
+            help="Backstage only: write one file per entity (<kind>-<name>.yaml) and a "
+            "location.yaml listing them into DIR, which must be missing, empty, or hold only "
+            "an earlier export (replaced as a whole). Default: one multi-document YAML on stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """Export the catalog for other tools.
+
+    backstage: each model as a Resource of type ai-model; each serving endpoint of every
+    version that is not archived as an API (its type is the protocol) and a Component of type
+    model-server that provides it and depends on the model. The entity names are the ones
+    generated projects' catalog-info.yaml refers to. On stdout there is no Location entity
+    (register the file itself); with --out-dir, location.yaml lists the entity files.
+    Archived versions, and models with only archived versions, are not exported.
+
+    json: the catalog with its includes merged, every model and version as the catalog holds
+    them.
+    """
+    from pathlib import Path
+
+    from idp_cli.cli.common import load_catalog
+    from idp_cli.export import backstage as exporter
+    from idp_cli.export import resolved
+
+    if out_dir is not None and format is not ExportFormat.backstage:
+        raise typer.BadParameter("only --format backstage writes a folder", param_hint="--out-dir")
+    loaded = load_catalog(ctx, catalog, catalog_ref)
+    if format is ExportFormat.json:
+        sys.stdout.write(dump_json(resolved(loaded)) + "\n")
+        return
+    entities = exporter.entities(loaded)
+    if out_dir is None:
+        sys.stdout.write(exporter.dump(entities))
+        return
+    files = exporter.write_dir(loaded, entities, Path(out_dir))
+    console.err().print(f"[green]wrote[/] {len(files)} files to {out_dir}")
