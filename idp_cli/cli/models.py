@@ -9,6 +9,7 @@ import typer
 from idp_cli.catalog.model import Version
 from idp_cli.catalog.query import Filters, resolve, select
 from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
+from idp_cli.cli import completion
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
@@ -56,7 +57,11 @@ _LIFECYCLE_STYLE = {
 def list_models(
     ctx: typer.Context,
     task: Annotated[
-        str | None, typer.Option(help="Only models for this task (e.g. text-generation).")
+        str | None,
+        typer.Option(
+            help="Only models for this task (e.g. text-generation).",
+            autocompletion=completion.tasks,
+        ),
     ] = None,
     model_type: Annotated[
         str | None,
@@ -71,7 +76,9 @@ def list_models(
     protocol: Annotated[
         str | None, typer.Option(help="Only versions served over this protocol (e.g. openai-v1).")
     ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only models with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(help="Only models with this tag.", autocompletion=completion.tags)
+    ] = None,
     query: Annotated[
         str | None,
         typer.Option("--query", "-q", help="Text to find in the name, description, tags or tasks."),
@@ -134,7 +141,8 @@ def show(
     ref: Annotated[
         str,
         typer.Argument(
-            help="name, name@version or name@alias; a bare name means its default version."
+            help="name, name@version or name@alias; a bare name means its default version.",
+            autocompletion=completion.model_refs,
         ),
     ],
     output: OutputOpt = Format.table,

@@ -15,6 +15,7 @@ from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.catalog.sources import Source
+from idp_cli.cli import completion
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, catalog_source, guard
 from idp_cli.errors import IdpError
 from idp_cli.output import console
@@ -158,12 +159,20 @@ def new(
     template: Annotated[
         str | None,
         typer.Option(
-            "--template", "-t", help="Bundled template name, template folder, or git URL[@ref]."
+            "--template",
+            "-t",
+            help="Bundled template name, template folder, or git URL[@ref].",
+            autocompletion=completion.template_names,
         ),
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", "-m", help="Model to bind: name, name@version or name@alias."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model to bind: name, name@version or name@alias.",
+            autocompletion=completion.model_refs,
+        ),
     ] = None,
     data: Annotated[
         list[str] | None,

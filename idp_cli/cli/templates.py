@@ -8,6 +8,7 @@ import typer
 
 from idp_cli.binding import fit
 from idp_cli.catalog.model import Catalog, Version
+from idp_cli.cli import completion
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
@@ -98,7 +99,10 @@ def show(
     ctx: typer.Context,
     name: Annotated[
         str,
-        typer.Argument(help="A bundled template's name, a template folder, or a git URL[@ref]."),
+        typer.Argument(
+            help="A bundled template's name, a template folder, or a git URL[@ref].",
+            autocompletion=completion.template_names,
+        ),
     ],
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,

@@ -1,0 +1,131 @@
+"""Shell completion of catalog and template names (Typer's `autocompletion=` callbacks).
+
+Completion runs on every TAB press, so each callback reads the catalog the command would use
+(its own `--catalog`, else `idp --catalog`, else $IDP_CATALOG / the config file / the bundled
+catalog) from the cache, and never prints: on any failure it offers no candidates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import typer
+
+from idp_cli.catalog.model import Catalog
+
+Candidates = list[tuple[str, str]]
+
+
+def _given(ctx: typer.Context | None, name: str) -> str | None:
+    """An option's value from the command line typed so far, innermost command first.
+
+    During completion Click parses the words without running callbacks, so the root callback
+    has not stored the global options in `ctx.obj`; each context's `params` has them.
+    """
+    node: Any = ctx  # the parents are plain Click contexts
+    while node is not None:
+        value = node.params.get(name)
+        if isinstance(value, str) and value:
+            return value
+        node = node.parent
+    return None
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """Nothing may reach the terminal while the shell is completing a word."""
+    from idp_cli import notices
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        notices.set_sink(lambda message: None)
+        yield
+
+
+def _catalog(ctx: typer.Context | None) -> Catalog:
+    from idp_cli.catalog.loader import open_catalog
+    from idp_cli.catalog.sources import resolve_source
+    from idp_cli.config import choose_catalog
+
+    choice = choose_catalog(_given(ctx, "catalog"), _given(ctx, "catalog_ref"))
+    return open_catalog(resolve_source(choice), summary=True)
+
+
+def _safely(produce: Callable[[], Candidates]) -> Candidates:
+    try:
+        with _silenced():
+            return produce()
+    except BaseException:  # completion must never fail visibly, not even on SystemExit
+        return []
+
+
+def _short(text: str, limit: int = 70) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def model_refs(ctx: typer.Context, incomplete: str) -> Candidates:
+    """Model names; after `name@`, that model's versions and aliases as full references."""
+
+    def produce() -> Candidates:
+        catalog = _catalog(ctx)
+        if "@" not in incomplete:
+            return [
+                (m.name, _short(m.description or m.display_name))
+                for m in catalog.models
+                if m.name.startswith(incomplete)
+            ]
+        name = incomplete.partition("@")[0]
+        model = catalog.get(name)
+        if model is None:
+            return []
+        out: Candidates = []
+        for version in model.versions:
+            default = ", default" if version.is_default else ""
+            out.append((f"{name}@{version.version}", f"{version.lifecycle}{default}"))
+        for version in model.versions:
+            out.extend(
+                (f"{name}@{alias}", f"alias of {version.version}") for alias in version.aliases
+            )
+        return [c for c in out if c[0].startswith(incomplete)]
+
+    return _safely(produce)
+
+
+def tasks(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The tasks the catalog's models perform."""
+
+    def produce() -> Candidates:
+        found = sorted({t for m in _catalog(ctx).models for t in m.tasks})
+        return [(t, "task") for t in found if t.startswith(incomplete)]
+
+    return _safely(produce)
+
+
+def tags(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The tags on the catalog's models."""
+
+    def produce() -> Candidates:
+        found = sorted({t for m in _catalog(ctx).models for t in m.tags})
+        return [(t, "tag") for t in found if t.startswith(incomplete)]
+
+    return _safely(produce)
+
+
+def template_names(incomplete: str) -> Candidates:
+    """The bundled templates' names (a folder or git URL is completed by the shell itself)."""
+
+    def produce() -> Candidates:
+        from idp_cli import paths
+
+        root = paths.bundled_templates()
+        return [
+            (folder.name, "bundled template")
+            for folder in sorted(root.iterdir())
+            if folder.name.startswith(incomplete)
+            and any((folder / n).is_file() for n in ("copier.yml", "copier.yaml"))
+        ]
+
+    return _safely(produce)
