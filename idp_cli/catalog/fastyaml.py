@@ -94,11 +94,23 @@ def _ambiguous(value: str) -> bool:
     )
 
 
+# Strings known not to be ambiguous. Catalogs repeat the same keys and values across models
+# and files, so each is checked once per process; the bound keeps memory in check.
+# Keys and values follow different rules (a value "1" is fine, a key 1 is not): two sets.
+_CLEARED_KEYS: set[str] = set()
+_CLEARED_VALUES: set[str] = set()
+_CLEARED_MAX = 500_000
+
+
 def _walk(data: Any) -> int | None:
     """Entries in every mapping and sequence (rapidyaml counts the same as nodes), or None
     when a key or string value is one PyYAML might read differently."""
     count = 0
-    cleared: set[str] = set()  # catalogs repeat the same keys and values: check each once
+    if len(_CLEARED_VALUES) + len(_CLEARED_KEYS) > _CLEARED_MAX:
+        _CLEARED_VALUES.clear()
+        _CLEARED_KEYS.clear()
+    cleared_keys = _CLEARED_KEYS
+    cleared = _CLEARED_VALUES
     stack = [data]
     push = stack.append
     while stack:
@@ -106,10 +118,10 @@ def _walk(data: Any) -> int | None:
         count += len(item)
         if type(item) is dict:
             for key in item:
-                if key not in cleared:
+                if key not in cleared_keys:
                     if key in _WORDS or key[:1] in _NUMERIC_START:
                         return None
-                    cleared.add(key)
+                    cleared_keys.add(key)
             values: Any = item.values()
         else:
             values = item
