@@ -67,11 +67,10 @@ class FolderReader:
         return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
     def label(self, rel: str) -> str:
-        path = self._path(rel)
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+        # string work, not pathlib: a catalog split into thousands of files labels each one
+        path = str(self._path(rel))
+        cwd = str(Path.cwd()).rstrip("/") + "/"
+        return path[len(cwd) :] if path.startswith(cwd) else path
 
 
 def match_glob(names: list[str], pattern: str) -> list[str]:
