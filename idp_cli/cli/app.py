@@ -9,6 +9,7 @@ import typer
 from idp_cli import __version__
 from idp_cli.cli import catalog, models, new, templates
 from idp_cli.cli import history as history  # registers models history, catalog diff
+from idp_cli.cli import publish as publish  # registers models publish
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt
 
 app = typer.Typer(

@@ -1,0 +1,226 @@
+"""`idp models publish`: add a model version to a catalog in a local git repository.
+
+The command joins the `models` group from here (app.py imports this module), so models.py
+stays as it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from idp_cli.cli import models as models_cli
+from idp_cli.cli.common import CatalogOpt, OutputOpt, catalog_source, guard
+from idp_cli.output import console
+from idp_cli.output.render import Format, emit
+
+_NEW = "New model"
+_VERSION = "Version"
+_GIT = "Git"
+
+
+@models_cli.app.command("publish")
+@guard
+def publish(
+    ctx: typer.Context,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            metavar="NAME",
+            help="The model's name (e.g. acme/churn-classifier).",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            metavar="V",
+            help="The version to publish (new within the model).",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    lifecycle: Annotated[
+        str | None,
+        typer.Option(
+            "--lifecycle",
+            metavar="LIFECYCLE",
+            help="experimental, staging, production, deprecated or archived.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    artifact_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--artifact-uri",
+            metavar="URI",
+            help="Where the model's artifact is stored.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--endpoint",
+            metavar="K=V,...",
+            help="A serving endpoint, repeatable: protocol=...,url=...[,model-id=...]"
+            "[,name=...][,environment=...][,auth=bearer:ENV_VAR].",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    signature_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--signature-file",
+            metavar="FILE",
+            help="The signature: an MLflow MLmodel file, or YAML with inputs/outputs columns.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    changelog: Annotated[
+        str | None,
+        typer.Option(
+            "--changelog",
+            metavar="TEXT",
+            help="What changed in this version.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alias",
+            metavar="ALIAS",
+            help="An alias for the version, repeatable.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    deprecates: Annotated[
+        str | None,
+        typer.Option(
+            "--deprecates",
+            metavar="OLD_VERSION",
+            help="Mark this older version deprecated, with the new one as its successor.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            metavar="FRAGMENT",
+            help="YAML holding the version entry (or a model entry with one version); flags "
+            "given as well override its fields.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="What the model does.", rich_help_panel=_NEW)
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="ENTITY_REF",
+            help="e.g. group:default/ds-retention.",
+            rich_help_panel=_NEW,
+        ),
+    ] = None,
+    model_type: Annotated[
+        str | None,
+        typer.Option(
+            "--model-type", metavar="TYPE", help="predictive or generative.", rich_help_panel=_NEW
+        ),
+    ] = None,
+    task: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--task",
+            metavar="TASK",
+            help="A Hugging Face task name, repeatable.",
+            rich_help_panel=_NEW,
+        ),
+    ] = None,
+    license_: Annotated[
+        str | None,
+        typer.Option(
+            "--license", metavar="ID", help="SPDX or Hugging Face license id.", rich_help_panel=_NEW
+        ),
+    ] = None,
+    display_name: Annotated[
+        str | None, typer.Option("--display-name", help="A title for people.", rich_help_panel=_NEW)
+    ] = None,
+    branch: Annotated[
+        str | None,
+        typer.Option(
+            "--branch",
+            help="The new branch to commit on. Default: publish/<model>-<version>.",
+            show_default=False,
+            rich_help_panel=_GIT,
+        ),
+    ] = None,
+    no_commit: Annotated[
+        bool,
+        typer.Option(
+            "--no-commit", help="Only write the files; no branch, no commit.", rich_help_panel=_GIT
+        ),
+    ] = False,
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Publish a model version into a catalog held in a local git repository.
+
+    Adds the version (newest first) to the model's entry, in the model's own file when the
+    catalog is split with `include:`; a new model needs --description, --owner, --model-type,
+    --task and --license, and gets its own file in the first include's folder. Comments and
+    layout of everything else stay as they were. The whole catalog is validated before
+    anything is written; then the change is committed on a new branch, which stays checked
+    out for a pull request (refused when the files to edit have uncommitted changes), or
+    only written with --no-commit.
+    """
+    from idp_cli import publish as core
+
+    request = core.Request(
+        model=model,
+        version=version,
+        lifecycle=lifecycle,
+        artifact_uri=artifact_uri,
+        endpoints=endpoint or [],
+        signature_file=signature_file,
+        changelog=changelog,
+        aliases=alias or [],
+        deprecates=deprecates,
+        from_file=from_file,
+        model_fields={
+            "displayName": display_name,
+            "description": description,
+            "owner": owner,
+            "modelType": model_type,
+            "tasks": task or [],
+            "license": license_,
+        },
+        branch=branch,
+        commit=not no_commit,
+    )
+    result = core.publish(catalog_source(ctx, catalog, None), request)
+
+    def table() -> None:
+        ref = f"{result.model}@{result.version}"
+        lines = [f"Published {ref}" + (" (new model)" if result.new_model else "")]
+        if result.deprecated:
+            lines.append(f"Deprecated {result.model}@{result.deprecated} (successor {ref})")
+        lines.append(f"Files: {', '.join(result.files)}")
+        if result.commit:
+            lines.append(
+                f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
+                + (f" (was {result.previous_branch})" if result.previous_branch else "")
+            )
+        else:
+            lines.append("Not committed (--no-commit)")
+        for line in lines:
+            console.out().print(line, markup=False)
+
+    emit(result.to_dict(), output, table)
