@@ -61,8 +61,9 @@ class _Origin:
 
 
 class Validation:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, store: bool = True) -> None:
         self.source = source
+        self.store = store  # write the validated catalog to the cache
         self.problems: list[Problem] = []
         self.files: list[_File] = []
 
@@ -143,12 +144,13 @@ class Validation:
         data = {k: v for k, v in main.data.items() if k not in ("models",)}
         data["models"] = models
         loaded = self._result(Catalog(data, [f.label for f in self.files]))
-        cache.store(
-            self.source,
-            data,
-            loaded.files,
-            {f.rel: f.fingerprint for f in self.files},
-        )
+        if self.store:
+            cache.store(
+                self.source,
+                data,
+                loaded.files,
+                {f.rel: f.fingerprint for f in self.files},
+            )
         return loaded
 
     def _result(self, catalog: Catalog | None) -> Loaded:

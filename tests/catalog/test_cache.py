@@ -133,3 +133,11 @@ def test_use_cache_false_reads_the_files(catalog_dir: Path) -> None:
     names(catalog_dir)
     assert not load_spec(catalog_dir, use_cache=False).cached
     assert os.listdir(paths.cache_dir() / "catalogs")
+
+
+def test_validation_without_the_cache_writes_no_entry(catalog_dir: Path) -> None:
+    loaded = load_spec(catalog_dir, use_cache=False)
+    assert loaded.problems == []
+    assert entries() == []
+    assert names(catalog_dir)[0] is False  # and a normal load still builds one
+    assert len(entries()) == 1
