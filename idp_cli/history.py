@@ -15,7 +15,6 @@ uses them without importing the library.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from idp_cli import gitsource, notices
 from idp_cli.catalog.model import version_key
+from idp_cli.catalog.query import closest_names_hint
 from idp_cli.catalog.sources import FolderReader, Source, match_glob
 from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.errors import CatalogError, IdpError, NotFound, SourceError
@@ -712,13 +712,7 @@ def model_history(cat: GitCatalog, name: str, *, names: Callable[[], list[str]])
                 f"{cat.end_label}",
                 hint="Commit it first: history reads only committed versions of the catalog.",
             )
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        close += [n for n in known if name and name in n and n not in close][: 3 - len(close)]
-        hint = (
-            f"Did you mean {', '.join(close)}?"
-            if close
-            else "List the models with `idp models list`."
-        )
+        hint = closest_names_hint(name, list(known))
         raise NotFound(
             f"no model named {name!r} in the history of {cat.display} "
             f"({len(log)} commit{'s' if len(log) != 1 else ''} up to {cat.end_label})",

@@ -72,20 +72,24 @@ def select(catalog: Catalog, f: Filters) -> list[Version]:
     return rows
 
 
+def closest_names_hint(name: str, names: list[str]) -> str:
+    """`Did you mean ...?` with up to three close or containing names, else where to look."""
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    close += [n for n in names if name and name in n and n not in close][: 3 - len(close)]
+    return (
+        f"Did you mean {', '.join(close)}?" if close else "List the models with `idp models list`."
+    )
+
+
 def resolve(catalog: Catalog, ref: str) -> Version:
     """`name@version`, `name@alias`, or a bare name for its default version."""
     name, selector = split_ref(ref.strip())
     model = catalog.get(name)
     if model is None:
-        names = [m.name for m in catalog.models]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        close += [n for n in names if name and name in n and n not in close][: 3 - len(close)]
-        hint = (
-            f"Did you mean {', '.join(close)}?"
-            if close
-            else "List the models with `idp models list`."
+        raise NotFound(
+            f"no model named {name!r} in the catalog",
+            hint=closest_names_hint(name, [m.name for m in catalog.models]),
         )
-        raise NotFound(f"no model named {name!r} in the catalog", hint=hint)
     if selector is None:
         version = model.default_version
         if version is None:
