@@ -13,6 +13,7 @@ from idp_cli.cli import completion
 from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
+from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
 app = typer.Typer(
     help="Browse the model catalog: list models, read a model version's card.", no_args_is_help=True
@@ -41,15 +42,6 @@ def row(version: Version) -> dict[str, Any]:
         "owner": model.owner,
         "description": model.description,
     }
-
-
-_LIFECYCLE_STYLE = {
-    "experimental": "magenta",
-    "staging": "cyan",
-    "production": "green",
-    "deprecated": "yellow",
-    "archived": "dim",
-}
 
 
 @app.command("list")

@@ -12,14 +12,7 @@ from rich.text import Text
 
 from idp_cli.catalog.model import Version, version_key
 from idp_cli.output import console
-
-_LIFECYCLE_STYLE = {
-    "experimental": "magenta",
-    "staging": "cyan",
-    "production": "green",
-    "deprecated": "yellow",
-    "archived": "dim",
-}
+from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
 
 def card_data(version: Version) -> dict[str, Any]:

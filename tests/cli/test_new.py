@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import Invoke
+from tests.helpers import Invoke, git
 
 CHAT_CATALOG = """\
 apiVersion: idp/v1alpha1
@@ -411,24 +410,18 @@ def test_a_render_failure_leaves_no_partial_project(invoke: Invoke, tmp_path: Pa
     assert _siblings(out) == []
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 def test_git_template_at_a_tag_and_git_catalog_commit_recorded(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     template = _plain_template(
         tmp_path / "tpl", {"v.txt.jinja": "v1 {{ project_name }}\n"}, "project_name: {type: str}\n"
     )
-    _git(template, "init", "-q", "-b", "main")
-    _git(template, "add", "-A")
-    _git(template, "commit", "-qm", "v1")
-    _git(template, "tag", "v1")
+    git(template, "init", "-q", "-b", "main")
+    git(template, "add", "-A")
+    git(template, "commit", "-qm", "v1")
+    git(template, "tag", "v1")
     (template / "v.txt.jinja").write_text("v2 {{ project_name }}\n")
-    _git(template, "commit", "-qam", "v2")
+    git(template, "commit", "-qam", "v2")
     result = invoke("new", tmp_path / "app", "-t", f"file://{template}@v1", "--defaults")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "app" / "v.txt").read_text() == "v1 app\n"
@@ -436,10 +429,10 @@ def test_git_template_at_a_tag_and_git_catalog_commit_recorded(
     repo = tmp_path / "cat"
     repo.mkdir()
     (repo / "catalog.yaml").write_text(CHAT_CATALOG)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "catalog")
-    head = _git(repo, "rev-parse", "HEAD")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "catalog")
+    head = git(repo, "rev-parse", "HEAD")
     bound = invoke(
         "new",
         tmp_path / "chat",
