@@ -156,6 +156,30 @@ def _signature(signature: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def description(template: Template, version: Version) -> str:
+    """The one-line description idp writes; `idp update` rewrites it when it re-binds, unless
+    the user wrote their own."""
+    return f"{template.title} bound to {version.model.display_name} ({version.ref})."
+
+
+def bound(
+    version: Version,
+    endpoint: Endpoint,
+    *,
+    catalog_source: str,
+    catalog_ref: str,
+    catalog_commit: str,
+) -> dict[str, Any]:
+    """The answers that say which model a project is bound to and where it was read."""
+    return {
+        "model_ref": version.ref,
+        "catalog_source": catalog_source,
+        "catalog_ref": catalog_ref,
+        "catalog_commit": catalog_commit,
+        "model": model_mapping(version, endpoint),
+    }
+
+
 def answers(
     template: Template,
     version: Version,
@@ -166,18 +190,21 @@ def answers(
     catalog_source: str,
     catalog_commit: str,
     overrides: dict[str, Any],
+    catalog_ref: str = "",
 ) -> dict[str, Any]:
     """The answers for Copier: the binding first, then the user's `--data` on top."""
-    model = version.model
     data: dict[str, Any] = {
         "project_name": project_name,
-        "description": f"{template.title} bound to {model.display_name} ({version.ref}).",
-        "owner": model.owner,
+        "description": description(template, version),
+        "owner": version.model.owner,
         "ci": ci,
-        "model_ref": version.ref,
-        "catalog_source": catalog_source,
-        "catalog_commit": catalog_commit,
-        "model": model_mapping(version, endpoint),
+        **bound(
+            version,
+            endpoint,
+            catalog_source=catalog_source,
+            catalog_ref=catalog_ref,
+            catalog_commit=catalog_commit,
+        ),
     }
     known = {q.name for q in template.questions}
     data = {k: v for k, v in data.items() if k in known}

@@ -12,6 +12,7 @@ class ExitCode(enum.IntEnum):
     INVALID = 3
     UNTRUSTED = 4
     DRIFT = 5
+    CONFLICT = 6
     INTERRUPTED = 130
 
 

@@ -74,7 +74,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _global(ctx: typer.Context | None, key: str) -> str | None:
+def global_option(ctx: typer.Context | None, key: str) -> str | None:
     # the root callback stores the global options in the root context's obj, which Click
     # hands down to every subcommand's context
     obj = ctx.find_root().obj if ctx is not None else None
@@ -88,7 +88,7 @@ def catalog_source(
 ) -> Source:
     """The source named on the command, else on `idp` itself, else by environment/config."""
     choice = choose_catalog(
-        catalog or _global(ctx, "catalog"), catalog_ref or _global(ctx, "catalog_ref")
+        catalog or global_option(ctx, "catalog"), catalog_ref or global_option(ctx, "catalog_ref")
     )
     return resolve_source(choice)
 

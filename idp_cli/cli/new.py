@@ -264,6 +264,7 @@ def new(
             ci=ci.value,
             catalog_source=shown_source,
             catalog_commit=commit,
+            catalog_ref=source.ref or "",
             overrides=overrides,
         )
         summary["model"] = version.ref

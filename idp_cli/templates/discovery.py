@@ -213,3 +213,32 @@ def copier_url(url: str) -> str:
     if re.match(r"^(?:https?|ssh|file)://", url) and not url.endswith(".git"):
         return f"git+{url}"
     return url
+
+
+def at_version(src: str, ref: str) -> Template:
+    """The template a project records (`_src_path`), as its copier.yml reads at `ref`."""
+    from idp_cli.templates import snapshots
+
+    name = snapshots.bundled_name(src)
+    if name is not None:
+        return find(name)
+    if _URL.match(src):
+        return _from_git(src.removeprefix("git+"), ref)
+    import subprocess
+
+    folder = Path(src).expanduser()
+    for config_name in _CONFIG_NAMES:
+        result = subprocess.run(
+            ["git", "show", f"{ref}:{config_name}"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode == 0:
+            config = _parse_config(result.stdout, f"{src}@{ref}/{config_name}")
+            return Template(name=folder.name, src=src, ref=ref, bundled=False, config=config)
+    raise NotFound(
+        f"template {src}: no copier.yml at {ref}",
+        hint="Check that the template repository exists here and has that tag or commit.",
+    )

@@ -27,8 +27,9 @@ class RenderError(IdpError):
 
 
 @contextlib.contextmanager
-def copier_errors(template: Template) -> Iterator[None]:
-    """Copier raises built-in exceptions for bad input (COPIER.md); name them for the user."""
+def copier_errors(name: str, shown: str) -> Iterator[None]:
+    """Copier raises built-in exceptions for bad input (COPIER.md); name them for the user.
+    `name` is the template's name, `shown` how to name it to `idp templates show`."""
     import copier.errors as cerr
     from jinja2 import TemplateError
 
@@ -38,7 +39,7 @@ def copier_errors(template: Template) -> Iterator[None]:
             yield
     except cerr.UnsafeTemplateError as exc:
         raise UntrustedTemplate(
-            f"template {template.name} wants to run code on this machine: {exc}",
+            f"template {name} wants to run code on this machine: {exc}",
             hint="Read the template's copier.yml (_tasks, _migrations, _jinja_extensions); "
             "if you trust it, pass --trust.",
         ) from None
@@ -52,15 +53,25 @@ def copier_errors(template: Template) -> Iterator[None]:
     except (cerr.CopierError, ValueError, TypeError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise RenderError(
-            f"template {template.name}: {message}",
-            hint="Check the --data answers against `idp templates show "
-            f"{template.name if template.bundled else template.src}`.",
+            f"template {name}: {message}",
+            hint=f"Check the --data answers against `idp templates show {shown}`.",
         ) from None
     except TemplateError as exc:
         raise RenderError(
-            f"template {template.name} failed to render: {exc}",
+            f"template {name} failed to render: {exc}",
             hint="This is a bug in the template; its maintainers can reproduce it with `copier copy`.",
         ) from None
+
+
+def copier_source(template: Template) -> tuple[str, str | None]:
+    """What Copier copies from: bundled templates through their git snapshot, so that the
+    project records a template version it can later be updated from."""
+    if not template.bundled:
+        return template.src, template.ref
+    from idp_cli.templates import snapshots
+
+    snapshots.ensure(template.name, Path(template.src))
+    return snapshots.recorded_location(template.name), snapshots.tag()
 
 
 def files_in(folder: Path) -> list[str]:
@@ -86,12 +97,13 @@ def generate(
     try:
         # The project folder keeps the destination's name: templates may derive defaults from it.
         rendered = staging / dest.name
-        with copier_errors(template):
+        src, ref = copier_source(template)
+        with copier_errors(template.name, template.name if template.bundled else template.src):
             run_copy(
-                template.src,
+                src,
                 rendered,
                 data=data,
-                vcs_ref=template.ref,
+                vcs_ref=ref,
                 defaults=defaults,
                 unsafe=trust or template.bundled,
                 quiet=True,
@@ -122,3 +134,30 @@ def _merge_into(rendered: Path, dest: Path) -> None:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             source.replace(target)
+
+
+def update(
+    project: Path,
+    data: dict[str, Any],
+    *,
+    name: str,
+    vcs_ref: str | None,
+    conflict: str,
+    unsafe: bool,
+) -> None:
+    """Copier's update: rebuild the project as its recorded template version rendered it,
+    render the target version with `data`, and merge the difference into the project.
+    `vcs_ref=None` keeps the template version the project has."""
+    from copier import VcsRef, run_update
+
+    with copier_errors(name, name):
+        run_update(
+            str(project),
+            data=data,
+            vcs_ref=vcs_ref if vcs_ref is not None else VcsRef.CURRENT,
+            defaults=True,
+            overwrite=True,
+            conflict=conflict,  # type: ignore[arg-type]
+            unsafe=unsafe,
+            quiet=True,
+        )

@@ -1,0 +1,80 @@
+"""`idp check`: is a generated project's template or bound model out of date?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, global_option, guard
+from idp_cli.errors import ExitCode
+from idp_cli.output import console
+from idp_cli.output.render import Format, emit
+from idp_cli.project.drift import Report
+
+ProjectArg = Annotated[
+    Path,
+    typer.Argument(help="The generated project (the folder holding .copier-answers.yml)."),
+]
+
+
+@guard
+def check(
+    ctx: typer.Context,
+    project: ProjectArg = Path("."),
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
+) -> None:
+    """Report whether the project's template has a newer version and whether its bound model
+    version was deprecated, superseded or moved in the catalog.
+
+    The catalog is the one recorded in the project's answers unless --catalog is given. Exit 0
+    when everything is current, 5 when something is out of date (then run `idp update`).
+    """
+    from idp_cli.project.status import check as run_check
+
+    report = run_check(
+        project,
+        catalog or global_option(ctx, "catalog"),
+        catalog_ref or global_option(ctx, "catalog_ref"),
+    )
+    emit(report.as_dict(), output, lambda: _print(report))
+    if report.outdated:
+        raise typer.Exit(int(ExitCode.DRIFT))
+
+
+def _print(report: Report) -> None:
+    from rich.markup import escape
+
+    out = console.out()
+    t = report.template
+    mark = "[yellow]outdated[/]" if t.outdated else "[green]current[/]"
+    newest = f" → {escape(t.newest)}" if t.outdated else ""
+    out.print(f"template  {escape(t.src)} {escape(t.current)}{newest}  {mark}")
+    m = report.model
+    if m is not None:
+        mark = "[yellow]outdated[/]" if m.outdated else "[green]current[/]"
+        out.print(f"model     {escape(m.ref)} ({escape(m.lifecycle)})  {mark}")
+        if m.successor:
+            out.print(f"          successor {escape(m.successor)}")
+        if m.newer_production:
+            out.print(f"          newer production version {escape(m.newer_production)}")
+        for change in m.endpoint_changes:
+            out.print(f"          endpoint {escape(change)}")
+        if m.binding_changes:
+            out.print(f"          catalog entry changed: {escape(', '.join(m.binding_changes))}")
+        if m.latest != m.ref:
+            out.print(f"          `idp update --latest` binds {escape(m.latest)}")
+    c = report.catalog
+    if c is not None:
+        recorded = c.recorded_commit[:12] or "no commit"
+        now = c.current_commit[:12] or "no commit"
+        moved = "" if recorded == now else f" (recorded {escape(recorded)}, now {escape(now)})"
+        out.print(f"catalog   {escape(c.source)}{moved}")
+    if report.outdated:
+        out.print("[yellow]Out of date[/]: " + escape("; ".join(report.reasons())))
+        out.print("Run `idp update --latest` (or `idp update` to keep the model version).")
+    else:
+        out.print("[green]Up to date.[/]")

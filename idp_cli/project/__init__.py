@@ -1,0 +1,1 @@
+"""Generated projects: their recorded answers, drift against the catalog and template, updates."""

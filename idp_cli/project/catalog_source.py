@@ -1,0 +1,31 @@
+"""Which catalog a generated project is checked against: the one it records, unless told."""
+
+from __future__ import annotations
+
+import os
+
+from idp_cli.catalog.sources import Source, resolve_source
+from idp_cli.config import CatalogChoice, choose_catalog
+from idp_cli.errors import CatalogError
+from idp_cli.project.answers import Answers
+
+BUNDLED_PREFIX = "bundled:"
+
+
+def for_project(answers: Answers, flag: str | None, flag_ref: str | None) -> Source:
+    """`--catalog`, then `IDP_CATALOG`, then the source recorded at generation, then the
+    usual order (config file, bundled)."""
+    recorded = answers.text("catalog_source")
+    if flag or os.environ.get("IDP_CATALOG") or not recorded:
+        return resolve_source(choose_catalog(flag, flag_ref))
+    if recorded.startswith(BUNDLED_PREFIX):
+        return resolve_source(CatalogChoice(None, None, "bundled"))
+    ref = flag_ref or answers.text("catalog_ref") or None
+    try:
+        return resolve_source(CatalogChoice(recorded, ref, f"{answers.path.name}"))
+    except CatalogError as exc:
+        raise CatalogError(
+            f"the catalog this project was generated from cannot be read: {exc.message}",
+            hint=f"It is recorded as catalog_source in {answers.path.name}; "
+            "pass --catalog SOURCE to read it from elsewhere.",
+        ) from None

@@ -1,0 +1,178 @@
+"""What is out of date in a generated project: its template version, and the model version it
+is bound to as the catalog sees it now. Pure: the caller reads the catalog and the template."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from idp_cli import binding
+from idp_cli.catalog.model import Catalog, Endpoint, Version, split_ref, version_key
+from idp_cli.catalog.query import closest_names_hint
+from idp_cli.errors import NotFound
+from idp_cli.project.answers import Answers
+
+ENDPOINT_FIELDS = ("url", "protocol", "model_id")
+
+
+@dataclass
+class TemplateDrift:
+    src: str
+    bundled: bool
+    current: str
+    newest: str
+    outdated: bool
+
+
+@dataclass
+class ModelDrift:
+    ref: str
+    lifecycle: str  # in the catalog now
+    recorded_lifecycle: str
+    successor: str | None
+    newer_production: str | None
+    endpoint_changes: list[str] = field(default_factory=list)
+    binding_changes: list[str] = field(default_factory=list)  # other fields of the answer
+    latest: str = ""  # what `idp update --latest` binds
+
+    @property
+    def outdated(self) -> bool:
+        return bool(self.latest != self.ref or self.endpoint_changes or self.binding_changes)
+
+
+@dataclass
+class CatalogState:
+    source: str
+    recorded_commit: str
+    current_commit: str
+
+
+@dataclass
+class Report:
+    project: str
+    template: TemplateDrift
+    model: ModelDrift | None
+    catalog: CatalogState | None
+
+    @property
+    def outdated(self) -> bool:
+        return self.template.outdated or bool(self.model and self.model.outdated)
+
+    def reasons(self) -> list[str]:
+        out = []
+        t, m = self.template, self.model
+        if t.outdated:
+            out.append(f"template {t.current} -> {t.newest}")
+        if m is not None:
+            if m.lifecycle != "production" and m.successor:
+                out.append(f"{m.ref} is {m.lifecycle}; successor {m.successor}")
+            elif m.newer_production:
+                out.append(f"newer production version {m.newer_production}")
+            elif m.lifecycle != m.recorded_lifecycle:
+                out.append(f"{m.ref} is now {m.lifecycle}")
+            out.extend(f"endpoint {change}" for change in m.endpoint_changes)
+            other = [c for c in m.binding_changes if c != "lifecycle"]
+            if other:
+                out.append(f"catalog entry changed: {', '.join(other)}")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.model is not None:
+            data["model"]["outdated"] = self.model.outdated
+        data["outdated"] = self.outdated
+        data["reasons"] = self.reasons()
+        return data
+
+
+def bound_version(catalog: Catalog, answers: Answers) -> Version:
+    ref = answers.model_ref or ""
+    name, selector = split_ref(ref)
+    model = catalog.get(name)
+    where = f"{answers.path} (model_ref)"
+    if model is None:
+        raise NotFound(
+            f"model {name!r}, bound in {where}, is not in the catalog",
+            hint=f"{closest_names_hint(name, [m.name for m in catalog.models])} "
+            "Re-bind with `idp update --model REF`.",
+        )
+    version = model.find(selector or "")
+    if version is None or version.version != selector:
+        raise NotFound(
+            f"version {ref!r}, bound in {where}, is not in the catalog",
+            hint=f"Known versions: {', '.join(v.version for v in model.versions)}. "
+            "Re-bind with `idp update --model REF`.",
+        )
+    return version
+
+
+def follow_successors(catalog: Catalog, version: Version) -> Version:
+    """The first version down the successor chain that is not deprecated or archived."""
+    seen = {version.ref}
+    while version.retired and version.successor:
+        name, selector = split_ref(version.successor)
+        model = catalog.get(name)
+        nxt = model.find(selector) if model and selector else None
+        if nxt is None or nxt.ref in seen:
+            break
+        seen.add(nxt.ref)
+        version = nxt
+    return version
+
+
+def latest(catalog: Catalog, version: Version) -> Version:
+    """What `--latest` binds: the successor of a retired version, else the newest production
+    version of the same model when it is newer."""
+    if version.retired:
+        return follow_successors(catalog, version)
+    newest = version.model.newest("production")
+    if newest is not None and version_key(newest.version) > version_key(version.version):
+        return newest
+    return version
+
+
+def same_endpoint(version: Version, recorded: dict[str, Any]) -> Endpoint | None:
+    name = recorded.get("name")
+    return next((e for e in version.endpoints if e.name == name), None)
+
+
+def model_drift(catalog: Catalog, answers: Answers) -> ModelDrift:
+    version = bound_version(catalog, answers)
+    recorded = answers.model
+    recorded_endpoint = (
+        recorded.get("endpoint") if isinstance(recorded.get("endpoint"), dict) else {}
+    )
+    assert isinstance(recorded_endpoint, dict)
+    newest = version.model.newest("production")
+    newer = (
+        newest.ref
+        if newest is not None and version_key(newest.version) > version_key(version.version)
+        else None
+    )
+    drift = ModelDrift(
+        ref=version.ref,
+        lifecycle=version.lifecycle,
+        recorded_lifecycle=str(recorded.get("lifecycle") or ""),
+        successor=version.successor,
+        newer_production=newer,
+        latest=latest(catalog, version).ref,
+    )
+    endpoint = same_endpoint(version, recorded_endpoint)
+    if endpoint is None:
+        drift.endpoint_changes.append(
+            f"{recorded_endpoint.get('name')!r} is no longer served for {version.ref}"
+        )
+        return drift
+    now = binding.model_mapping(version, endpoint)
+    for key in ENDPOINT_FIELDS:
+        before, after = recorded_endpoint.get(key), now["endpoint"][key]
+        if before != after:
+            drift.endpoint_changes.append(f"{key} {before} -> {after}")
+    now_endpoint = {k: v for k, v in now["endpoint"].items() if k not in ENDPOINT_FIELDS}
+    old_endpoint = {k: v for k, v in recorded_endpoint.items() if k not in ENDPOINT_FIELDS}
+    if now_endpoint != old_endpoint:
+        drift.binding_changes.append("endpoint")
+    drift.binding_changes.extend(
+        key for key, value in now.items() if key != "endpoint" and recorded.get(key) != value
+    )
+    return drift

@@ -1,0 +1,69 @@
+"""`idp check`'s work: read the project's answers, its template's versions and the catalog,
+and report what drifted. Never imports Copier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from idp_cli.catalog.loader import open_catalog
+from idp_cli.errors import NotFound
+from idp_cli.project import catalog_source, drift
+from idp_cli.project.answers import Answers, read
+from idp_cli.templates import snapshots, versions
+
+
+def template_source(answers: Answers) -> tuple[str, bool]:
+    """Where the template's versions are read from, and whether it is a bundled one (whose
+    repository this idp makes in the cache, adding its own version)."""
+    name = snapshots.bundled_name(answers.src_path)
+    if name is None:
+        return answers.src_path, False
+    from idp_cli.templates.discovery import bundled
+
+    folder = next((t for t in bundled() if t.name == name), None)
+    if folder is None:
+        raise NotFound(
+            f"{answers.path}: the project was generated from bundled template {name!r}, "
+            "which this idp no longer has",
+            hint="Install the idp version that bundles it, or move the project to a template "
+            "in git by editing _src_path and _commit.",
+        )
+    return str(snapshots.ensure(name, Path(folder.src))), True
+
+
+def template_state(
+    answers: Answers, target_ref: str | None = None
+) -> tuple[drift.TemplateDrift, versions.Remote]:
+    """The project's template version against `target_ref` (default: the newest tag, else
+    the newest commit), and the template repository's tags."""
+    src, is_bundled = template_source(answers)
+    remote = versions.list_remote(src)
+    if target_ref is not None:
+        newest = target_ref
+    else:
+        newest = versions.newest_tag(list(remote.tags)) or remote.head[:7]
+    current = answers.commit
+    state = drift.TemplateDrift(
+        src=answers.src_path,
+        bundled=is_bundled,
+        current=current,
+        newest=newest,
+        outdated=versions.is_newer(newest, current, remote),
+    )
+    return state, remote
+
+
+def check(project: Path, catalog: str | None, catalog_ref: str | None) -> drift.Report:
+    answers = read(project)
+    template, _ = template_state(answers)
+    if answers.model_ref is None:  # a template without a model binding
+        return drift.Report(str(project), template, None, None)
+    source = catalog_source.for_project(answers, catalog, catalog_ref)
+    loaded = open_catalog(source)
+    commit, _ = source.revision()
+    state = drift.CatalogState(
+        source=source.display,
+        recorded_commit=answers.text("catalog_commit"),
+        current_commit=commit or "",
+    )
+    return drift.Report(str(project), template, drift.model_drift(loaded, answers), state)

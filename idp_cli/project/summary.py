@@ -1,0 +1,66 @@
+"""The Markdown an update leaves for a pull request body: what moved, why, and what to review."""
+
+from __future__ import annotations
+
+from idp_cli.project.update import Outcome, Plan
+
+
+def title(plan: Plan) -> str:
+    parts = []
+    if plan.template.outdated:
+        parts.append(
+            f"template {plan.template_name} {plan.template.current} → {plan.template.newest}"
+        )
+    if plan.new_version is not None and plan.new_model != plan.old_model:
+        parts.append(f"model {plan.old_model} → {plan.new_model}")
+    elif plan.new_version is not None:
+        parts.append(f"catalog entry of {plan.new_model}")
+    other = [k for k in plan.changed if k not in _BINDING]
+    if other:
+        parts.append(f"answers {', '.join(other)}")
+    return "Update " + ("; ".join(parts) if parts else "nothing (already current)")
+
+
+_BINDING = {"model", "model_ref", "catalog_source", "catalog_ref", "catalog_commit", "description"}
+
+
+def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
+    lines = [f"# {title(plan)}", ""]
+    if pretend:
+        lines += ["_Pretend run: nothing was written._", ""]
+    lines += ["| | before | after |", "|---|---|---|"]
+    lines.append(
+        f"| template `{plan.template_name}` | {plan.template.current} | "
+        f"{plan.template.newest if plan.template.outdated else plan.template.current} |"
+    )
+    if plan.old_model or plan.new_model:
+        lines.append(f"| model | `{plan.old_model}` | `{plan.new_model}` |")
+    lines.append("")
+    version = plan.new_version
+    if version is not None:
+        lines += [f"## Model `{version.ref}`", "", f"- lifecycle: **{version.lifecycle}**"]
+        if version.successor:
+            lines.append(f"- successor: `{version.successor}`")
+        if plan.endpoint is not None:
+            lines.append(
+                f"- endpoint `{plan.endpoint.name}`: {plan.endpoint.protocol} at "
+                f"{plan.endpoint.url} (model id `{plan.endpoint.model_id}`)"
+            )
+        changelog = str(version.raw.get("changelog") or "").strip()
+        if changelog:
+            lines += ["", "Changelog:", "", *(f"> {line}" for line in changelog.splitlines())]
+        lines.append("")
+    if outcome.conflicts:
+        lines += ["## Conflicts to resolve", ""]
+        lines += [f"- [ ] `{path}`" for path in outcome.conflicts]
+        lines += [
+            "",
+            "The template and this project both changed these lines. Resolve the `<<<<<<<` "
+            "markers (or apply the `.rej` files), then commit.",
+            "",
+        ]
+    files = [c for c in outcome.changes if c.status != "conflict"]
+    lines += ["## Files changed", ""]
+    lines += [f"- {c.status}: `{c.path}`" for c in files] or ["- none"]
+    lines.append("")
+    return "\n".join(lines)

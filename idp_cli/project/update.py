@@ -1,0 +1,232 @@
+"""`idp update`'s work: decide the new template version and model binding (no Copier), then
+let Copier's update merge them into the project, and say what changed.
+
+The plan is computed first and is enough to tell "nothing to do" without rendering anything.
+A failed update is undone from git (the tree was checked clean first); conflicts are left in
+place, as markers or `.rej` files, for the user to resolve.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from idp_cli import binding
+from idp_cli.catalog.loader import open_catalog
+from idp_cli.catalog.model import Catalog, Endpoint, Version
+from idp_cli.catalog.query import resolve
+from idp_cli.errors import IdpError, NotFound
+from idp_cli.project import catalog_source, drift, worktree
+from idp_cli.project.answers import Answers, read
+from idp_cli.project.status import template_state
+from idp_cli.templates import versions
+from idp_cli.templates.discovery import Template, at_version
+
+_IDP_DESCRIPTION = re.compile(r"^(?P<title>.+) bound to .+ \((?P<ref>[^()\s]+)\)\.$")
+
+
+@dataclass
+class Plan:
+    answers: Answers
+    template: drift.TemplateDrift
+    template_name: str
+    data: dict[str, Any]  # every answer as it will be after the update
+    changed: list[str]  # the answers that change
+    old_model: str | None = None
+    new_version: Version | None = None
+    endpoint: Endpoint | None = None
+
+    @property
+    def project(self) -> Path:
+        return self.answers.project
+
+    @property
+    def noop(self) -> bool:
+        return not self.template.outdated and not self.changed
+
+    @property
+    def new_model(self) -> str | None:
+        return self.new_version.ref if self.new_version else self.old_model
+
+    @property
+    def vcs_ref(self) -> str | None:
+        """What Copier updates to; None keeps the project's template version."""
+        return self.template.newest if self.template.outdated else None
+
+
+@dataclass
+class Outcome:
+    changes: list[worktree.Change] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [c.path for c in self.changes if c.status == "conflict"]
+
+
+def _target_template(answers: Answers, template_ref: str | None) -> drift.TemplateDrift:
+    state, remote = template_state(answers, template_ref)
+    if template_ref is None:
+        return state
+    known = template_ref in remote.tags or re.fullmatch(r"[0-9a-f]{7,40}", template_ref)
+    if not known:
+        tags = sorted(remote.tags, key=lambda t: str(versions.parse(t) or t))
+        raise NotFound(
+            f"template ref {template_ref!r} does not exist in {state.src}",
+            hint=f"Tags: {', '.join(tags) or 'none'}.",
+        )
+    if template_ref != state.current and versions.is_newer(state.current, template_ref, remote):
+        raise IdpError(
+            f"--template-ref {template_ref} is older than the project's template version "
+            f"{state.current}; Copier cannot downgrade a project",
+            hint="Name the current or a newer version.",
+        )
+    return state
+
+
+def _endpoint(
+    template: Template, version: Version, recorded: dict[str, Any], same: bool
+) -> Endpoint:
+    if same:
+        endpoint = drift.same_endpoint(version, recorded)
+        if endpoint is not None:
+            return endpoint
+    environment = str(recorded.get("environment") or "") or None
+    fit = binding.fit(template, version, environment)
+    if fit.endpoint is None and environment:
+        fit = binding.fit(template, version)
+    if not fit.ok or fit.endpoint is None:
+        raise IdpError(
+            f"template {template.name} cannot serve {version.ref}: {'; '.join(fit.reasons)}",
+            hint="Pick another version with --model REF.",
+        )
+    return fit.endpoint
+
+
+def _rebound_version(
+    catalog: Catalog, answers: Answers, model: str | None, latest: bool
+) -> Version:
+    if model:
+        return resolve(catalog, model)
+    version = drift.bound_version(catalog, answers)
+    return drift.latest(catalog, version) if latest else version
+
+
+def plan(
+    project: Path,
+    *,
+    model: str | None,
+    latest: bool,
+    template_ref: str | None,
+    overrides: dict[str, Any],
+    catalog: str | None,
+    catalog_ref: str | None,
+) -> Plan:
+    answers = read(project)
+    state = _target_template(answers, template_ref)
+    result = Plan(
+        answers=answers,
+        template=state,
+        template_name=Path(answers.src_path).name.removesuffix(".git"),
+        data=dict(answers.questions),
+        changed=[],
+        old_model=answers.model_ref,
+    )
+    if answers.model_ref is None:
+        if model or latest:
+            raise IdpError(
+                f"{answers.path} binds no model, so there is nothing to re-bind",
+                hint="Drop --model/--latest.",
+            )
+    else:
+        source = catalog_source.for_project(answers, catalog, catalog_ref)
+        loaded = open_catalog(source)
+        version = _rebound_version(loaded, answers, model, latest)
+        template = at_version(answers.src_path, state.newest if state.outdated else state.current)
+        result.template_name = template.name
+        same = version.ref == answers.model_ref
+        endpoint = _endpoint(template, version, answers.model.get("endpoint") or {}, same)
+        commit, _ = source.revision()
+        rebound = binding.bound(
+            version,
+            endpoint,
+            catalog_source=source.display,
+            catalog_ref=source.ref or "",
+            catalog_commit=commit or "",
+        )
+        # A newer catalog commit alone is no reason to touch the project: only a binding that
+        # differs is written (with where it was read).
+        if rebound["model"] != answers.model or rebound["model_ref"] != answers.model_ref:
+            result.data.update(rebound)
+            result.new_version = version
+            result.endpoint = endpoint
+            described = _IDP_DESCRIPTION.match(answers.text("description"))
+            if described and described["ref"] == answers.model_ref:
+                result.data["description"] = (
+                    f"{described['title']} bound to {version.model.display_name} ({version.ref})."
+                )
+    result.data.update(overrides)
+    result.changed = [k for k, v in result.data.items() if answers.data.get(k) != v]
+    return result
+
+
+def apply(plan: Plan, *, conflict: str, trust: bool, pretend: bool) -> Outcome:
+    """Run Copier's update in the project (or, with `pretend`, in a throwaway clone)."""
+    if plan.noop:
+        return Outcome()
+    if plan.template.bundled and plan.vcs_ref is not None:
+        _require_old_snapshot(plan.answers)
+    if pretend:
+        return _in_clone(plan, conflict, trust)
+    from idp_cli.templates.render import update
+
+    try:
+        update(
+            plan.project,
+            plan.data,
+            name=plan.template_name,
+            vcs_ref=plan.vcs_ref,
+            conflict=conflict,
+            unsafe=trust or plan.template.bundled,
+        )
+    except BaseException:
+        worktree.restore(plan.project)
+        raise
+    return Outcome(worktree.changes(plan.project))
+
+
+def _require_old_snapshot(answers: Answers) -> None:
+    _, remote = template_state(answers)
+    if answers.commit not in remote.tags:
+        raise IdpError(
+            f"the project was generated from {answers.src_path} at {answers.commit}, which this "
+            "machine's idp cannot rebuild: that version was bundled with an earlier idp",
+            hint=f"Run the update once with the idp release matching {answers.commit}, or publish "
+            "the bundled templates in a git repository and point _src_path there.",
+        )
+
+
+def _in_clone(plan: Plan, conflict: str, trust: bool) -> Outcome:
+    from idp_cli.templates.render import update
+
+    prefix = worktree.require_git(plan.project)
+    top = worktree.git(plan.project, "rev-parse", "--show-toplevel").strip()
+    scratch = Path(tempfile.mkdtemp(prefix="idp-pretend-"))
+    try:
+        clone = scratch / "project"
+        worktree.git(scratch, "clone", "--quiet", "--no-hardlinks", top, str(clone))
+        project = clone / prefix
+        update(
+            project,
+            plan.data,
+            name=plan.template_name,
+            vcs_ref=plan.vcs_ref,
+            conflict=conflict,
+            unsafe=trust or plan.template.bundled,
+        )
+        return Outcome(worktree.changes(project))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,124 @@
+"""Bundled templates as git repositories, so that projects made from them can be updated.
+
+Copier updates only from a git template: it rebuilds the project as the old template version
+rendered it, and merges. The bundled templates are plain folders inside idp, so each one is
+committed into a repository in the cache and tagged with idp's version (`v0.1.0`); projects
+record that repository and tag. A later idp adds its own tag on top, which is the newer
+template version `idp check` reports. The repository lives under
+`~/.cache/idp/bundled-templates/<name>` (or under `$IDP_CACHE_DIR`), which is how a project's `_src_path` is recognised as
+bundled on any machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from idp_cli import __version__
+from idp_cli.errors import IdpError
+
+FOLDER = "bundled-templates"
+_IGNORED = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git"}
+# Fixed identity and dates: the same template content gives the same commit on every machine.
+_GIT_ENV = {
+    "GIT_AUTHOR_NAME": "idp",
+    "GIT_AUTHOR_EMAIL": "idp@localhost",
+    "GIT_COMMITTER_NAME": "idp",
+    "GIT_COMMITTER_EMAIL": "idp@localhost",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def tag() -> str:
+    return f"v{__version__}"
+
+
+def recorded_location(name: str) -> str:
+    """The path projects record: with `~` and outside platform-specific cache folders, so a
+    project generated on a laptop is updated from the same path on a CI runner."""
+    explicit = os.environ.get("IDP_CACHE_DIR")
+    if explicit:
+        return str(Path(explicit).resolve() / FOLDER / name)
+    return f"~/.cache/idp/{FOLDER}/{name}"
+
+
+def location(name: str) -> Path:
+    return Path(recorded_location(name)).expanduser()
+
+
+def bundled_name(src_path: str) -> str | None:
+    """The bundled template a recorded `_src_path` points at, whatever machine wrote it."""
+    parts = Path(src_path).parts
+    if len(parts) >= 2 and parts[-2] == FOLDER:
+        return parts[-1]
+    return None
+
+
+def _files(folder: Path) -> list[Path]:
+    out: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _IGNORED)
+        out.extend(Path(root, n) for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
+    return out
+
+
+def _digest(folder: Path) -> str:
+    """Cheap content identity: editable installs change templates without a version bump."""
+    h = hashlib.sha256()
+    for path in _files(folder):
+        stat = path.stat()
+        h.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **_GIT_ENV}
+    result = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise IdpError(
+            f"could not prepare the bundled template repository {repo}: "
+            f"git {' '.join(args)}: {result.stderr.strip()}",
+            hint=f"Remove {repo} and retry.",
+        )
+    return result.stdout
+
+
+def ensure(name: str, folder: Path) -> Path:
+    """The repository for bundled template `name`, holding this idp's version at `tag()`."""
+    from filelock import FileLock
+
+    repo = location(name)
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    marker_name = f"idp-snapshot-{tag()}"
+    digest = _digest(folder)
+    with FileLock(str(repo) + ".lock", timeout=300):
+        marker = repo / ".git" / marker_name
+        if marker.is_file() and marker.read_text() == digest:
+            return repo
+        if not (repo / ".git").is_dir():
+            shutil.rmtree(repo, ignore_errors=True)
+            repo.mkdir()
+            _git(repo, "init", "--quiet", "--initial-branch=main")
+        for child in repo.iterdir():
+            if child.name != ".git":
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        for path in _files(folder):
+            target = repo / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        _git(repo, "add", "--all")
+        if _git(repo, "status", "--porcelain").strip():
+            _git(repo, "commit", "--quiet", "-m", f"{name} as bundled with idp {__version__}")
+        # A development checkout may change a template without a version bump: the tag
+        # follows the content so that new projects get what the folder holds.
+        _git(repo, "tag", "--force", tag())
+        marker.write_text(digest)
+    return repo
