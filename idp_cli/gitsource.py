@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -22,15 +21,10 @@ from gitdb.exc import BadName, BadObject  # type: ignore[import-untyped]
 from idp_cli import notices, paths
 from idp_cli.catalog.sources import Source, match_glob
 from idp_cli.errors import CatalogError, SourceError
+from idp_cli.redaction import redact as redact  # re-exported: callers holding gitsource use it
 
-_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "SSH_ASKPASS": "true"}
 LOCK_TIMEOUT_S = 300
-
-
-def redact(text: str) -> str:
-    """Hide the user and password part of any URL in `text`."""
-    return _USERINFO.sub(r"\g<scheme>***@", text)
 
 
 def open_repo(path: Path) -> git.Repo:

@@ -61,7 +61,7 @@ class Answers:
 
 def read(project: Path) -> Answers:
     """The project's answers, or an error that says what is wrong with which file."""
-    from idp_cli.catalog.yamldoc import YamlError, load_yaml
+    import yaml
 
     if not project.is_dir():
         raise ProjectError(f"{project}: no such folder", hint=_NOT_A_PROJECT_HINT)
@@ -75,10 +75,14 @@ def read(project: Path) -> Answers:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot read it: {exc}") from None
     try:
-        data = load_yaml(text, str(path))
-    except YamlError as exc:
+        # Copier writes this file with PyYAML; the catalog's stricter loader is not needed.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise ProjectError(
-            exc.message,
+            f"{where}: invalid YAML: {problem}",
             hint=f"{ANSWERS_FILE} is written by Copier; restore it from git (`git checkout -- {ANSWERS_FILE}`).",
         ) from None
     if not isinstance(data, dict):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idp_cli.errors import SourceError
+from idp_cli.redaction import redact
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -36,8 +37,6 @@ def git_url(src: str) -> str:
 
 def list_remote(src: str) -> Remote:
     """Tags and HEAD of the template repository, in one `git ls-remote`."""
-    from idp_cli.gitsource import redact
-
     url = git_url(src)
     if "://" not in url and not re.match(r"^[\w.-]+@[\w.-]+:", url):
         url = str(Path(url).resolve())
