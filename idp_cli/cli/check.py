@@ -52,14 +52,18 @@ def _print(report: Report) -> None:
     t = report.template
     mark = "[yellow]outdated[/]" if t.outdated else "[green]current[/]"
     newest = f" → {escape(t.newest)}" if t.outdated else ""
-    out.print(f"template  {escape(t.src)} {escape(t.current)}{newest}  {mark}")
+    from idp_cli.templates.snapshots import bundled_name
+
+    name = bundled_name(t.src)
+    shown = f"{name} (bundled with idp)" if t.bundled and name else t.src
+    out.print(f"template  {escape(shown)} {escape(t.current)}{newest}  {mark}")
     m = report.model
     if m is not None:
         mark = "[yellow]outdated[/]" if m.outdated else "[green]current[/]"
         out.print(f"model     {escape(m.ref)} ({escape(m.lifecycle)})  {mark}")
         if m.successor:
             out.print(f"          successor {escape(m.successor)}")
-        if m.newer_production:
+        if m.newer_production and m.newer_production != m.successor:
             out.print(f"          newer production version {escape(m.newer_production)}")
         for change in m.endpoint_changes:
             out.print(f"          endpoint {escape(change)}")
