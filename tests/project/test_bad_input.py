@@ -156,3 +156,13 @@ def test_model_and_latest_together_are_a_usage_error(
     _, _, project = world
     result = invoke("update", project, "--latest", "--model", "acme/assistant@1.0.0")
     assert result.exit_code == 2
+
+
+def test_a_recorded_catalog_that_is_gone(
+    invoke: Invoke, world: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _, catalog, project = world
+    shutil.move(catalog, tmp_path / "catalog-moved")
+    message = refused(invoke, project)
+    assert "the catalog this project was generated from cannot be read" in message
+    assert "--catalog SOURCE" in message

@@ -247,3 +247,37 @@ def test_template_ref_pins_a_version(invoke: Invoke, world: tuple[Path, Path, Pa
     assert result.exit_code == 0, result.stderr
     assert answers(project)["_commit"] == "v2"
     assert (project / "notes.txt").read_text() == "Notes from the template.\n"
+
+
+def test_the_recorded_catalog_ref_is_read_again(invoke: Invoke, tmp_path: Path) -> None:
+    template = template_repo(tmp_path / "template")
+    catalog = catalog_repo(tmp_path / "catalog")
+    project = tmp_path / "app"
+    made = invoke(
+        "new", project, "-t", f"file://{template}", "-m", "acme/assistant",
+        "--catalog", catalog, "--catalog-ref", "main", "--defaults",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "Generate project")
+    assert answers(project)["catalog_ref"] == "main"
+    # An uncommitted edit in the catalog's working tree is not what the project follows...
+    (catalog / "catalog.yaml").write_text(CATALOG_V2)
+    assert check(invoke, project)[0] == 0
+    # ...its branch is.
+    commit_all(catalog, "deprecate 1.0.0")
+    code, report = check(invoke, project)
+    assert code == 5
+    assert report["model"]["successor"] == "acme/assistant@2.0.0"  # type: ignore[index]
+
+
+def test_catalog_flag_overrides_the_recorded_source(
+    invoke: Invoke, world: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _, _, project = world
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(CATALOG_V2)
+    result = invoke("check", project, "--catalog", elsewhere, "-o", "json")
+    assert result.exit_code == 5
+    assert json.loads(result.stdout)["catalog"]["source"] == str(elsewhere)
+    assert invoke("--catalog", elsewhere, "check", project).exit_code == 5
