@@ -64,8 +64,8 @@ def update(
         bool,
         typer.Option(
             "--defaults",
-            help="Never prompt: questions new in the template take their defaults (always the "
-            "case today; the flag keeps CI scripts explicit).",
+            help="Never prompt: questions the new template version adds take their defaults "
+            "(also the case without a terminal).",
         ),
     ] = False,
     pretend: Annotated[
@@ -111,7 +111,9 @@ def update(
 
     if model and latest:
         raise typer.BadParameter("give --model or --latest, not both", param_hint="--latest")
-    del defaults  # updates never prompt; accepted so that CI scripts can say so
+    import sys
+
+    interactive = not defaults and sys.stdin.isatty() and sys.stderr.isatty()
     worktree.require_git(project)
     if not pretend:
         dirty = worktree.dirty(project)
@@ -135,7 +137,9 @@ def update(
         console.err().print(
             f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
         )
-    outcome = apply(made, conflict=conflict.value, trust=trust, pretend=pretend)
+    outcome = apply(
+        made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not interactive
+    )
     if summary_file is not None:
         summary_file.write_text(summary.markdown(made, outcome, pretend=pretend), encoding="utf-8")
     result: dict[str, Any] = {

@@ -173,14 +173,16 @@ def plan(
     return result
 
 
-def apply(plan: Plan, *, conflict: str, trust: bool, pretend: bool) -> Outcome:
+def apply(
+    plan: Plan, *, conflict: str, trust: bool, pretend: bool, defaults: bool = True
+) -> Outcome:
     """Run Copier's update in the project (or, with `pretend`, in a throwaway clone)."""
     if plan.noop:
         return Outcome()
     if plan.template.bundled and plan.vcs_ref is not None:
         _require_old_snapshot(plan.answers)
     if pretend:
-        return _in_clone(plan, conflict, trust)
+        return _in_clone(plan, conflict, trust)  # never prompts: it writes nothing
     from idp_cli.templates.render import update
 
     try:
@@ -191,6 +193,7 @@ def apply(plan: Plan, *, conflict: str, trust: bool, pretend: bool) -> Outcome:
             vcs_ref=plan.vcs_ref,
             conflict=conflict,
             unsafe=trust or plan.template.bundled,
+            defaults=defaults,
         )
     except BaseException:
         worktree.restore(plan.project)

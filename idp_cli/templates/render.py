@@ -144,10 +144,12 @@ def update(
     vcs_ref: str | None,
     conflict: str,
     unsafe: bool,
+    defaults: bool = True,
 ) -> None:
     """Copier's update: rebuild the project as its recorded template version rendered it,
     render the target version with `data`, and merge the difference into the project.
-    `vcs_ref=None` keeps the template version the project has."""
+    `vcs_ref=None` keeps the template version the project has. Without `defaults`, only
+    questions the new version adds are asked."""
     from copier import VcsRef, run_update
 
     with copier_errors(name, name):
@@ -155,7 +157,8 @@ def update(
             str(project),
             data=data,
             vcs_ref=vcs_ref if vcs_ref is not None else VcsRef.CURRENT,
-            defaults=True,
+            defaults=defaults,
+            skip_answered=True,
             overwrite=True,
             conflict=conflict,  # type: ignore[arg-type]
             unsafe=unsafe,

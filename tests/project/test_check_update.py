@@ -281,3 +281,23 @@ def test_catalog_flag_overrides_the_recorded_source(
     assert result.exit_code == 5
     assert json.loads(result.stdout)["catalog"]["source"] == str(elsewhere)
     assert invoke("--catalog", elsewhere, "check", project).exit_code == 5
+
+
+def test_a_question_new_in_v2_takes_its_default_or_data(
+    invoke: Invoke, world: tuple[Path, Path, Path]
+) -> None:
+    template, _, project = world
+    v2 = {
+        **V2,
+        "copier.yml": V2["copier.yml"] + "region: {type: str, default: eu-west}\n",
+        "template/region.txt.jinja": "{{ region }}\n",
+    }
+    release(template, v2, "v2")
+    before = head(project)
+    assert invoke("update", project, "--defaults").exit_code == 0
+    assert (project / "region.txt").read_text() == "eu-west\n"
+    assert answers(project)["region"] == "eu-west"
+    git(project, "reset", "-q", "--hard", before)
+    git(project, "clean", "-qfd")
+    assert invoke("update", project, "--defaults", "--data", "region=us-east").exit_code == 0
+    assert (project / "region.txt").read_text() == "us-east\n"
