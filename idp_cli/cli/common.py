@@ -28,6 +28,15 @@ OutputOpt = Annotated[
         help="How to print the result: a table for people, json or yaml for scripts.",
     ),
 ]
+DataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="Answer a template question: KEY=VALUE (repeatable).",
+        metavar="KEY=VALUE",
+    ),
+]
 CatalogOpt = Annotated[
     str | None,
     typer.Option(

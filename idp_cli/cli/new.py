@@ -16,7 +16,7 @@ from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.catalog.sources import Source
 from idp_cli.cli import completion
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, catalog_source, guard
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, catalog_source, guard
 from idp_cli.errors import IdpError
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
@@ -174,15 +174,7 @@ def new(
             autocompletion=completion.model_refs,
         ),
     ] = None,
-    data: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--data",
-            "-d",
-            help="Answer a template question: KEY=VALUE (repeatable).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
+    data: DataOpt = None,
     ci: Annotated[
         CiSystem, typer.Option(help="CI system to generate configuration for.")
     ] = CiSystem.github,

@@ -10,7 +10,7 @@ import typer
 
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, global_option, guard
+from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, global_option, guard
 from idp_cli.cli.new import parse_data
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.output import console
@@ -51,15 +51,7 @@ def update(
             help="Update to this template tag or commit instead of the newest tag.",
         ),
     ] = None,
-    data: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--data",
-            "-d",
-            help="Change an answer: KEY=VALUE (repeatable).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
+    data: DataOpt = None,
     defaults: Annotated[
         bool,
         typer.Option(

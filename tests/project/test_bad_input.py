@@ -6,27 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import Invoke, commit_all, git
 from tests.project.fleet import (
     V2,
-    catalog_repo,
-    generate,
     head,
     publish,
     release,
     snapshot,
-    template_repo,
 )
-
-
-@pytest.fixture
-def world(invoke: Invoke, tmp_path: Path) -> tuple[Path, Path, Path]:
-    template = template_repo(tmp_path / "template")
-    catalog = catalog_repo(tmp_path / "catalog")
-    project = generate(invoke, template, catalog, tmp_path / "app", "acme/assistant")
-    return template, catalog, project
 
 
 def refused(invoke: Invoke, project: Path, *args: str, code: int = 1) -> str:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import Invoke, commit_all, git
 from tests.project.fleet import (
     CATALOG_V1,
@@ -15,21 +13,12 @@ from tests.project.fleet import (
     V2,
     answers,
     catalog_repo,
-    generate,
     head,
     publish,
     release,
     snapshot,
     template_repo,
 )
-
-
-@pytest.fixture
-def world(invoke: Invoke, tmp_path: Path) -> tuple[Path, Path, Path]:
-    template = template_repo(tmp_path / "template")
-    catalog = catalog_repo(tmp_path / "catalog")
-    project = generate(invoke, template, catalog, tmp_path / "app", "acme/assistant")
-    return template, catalog, project
 
 
 def check(invoke: Invoke, project: Path) -> tuple[int, dict[str, object]]:
