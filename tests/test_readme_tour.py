@@ -15,7 +15,9 @@ MARK = "@@idp-tour-command@@"
 
 
 def tour_block() -> str:
-    blocks: list[str] = re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    blocks: list[str] = re.findall(
+        r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S
+    )
     chosen = [b for b in blocks if "$ idp check" in b]
     assert len(chosen) == 1, "the README has one console block touring check and update"
     return chosen[0]

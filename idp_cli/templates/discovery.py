@@ -104,7 +104,7 @@ def _parse_config(text: str, label: str) -> dict[str, Any]:
     import yaml
 
     try:
-        documents = list(yaml.load_all(text, _copier_yaml_loader()))  # noqa: S506 (a SafeLoader)
+        documents = list(yaml.load_all(text, _copier_yaml_loader()))
     except yaml.YAMLError as exc:
         raise IdpError(
             f"{label}: invalid YAML: {exc}", hint="Fix the template's copier.yml."
@@ -203,7 +203,9 @@ def _from_git(url: str, ref: str | None) -> Template:
         config = _parse_config(text, f"{gitsource.redact(url)}/{name}")
         break
     if config is None:
-        raise NotFound(f"{gitsource.redact(url)}: not a Copier template (no copier.yml at {ref or 'HEAD'})")
+        raise NotFound(
+            f"{gitsource.redact(url)}: not a Copier template (no copier.yml at {ref or 'HEAD'})"
+        )
     name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     return Template(name=name, src=copier_url(url), ref=ref, bundled=False, config=config)
 

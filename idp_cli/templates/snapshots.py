@@ -109,7 +109,9 @@ def ensure(name: str, folder: Path) -> Path:
             _git(repo, "init", "--quiet", "--initial-branch=main")
         for child in repo.iterdir():
             if child.name != ".git":
-                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+                shutil.rmtree(
+                    child
+                ) if child.is_dir() and not child.is_symlink() else child.unlink()
         for path in _files(folder):
             target = repo / path.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,14 +5,9 @@ project's own tools, and the generated-project contract checks (PRODUCT.md)."""
 from __future__ import annotations
 
 import copy
-import json
-import os
-import subprocess
-import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +15,12 @@ import copier
 import pytest
 import yaml
 from copier.errors import CopierWarning
-from jsonschema import Draft7Validator  # type: ignore[import-untyped, unused-ignore]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 from typer.testing import CliRunner, Result
 
 from idp_cli.cli.app import app
 from idp_cli.output import console
 from tests.templates import contract
-from tests.templates.contract import run_module, validate_backstage
+from tests.templates.contract import validate_backstage
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"

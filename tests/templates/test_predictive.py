@@ -27,6 +27,7 @@ import yaml
 
 from idp_cli.binding import fit
 from idp_cli.catalog.model import Catalog
+from idp_cli.templates import snapshots
 from idp_cli.templates.discovery import find
 from tests.templates.contract import run_module
 from tests.templates.predictive_helpers import (
@@ -254,7 +255,11 @@ def test_catalog_info_is_a_backstage_component(project: Project) -> None:
 
 def test_answers_file_records_the_binding(project: Project) -> None:
     answers = project.answers
-    assert answers["_src_path"] == str(TEMPLATES / project.case.template)
+    if project.case.model is None:  # plain Copier from the template folder
+        assert answers["_src_path"] == str(TEMPLATES / project.case.template)
+    else:  # idp copies bundled templates from their git snapshot, so projects can be updated
+        assert snapshots.bundled_name(str(answers["_src_path"])) == project.case.template
+        assert answers["_commit"] == snapshots.tag()
     assert answers["ci"] == project.case.ci
     assert "package_name" not in answers
     for key, value in project.case.data.items():
