@@ -50,29 +50,36 @@ _SECRET_KEY_CAMEL = re.compile(r"(?:Token|Password|Secret|ApiKey|AccessKey|Priva
 
 # For clearing a whole file at once: the same patterns without their leading `\b`, so that the
 # regex engine can look for their literal start (a plain pass over a 20 MB catalog takes
-# seconds), and one pattern per key word (an alternation would have no literal start either).
+# seconds).
 _FAST_VALUE = tuple(
     (re.compile(p.pattern.removeprefix(r"\b")), p.pattern.startswith(r"\b"))
     for _, p in _CREDENTIAL_PATTERNS
 )
-_FAST_KEY = tuple(
-    re.compile(word + r"""s?['"]?[ \t]*:""")
-    for word in (
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "apikey",
-        "api_key",
-        "api-key",
-        "accesskey",
-        "access_key",
-        "access-key",
-        "privatekey",
-        "private_key",
-        "private-key",
-        "credential",
+# Key words (`apiToken:`, `password :`) are looked for in the reversed text, where a match
+# starts at the colon ending the key: one pass from a literal, instead of one per word (an
+# alternation of the words would have no literal start).
+_FAST_KEY_REVERSED = re.compile(
+    r""":[ \t]*['"]?s?(?:"""
+    + "|".join(
+        word[::-1]
+        for word in (
+            "token",
+            "password",
+            "passwd",
+            "secret",
+            "apikey",
+            "api_key",
+            "api-key",
+            "accesskey",
+            "access_key",
+            "access-key",
+            "privatekey",
+            "private_key",
+            "private-key",
+            "credential",
+        )
     )
+    + ")"
 )
 
 
@@ -88,8 +95,7 @@ def may_hold_credentials(text: str) -> bool:
                 or not (text[start - 1].isalnum() or text[start - 1] == "_")
             ):
                 return True
-    lower = text.lower()
-    return any(pattern.search(lower) for pattern in _FAST_KEY)
+    return _FAST_KEY_REVERSED.search(text.lower()[::-1]) is not None
 
 
 def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:

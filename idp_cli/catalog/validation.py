@@ -4,13 +4,14 @@ column with the field path (`models[3].versions[0].lifecycle`)."""
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
 import typing
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from idp_cli.catalog import cache
+from idp_cli.catalog import cache, parallel
 from idp_cli.catalog.loader import Loaded
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.rules import Finding, check_models, may_hold_credentials, scan_credentials
@@ -19,6 +20,10 @@ from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml
 from idp_cli.errors import Problem
 
 Path = tuple[str | int, ...]
+# An included file's data and whether its models are checked already (see `precheck`).
+Prechecked = tuple[Any, bool] | None
+# From this much YAML on, the objects read are kept out of later garbage collections.
+FREEZE_BYTES = 1024 * 1024
 
 
 def format_path(path: Path) -> str:
@@ -29,14 +34,25 @@ def format_path(path: Path) -> str:
 
 
 class _File:
-    """One catalog file as read: its text (for locating problems later) and its data."""
+    """One catalog file as read: its text (for locating problems later) and its data.
 
-    def __init__(self, source: Source, rel: str) -> None:
+    `checked` says its models were shape-checked and its text cleared of credentials already
+    (by `precheck`, maybe in another process)."""
+
+    def __init__(
+        self,
+        source: Source,
+        rel: str,
+        read: tuple[str, str] | None = None,
+        parsed: Prechecked = None,
+    ) -> None:
         self.rel = rel
         self.label = source.reader.label(rel)
-        self.fingerprint = source.reader.fingerprint(rel)
-        self.text = source.reader.read_text(rel)
-        self.data = load_yaml(self.text, self.label)
+        if read is None:
+            read = _read_text(source, rel)
+        self.fingerprint, self.text = read
+        self.checked = parsed is not None and parsed[1]
+        self.data = parsed[0] if parsed is not None else load_yaml(self.text, self.label)
         self._locator: Locator | None = None
 
     @cached_property
@@ -52,6 +68,54 @@ class _File:
     def problem(self, local: Path, shown: Path, message: str) -> Problem:
         line, column = self.locator.locate(local)
         return Problem(self.label, line, column, format_path(shown), message)
+
+
+def _read_text(source: Source, rel: str) -> tuple[str, str]:
+    """The file's fingerprint and text; the fingerprint first, so that an edit made while
+    reading changes it and the cache entry built from this read is never trusted."""
+    fingerprint = source.reader.fingerprint(rel)
+    return fingerprint, source.reader.read_text(rel)
+
+
+def _models_of(data: Any) -> list[Any] | None:
+    """The models of an included file that has one of the valid shapes, else None."""
+    if isinstance(data, dict):
+        if "models" not in data:
+            return [data]
+        models = data["models"]
+        return models if len(data) == 1 and isinstance(models, list) else None
+    return data if isinstance(data, list) else None
+
+
+def precheck(text: str) -> Prechecked:
+    """An included file's data and whether every model in it passes the shape check and its
+    text holds nothing like a credential; None when it is not usable YAML. Plain data in
+    and out, so that it can run in a worker process (see `parallel`)."""
+    from pydantic import ValidationError
+
+    try:
+        data = load_yaml(text, "")
+    except YamlError:
+        return None
+    models = _models_of(data)
+    if models is None or may_hold_credentials(text):
+        return data, False
+    adapter = _model_adapter()
+    try:
+        for raw in models:
+            adapter.validate_python(raw)
+    except ValidationError:
+        return data, False
+    return data, True
+
+
+@functools.cache
+def _model_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from idp_cli.catalog import schema
+
+    return TypeAdapter(schema.Model)
 
 
 @dataclass
@@ -75,11 +139,14 @@ class Validation:
         try:
             return self._run()
         finally:
+            if sum(len(f.text) for f in self.files) >= FREEZE_BYTES:
+                # and not after it either: the first collection would take 0.3 s
+                gc.freeze()
             if enabled:
                 gc.enable()
 
     def _run(self) -> Loaded:
-        from pydantic import TypeAdapter, ValidationError
+        from pydantic import ValidationError
 
         from idp_cli.catalog import schema
 
@@ -104,17 +171,19 @@ class Validation:
             for index, raw in enumerate(main.data["models"]):
                 origins.append(_Origin(main, ("models", index)))
                 models.append(raw)
+        adapter = _model_adapter()  # built once, before worker processes fork
         includes = main.data.get("include")
         if isinstance(includes, list):
-            for index, pattern in enumerate(includes):
-                if isinstance(pattern, str):
-                    self._include(main, index, pattern, origins, models)
+            self._includes(main, includes, origins, models)
 
-        adapter = TypeAdapter(schema.Model)
         valid: list[dict[str, Any]] = []
         valid_index: list[int] = []
         for index, (origin, raw) in enumerate(zip(origins, models, strict=True)):
             shown: Path = ("models", index)
+            if origin.file.checked:
+                valid.append(raw)
+                valid_index.append(index)
+                continue
             try:
                 adapter.validate_python(raw)
             except ValidationError as exc:
@@ -157,63 +226,77 @@ class Validation:
         self.problems.sort(key=lambda p: (p.file, p.line, p.column))
         return Loaded(self.source, catalog, self.problems, [f.label for f in self.files])
 
-    def _read(self, rel: str) -> _File | None:
+    def _read(
+        self, rel: str, read: tuple[str, str] | None = None, parsed: Prechecked = None
+    ) -> _File | None:
         """The file, or None when it is not YAML (a problem then, like any other)."""
         try:
-            file = _File(self.source, rel)
+            file = _File(self.source, rel, read, parsed)
         except YamlError as exc:
             self.problems.append(Problem(exc.filename, exc.line, exc.column, "", exc.detail))
             return None
         self.files.append(file)
         return file
 
-    def _include(
-        self, main: _File, index: int, pattern: str, origins: list[_Origin], models: list[Any]
+    def _includes(
+        self, main: _File, patterns: list[Any], origins: list[_Origin], models: list[Any]
     ) -> None:
+        names: list[str] = []
+        for index, pattern in enumerate(patterns):
+            if isinstance(pattern, str):
+                names.extend(self._matches(main, index, pattern))
+        reads = [_read_text(self.source, name) for name in names]
+        prechecked = parallel.map_files(
+            precheck, [text for _, text in reads], [len(text) for _, text in reads]
+        )
+        for name, read, parsed in zip(names, reads, prechecked, strict=True):
+            file = self._read(name, read, parsed)
+            if file is not None:
+                self._add_models(file, origins, models)
+
+    def _matches(self, main: _File, index: int, pattern: str) -> list[str]:
         where: Path = ("include", index)
         if pattern.startswith("/") or ".." in pattern.split("/"):
             self.problems.append(
                 main.problem(where, where, f"{pattern!r} must stay inside the catalog's folder")
             )
-            return
+            return []
         names = [n for n in self.source.reader.glob(pattern) if n != self.source.main]
         if not names:
             self.problems.append(main.problem(where, where, f"{pattern!r} matches no file"))
-            return
-        for name in names:
-            file = self._read(name)
-            if file is None:
-                continue
-            data = file.data
-            if isinstance(data, dict) and "models" in data:
-                extra = sorted(set(data) - {"models"})
-                if extra:
-                    self.problems.append(
-                        file.problem(
-                            (extra[0],),
-                            (extra[0],),
-                            "an included file holds only `models:` (or one model)",
-                        )
-                    )
-                if not isinstance(data["models"], list):
-                    self.problems.append(
-                        file.problem(("models",), ("models",), "must be a list of models")
-                    )
-                    continue
-                for j, raw in enumerate(data["models"]):
-                    origins.append(_Origin(file, ("models", j)))
-                    models.append(raw)
-            elif isinstance(data, dict):
-                origins.append(_Origin(file, ()))
-                models.append(data)
-            elif isinstance(data, list):
-                for j, raw in enumerate(data):
-                    origins.append(_Origin(file, (j,)))
-                    models.append(raw)
-            else:
+        return names
+
+    def _add_models(self, file: _File, origins: list[_Origin], models: list[Any]) -> None:
+        data = file.data
+        if isinstance(data, dict) and "models" in data:
+            extra = sorted(set(data) - {"models"})
+            if extra:
                 self.problems.append(
-                    file.problem((), (), "an included file must hold a model or `models:`")
+                    file.problem(
+                        (extra[0],),
+                        (extra[0],),
+                        "an included file holds only `models:` (or one model)",
+                    )
                 )
+            if not isinstance(data["models"], list):
+                self.problems.append(
+                    file.problem(("models",), ("models",), "must be a list of models")
+                )
+                return
+            for j, raw in enumerate(data["models"]):
+                origins.append(_Origin(file, ("models", j)))
+                models.append(raw)
+        elif isinstance(data, dict):
+            origins.append(_Origin(file, ()))
+            models.append(data)
+        elif isinstance(data, list):
+            for j, raw in enumerate(data):
+                origins.append(_Origin(file, (j,)))
+                models.append(raw)
+        else:
+            self.problems.append(
+                file.problem((), (), "an included file must hold a model or `models:`")
+            )
 
     def _add_finding(self, origin: _Origin, shown: Path, finding: Finding) -> None:
         self.problems.append(

@@ -179,7 +179,7 @@ def apply(
     """Run Copier's update in the project (or, with `pretend`, in a throwaway clone)."""
     if plan.noop:
         return Outcome()
-    if plan.template.bundled and plan.vcs_ref is not None:
+    if plan.template.bundled:
         _require_old_snapshot(plan.answers)
     if pretend:
         return _in_clone(plan, conflict, trust)  # never prompts: it writes nothing
@@ -202,13 +202,21 @@ def apply(
 
 
 def _require_old_snapshot(answers: Answers) -> None:
+    """The bundled template version the project was generated from, fetched from that idp
+    release when this machine's cache never held it (a CI runner, a newer idp)."""
+    from idp_cli.templates import snapshots
+
     _, remote = template_state(answers)
-    if answers.commit not in remote.tags:
+    name = snapshots.bundled_name(answers.src_path)
+    if answers.commit in remote.tags or name is None:
+        return
+    if not snapshots.restore_release(name, answers.commit):
         raise IdpError(
-            f"the project was generated from {answers.src_path} at {answers.commit}, which this "
-            "machine's idp cannot rebuild: that version was bundled with an earlier idp",
-            hint=f"Run the update once with the idp release matching {answers.commit}, or publish "
-            "the bundled templates in a git repository and point _src_path there.",
+            f"the project was generated from bundled template {name} {answers.commit}, which "
+            f"this machine does not have, and {snapshots.PACKAGE}=={answers.commit.lstrip('v')} "
+            "could not be fetched with pip to rebuild it",
+            hint="Check that pip can reach the package index, or publish the templates in a "
+            "git repository of your own and point _src_path there.",
         )
 
 

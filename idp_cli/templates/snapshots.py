@@ -77,8 +77,8 @@ def _digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, **_GIT_ENV}
+def _git(repo: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
+    env = {**os.environ, **_GIT_ENV, **(env_extra or {})}
     result = subprocess.run(
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
     )
@@ -108,10 +108,12 @@ def ensure(name: str, folder: Path) -> Path:
             repo.mkdir()
             _git(repo, "init", "--quiet", "--initial-branch=main")
         for child in repo.iterdir():
-            if child.name != ".git":
-                shutil.rmtree(
-                    child
-                ) if child.is_dir() and not child.is_symlink() else child.unlink()
+            if child.name == ".git":
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
         for path in _files(folder):
             target = repo / path.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,3 +126,56 @@ def ensure(name: str, folder: Path) -> Path:
         _git(repo, "tag", "--force", tag())
         marker.write_text(digest)
     return repo
+
+
+PACKAGE = "idp-cli"
+PIP_TIMEOUT_S = 600
+
+
+def restore_release(name: str, wanted: str) -> bool:
+    """Add tag `wanted` (`v0.1.0`) to bundled template `name`'s repository from that idp
+    release's wheel, fetched with pip from the configured package index.
+
+    A project generated on another machine, or by an older idp, records a bundled template
+    version this cache never held; Copier needs it to rebuild the project as it was. Returns
+    False (and changes nothing) when the release cannot be fetched or does not bundle `name`.
+    """
+    import sys
+    import tempfile
+    import zipfile
+
+    repo = location(name)
+    version = wanted.removeprefix("v")
+    with tempfile.TemporaryDirectory(prefix="idp-release-") as scratch:
+        wheels = Path(scratch) / "wheels"
+        try:
+            fetched = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                 "--only-binary=:all:", "--dest", str(wheels), f"{PACKAGE}=={version}"],
+                capture_output=True, text=True, check=False, timeout=PIP_TIMEOUT_S,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        found = sorted(wheels.glob("*.whl")) if fetched.returncode == 0 else []
+        if not found:
+            return False
+        prefix = f"idp_cli/_bundled/templates/{name}/"
+        tree = Path(scratch) / "tree"
+        with zipfile.ZipFile(found[0]) as wheel:
+            members = [m for m in wheel.namelist() if m.startswith(prefix) and not m.endswith("/")]
+            if not members:
+                return False
+            for member in members:
+                target = tree / member.removeprefix(prefix)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(wheel.read(member))
+        # Commit the old tree beside the current history with plumbing, so neither HEAD nor
+        # the working tree (the current version) moves.
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        _git(repo, f"--work-tree={tree}", "add", "--all", ".", env_extra=index)
+        written = _git(repo, "write-tree", env_extra=index).strip()
+        commit = _git(
+            repo, "commit-tree", written, "-m", f"{name} as bundled with idp {version}"
+        ).strip()
+        _git(repo, "tag", wanted, commit)
+    return True

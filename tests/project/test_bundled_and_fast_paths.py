@@ -4,14 +4,18 @@ and the paths that must be fast never import Copier."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from idp_cli.templates import snapshots
 from tests.helpers import Invoke, commit_all, git, make_repo
 from tests.project.fleet import answers, catalog_repo, generate, template_repo
 
+REPO = Path(__file__).resolve().parents[2]
 DEPRECATED = "meta-llama/llama-3.1-8b-instruct@2.0.0"
 SUCCESSOR = "meta-llama/llama-3.1-8b-instruct@2.1.0"
 
@@ -85,3 +89,76 @@ def test_check_and_a_noop_update_never_import_copier(invoke: Invoke, tmp_path: P
     project = generate(invoke, template, catalog, tmp_path / "app", "acme/assistant")
     assert run_probe("check", str(project)) == "exit=0 copier=False"
     assert run_probe("update", str(project)) == "exit=0 copier=False"
+
+
+def fake_release(folder: Path, version: str, template: Path, name: str) -> Path:
+    """A wheel of idp-cli `version` that bundles `template` as `name`, as pip downloads it."""
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"idp_cli-{version}-py3-none-any.whl"
+    dist = f"idp_cli-{version}.dist-info"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path in sorted(template.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                rel = path.relative_to(template).as_posix()
+                archive.write(path, f"idp_cli/_bundled/templates/{name}/{rel}")
+        archive.writestr(
+            f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: idp-cli\nVersion: {version}\n"
+        )
+        archive.writestr(
+            f"{dist}/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        archive.writestr(f"{dist}/RECORD", "")
+    return wheel
+
+
+def test_a_newer_idp_on_a_fresh_machine_rebuilds_the_old_bundled_version(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "chat"
+    made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
+    assert made.exit_code == 0, made.stderr
+    make_repo(project)
+    commit_all(project, "Generate project")
+    old = snapshots.tag()
+    # A CI runner with an empty cache and the next idp release installed: the project's
+    # template version comes back from the old release's wheel on the package index.
+    shutil.rmtree(snapshots.location("chat-service"))
+    monkeypatch.setattr(snapshots, "__version__", "99.0.0")
+    index = tmp_path / "index"
+    fake_release(index, old.removeprefix("v"), REPO / "templates" / "chat-service", "chat-service")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(index))
+
+    checked = invoke("check", project, "-o", "json")
+    assert checked.exit_code == 5
+    assert json.loads(checked.stdout)["template"]["newest"] == "v99.0.0"
+    updated = invoke("update", project, "--defaults", "-o", "json")
+    assert updated.exit_code == 0, updated.stderr
+    assert answers(project)["_commit"] == "v99.0.0"
+    assert json.loads(updated.stdout)["files"] == [
+        {"path": ".copier-answers.yml", "status": "modified"}
+    ]
+
+
+def test_a_bundled_version_that_cannot_be_fetched_is_a_clear_error(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "chat"
+    made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
+    assert made.exit_code == 0, made.stderr
+    make_repo(project)
+    commit_all(project, "Generate project")
+    shutil.rmtree(snapshots.location("chat-service"))
+    monkeypatch.setattr(snapshots, "__version__", "99.0.0")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "empty-index"))
+    before = git(project, "rev-parse", "HEAD")
+    result = invoke("update", project)
+    assert result.exit_code == 1
+    assert "could not be fetched with pip" in result.stderr
+    assert (
+        git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == before
+    )
