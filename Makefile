@@ -22,6 +22,9 @@ demo: $(BIN)/.installed
 	$(BIN)/idp models show meta-llama/llama-3.1-8b-instruct
 	$(BIN)/idp new $(DEMO_DIR)/chat-assistant --template chat-service --model meta-llama/llama-3.1-8b-instruct --defaults
 	cd $(DEMO_DIR)/chat-assistant && ../../$(BIN)/ruff check . && ../../$(BIN)/python -m pytest -q
+	cd $(DEMO_DIR)/chat-assistant && git init -q && git add -A \
+		&& git -c user.name=idp-demo -c user.email=demo@example.invalid commit -qm 'Generate project' \
+		&& ../../$(BIN)/idp check && ../../$(BIN)/idp update
 	$(BIN)/idp new $(DEMO_DIR)/churn-predictions --template prediction-service --model acme/churn-classifier --defaults
 	cd $(DEMO_DIR)/churn-predictions && ../../$(BIN)/ruff check . && ../../$(BIN)/python -m pytest -q
 
