@@ -107,15 +107,16 @@ def update(
 
     interactive = not defaults and sys.stdin.isatty() and sys.stderr.isatty()
     worktree.require_git(project)
-    if not pretend:
-        dirty = worktree.dirty(project)
-        if dirty:
-            shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-            raise IdpError(
-                f"{project} has uncommitted changes ({shown}); nothing was updated",
-                hint="Commit or stash them (`git stash -u`) first, so the update can be "
-                "reviewed and undone with git.",
-            )
+    dirty = worktree.dirty(project)
+    if dirty and pretend:
+        console.warn("the preview starts from the last commit; uncommitted changes are not in it")
+    elif dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise IdpError(
+            f"{project} has uncommitted changes ({shown}); nothing was updated",
+            hint="Commit or stash them (`git stash -u`) first, so the update can be "
+            "reviewed and undone with git.",
+        )
     made = plan(
         project,
         model=model,

@@ -290,3 +290,17 @@ def test_a_question_new_in_v2_takes_its_default_or_data(
     git(project, "clean", "-qfd")
     assert invoke("update", project, "--defaults", "--data", "region=us-east").exit_code == 0
     assert (project / "region.txt").read_text() == "us-east\n"
+
+
+def test_pretend_on_a_dirty_tree_previews_the_last_commit(
+    invoke: Invoke, world: tuple[Path, Path, Path]
+) -> None:
+    template, _, project = world
+    release(template, V2, "v2")
+    (project / "notes.txt").write_text("unsaved work\n")
+    before = snapshot(project)
+    result = invoke("update", project, "--pretend")
+    assert result.exit_code == 0, result.stderr
+    assert "the preview starts from the last commit" in result.stderr
+    assert "CHANGELOG.md" in result.stdout
+    assert snapshot(project) == before
