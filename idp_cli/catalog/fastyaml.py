@@ -47,6 +47,8 @@ _WORDS = frozenset(
         "NULL",
     ]
 )
+# As keys, JSON's own words too: rapidyaml writes every key as a JSON string.
+_KEY_WORDS = _WORDS | {"true", "false", "null"}
 _NUMERIC_START = frozenset("0123456789+-.")
 _NUMERIC = re.compile(
     r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?0[xob][0-9a-fA-F_]+|\+.*|-\..*"
@@ -119,7 +121,7 @@ def _walk(data: Any) -> int | None:
         if type(item) is dict:
             for key in item:
                 if key not in cleared_keys:
-                    if key in _WORDS or key[:1] in _NUMERIC_START:
+                    if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
                         return None
                     cleared_keys.add(key)
             values: Any = item.values()
@@ -197,7 +199,8 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
     Parsing item by item keeps rapidyaml's parse tree (several times the size of the text)
     small: a 10,000-version catalog then peaks at a fraction of the memory.
     """
-    key = _MODELS_KEY.search(text)
+    # the regex starts at line starts, which the engine cannot search for fast
+    key = _MODELS_KEY.search(text) if "models:" in text else None
     if key is None:
         return None
     first = _CONTENT_LINE.search(text, key.end())

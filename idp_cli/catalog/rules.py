@@ -4,7 +4,7 @@ scan for literal credentials, run on everything."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,13 +131,25 @@ def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:
                 break
 
 
+@dataclass(frozen=True)
+class _Others:
+    """The rest of the catalog, for the rules that span models."""
+
+    by_name: dict[str, dict[str, Any]]
+    unchecked: frozenset[str]
+
+
 def check_models(
-    models: list[dict[str, Any]], unchecked: frozenset[str] = frozenset()
+    models: list[dict[str, Any]],
+    unchecked: frozenset[str] = frozenset(),
+    alone_done: Sequence[bool] = (),
 ) -> Iterator[tuple[int, Finding]]:
     """Cross-reference rules over validated models; yields (model index, finding).
 
     `unchecked` names the models that failed the shape check: references to them are not
-    reported as dangling, since their own problems are reported already.
+    reported as dangling, since their own problems are reported already. `alone_done[i]`
+    says model i passed `model_findings` already (in a worker process): only the rules that
+    span models then run for it.
     """
     by_name: dict[str, dict[str, Any]] = {}
     for index, model in enumerate(models):
@@ -145,9 +157,16 @@ def check_models(
             yield index, Finding(("name",), f"duplicate model name {model['name']!r}")
         else:
             by_name[model["name"]] = model
+    others = _Others(by_name, unchecked)
     for index, model in enumerate(models):
-        for finding in _check_model(model, by_name, unchecked):
+        alone = index >= len(alone_done) or not alone_done[index]
+        for finding in _check_model(model, others, alone=alone):
             yield index, finding
+
+
+def model_findings(model: dict[str, Any]) -> Iterator[Finding]:
+    """The rules that look at one validated model alone."""
+    return _check_model(model, None, alone=True)
 
 
 def _selectors(model: dict[str, Any]) -> set[str]:
@@ -158,8 +177,16 @@ def _selectors(model: dict[str, Any]) -> set[str]:
 
 
 def _check_model(
-    model: dict[str, Any], by_name: dict[str, dict[str, Any]], unchecked: frozenset[str]
+    model: dict[str, Any], others: _Others | None, *, alone: bool
 ) -> Iterator[Finding]:
+    """The rules that span models when `others` is given, those that do not when `alone`."""
+    if alone:
+        yield from _check_versions(model)
+    for vi, version in enumerate(model["versions"]):
+        yield from _check_version(model, version, ("versions", vi), others, alone=alone)
+
+
+def _check_versions(model: dict[str, Any]) -> Iterator[Finding]:
     versions: dict[str, int] = {}
     aliases: dict[str, str] = {}
     for vi, version in enumerate(model["versions"]):
@@ -193,28 +220,30 @@ def _check_model(
             f"(versions: {', '.join(sorted(versions))})",
         )
 
-    for vi, version in enumerate(model["versions"]):
-        yield from _check_version(model, version, ("versions", vi), by_name, unchecked)
-
 
 def _check_version(
     model: dict[str, Any],
     version: dict[str, Any],
     vpath: Path,
-    by_name: dict[str, dict[str, Any]],
-    unchecked: frozenset[str],
+    others: _Others | None,
+    *,
+    alone: bool,
 ) -> Iterator[Finding]:
     lifecycle = version["lifecycle"]
     successor = (version.get("deprecation") or {}).get("successor")
-    if lifecycle in RETIRED and not successor:
+    if alone and lifecycle in RETIRED and not successor:
         yield Finding(
             (*vpath, "deprecation", "successor")
             if version.get("deprecation")
             else (*vpath, "lifecycle"),
             f"a {lifecycle} version needs deprecation.successor (name@version of its replacement)",
         )
-    if successor:
-        yield from _check_successor(model, version, successor, vpath, by_name, unchecked)
+    if successor and others is not None:
+        yield from _check_successor(
+            model, version, successor, vpath, others.by_name, others.unchecked
+        )
+    if not alone:
+        return
 
     signature = version.get("signature") or {}
     if model["modelType"] == "predictive":

@@ -14,7 +14,13 @@ from typing import Any
 from idp_cli.catalog import cache, parallel
 from idp_cli.catalog.loader import Loaded
 from idp_cli.catalog.model import Catalog
-from idp_cli.catalog.rules import Finding, check_models, may_hold_credentials, scan_credentials
+from idp_cli.catalog.rules import (
+    Finding,
+    check_models,
+    may_hold_credentials,
+    model_findings,
+    scan_credentials,
+)
 from idp_cli.catalog.sources import Source
 from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml
 from idp_cli.errors import Problem
@@ -36,8 +42,8 @@ def format_path(path: Path) -> str:
 class _File:
     """One catalog file as read: its text (for locating problems later) and its data.
 
-    `checked` says its models were shape-checked and its text cleared of credentials already
-    (by `precheck`, maybe in another process)."""
+    `checked` says its models passed the shape check and the rules about one model, and its
+    text was cleared of credentials, already (by `precheck`, maybe in another process)."""
 
     def __init__(
         self,
@@ -88,9 +94,10 @@ def _models_of(data: Any) -> list[Any] | None:
 
 
 def precheck(text: str) -> Prechecked:
-    """An included file's data and whether every model in it passes the shape check and its
-    text holds nothing like a credential; None when it is not usable YAML. Plain data in
-    and out, so that it can run in a worker process (see `parallel`)."""
+    """An included file's data and whether every model in it passes the shape check and the
+    rules about one model, and its text holds nothing like a credential; None when it is not
+    usable YAML. Plain data in and out, so that it can run in a worker process (see
+    `parallel`); anything it does not vouch for is checked again with every message."""
     from pydantic import ValidationError
 
     try:
@@ -100,13 +107,14 @@ def precheck(text: str) -> Prechecked:
     models = _models_of(data)
     if models is None or may_hold_credentials(text):
         return data, False
-    adapter = _model_adapter()
+    check = _model_checker()
     try:
         for raw in models:
-            adapter.validate_python(raw)
+            check(raw)
     except ValidationError:
         return data, False
-    return data, True
+    clean = not any(True for raw in models for _ in model_findings(raw))
+    return data, clean
 
 
 @functools.cache
@@ -116,6 +124,13 @@ def _model_adapter() -> Any:
     from idp_cli.catalog import schema
 
     return TypeAdapter(schema.Model)
+
+
+@functools.cache
+def _model_checker() -> Any:
+    from idp_cli.catalog import schema
+
+    return schema.model_checker()
 
 
 @dataclass
@@ -171,7 +186,8 @@ class Validation:
             for index, raw in enumerate(main.data["models"]):
                 origins.append(_Origin(main, ("models", index)))
                 models.append(raw)
-        adapter = _model_adapter()  # built once, before worker processes fork
+        adapter = _model_adapter()
+        _model_checker()  # built before worker processes fork, so once
         includes = main.data.get("include")
         if isinstance(includes, list):
             self._includes(main, includes, origins, models)
@@ -204,7 +220,8 @@ class Validation:
             for index, raw in enumerate(models)
             if index not in checked and isinstance(raw, dict) and isinstance(raw.get("name"), str)
         )
-        for position, finding in check_models(valid, unchecked):
+        alone_done = [origins[index].file.checked for index in valid_index]
+        for position, finding in check_models(valid, unchecked, alone_done):
             index = valid_index[position]
             self._add_finding(origins[index], ("models", index), finding)
 

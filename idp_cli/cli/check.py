@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,9 @@ from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, global_opti
 from idp_cli.errors import ExitCode
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
-from idp_cli.project.drift import Report
+
+if TYPE_CHECKING:
+    from idp_cli.project.drift import Report
 
 ProjectArg = Annotated[
     Path,

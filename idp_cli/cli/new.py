@@ -292,27 +292,21 @@ def new(
 
 
 def _report(summary: dict[str, Any], dest: Path, pretend: bool) -> None:
-    from rich.markup import escape
-
-    out = console.out()
+    # Plain click output: a few lines do not need Rich, whose import would cost `idp new`
+    # a tenth of a second.
+    echo, style = console.echo, console.style
     if pretend:
-        out.print(f"Would write {len(summary['files'])} files to {escape(str(dest))}:")
+        echo(f"Would write {len(summary['files'])} files to {dest}:")
         for name in summary["files"]:
-            out.print(f"  {escape(name)}")
+            echo(f"  {name}")
         return
-    bound = f" bound to [cyan]{escape(summary['model'])}[/]" if summary["model"] else ""
-    out.print(
-        f"[green]Generated[/] {escape(str(dest))} from [bold]{escape(summary['template'])}[/]{bound} "
-        f"({len(summary['files'])} files)."
+    bound = f" bound to {style(summary['model'], fg='cyan')}" if summary["model"] else ""
+    echo(
+        f"{style('Generated', fg='green')} {dest} from {style(summary['template'], bold=True)}"
+        f"{bound} ({len(summary['files'])} files)."
     )
-    out.print("Next:")
-    out.print(f"  cd {escape(str(dest))}")
-    out.print(
-        "  git init && git add -A && git commit -m 'Generate project'   # `idp update` needs git"
-    )
+    echo("Next:")
+    echo(f"  cd {dest}")
+    echo("  git init && git add -A && git commit -m 'Generate project'   # `idp update` needs git")
     if "pyproject.toml" in summary["files"]:
-        out.print(
-            escape(
-                "  python -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/pytest"
-            )
-        )
+        echo("  python -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/pytest")

@@ -51,3 +51,19 @@ def error(message: str, hint: str | None = None) -> None:
     err().print(f"[bold red]error:[/] {escape(message)}")
     if hint:
         err().print(f"[dim]hint:[/] {escape(hint)}")
+
+
+def style(text: str, *, fg: str | None = None, bold: bool | None = None) -> str:
+    """ANSI styling for `echo`, which drops it when stdout is not a terminal; none with NO_COLOR."""
+    import os
+
+    import click
+
+    return text if os.environ.get("NO_COLOR") else click.style(text, fg=fg, bold=bold)
+
+
+def echo(line: str) -> None:
+    """One line to stdout without Rich, for short reports on paths that must start fast."""
+    import click
+
+    click.echo(line)

@@ -26,7 +26,8 @@ def _copier_yaml_loader() -> type[Any]:
     Built on first use, so that importing this module does not import PyYAML."""
     import yaml
 
-    class CopierYamlLoader(yaml.SafeLoader):
+    # libyaml when present: the bundled copier.yml files are long (validators, defaults)
+    class CopierYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         pass
 
     CopierYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
@@ -127,23 +128,29 @@ def read_config(folder: Path, label: str) -> dict[str, Any]:
     )
 
 
-def bundled() -> list[Template]:
+def _bundled_folders() -> list[Path]:
     root = paths.bundled_templates()
     if not root.is_dir():
         return []
-    found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if any((folder / n).is_file() for n in _CONFIG_NAMES):
-            found.append(
-                Template(
-                    name=folder.name,
-                    src=str(folder.resolve()),
-                    ref=None,
-                    bundled=True,
-                    config=read_config(folder, folder.name),
-                )
-            )
-    return found
+    return [
+        folder
+        for folder in sorted(p for p in root.iterdir() if p.is_dir())
+        if any((folder / n).is_file() for n in _CONFIG_NAMES)
+    ]
+
+
+def _bundled(folder: Path) -> Template:
+    return Template(
+        name=folder.name,
+        src=str(folder.resolve()),
+        ref=None,
+        bundled=True,
+        config=read_config(folder, folder.name),
+    )
+
+
+def bundled() -> list[Template]:
+    return [_bundled(folder) for folder in _bundled_folders()]
 
 
 def split_spec(spec: str) -> tuple[str, str | None]:
@@ -175,11 +182,11 @@ def find(spec: str) -> Template:
             bundled=False,
             config=read_config(folder, spec),
         )
-    known = bundled()
-    for template in known:
-        if template.name == spec:
-            return template
-    names = [t.name for t in known]
+    folders = _bundled_folders()
+    for folder in folders:
+        if folder.name == spec:
+            return _bundled(folder)
+    names = [f.name for f in folders]
     close = difflib.get_close_matches(spec, names, n=3, cutoff=0.4)
     raise NotFound(
         f"no template named {spec!r}",
