@@ -7,6 +7,8 @@ medians; the baseline `python -c "import typer"` runs in the same rounds from th
 virtual environment, so `x typer` reads the same on a fast laptop and a loaded CI runner.
 
 Peak memory is the maximum resident set size of the `idp` process itself, from wait4(2).
+The CPU column (user + system time, worker processes included, also from wait4) moves much
+less than wall time with the load of a shared machine: compare it between versions.
 
 Nothing outside a private temporary folder is touched: IDP_CACHE_DIR, IDP_CONFIG and
 PYTHONPYCACHEPREFIX point inside it (so compiled bytecode is warm after the first run, as on a
@@ -50,6 +52,7 @@ class BenchError(Exception):
 class Sample:
     seconds: float
     max_rss: int  # bytes
+    cpu: float  # user + system seconds of the process and the workers it waited for
 
 
 @dataclass
@@ -67,6 +70,9 @@ class Case:
 
     def peak(self) -> int:
         return max(s.max_rss for s in self.samples)
+
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,8 @@ def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[Sample, i
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(seconds, rss), proc.returncode, stdout, stderr
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, rss, cpu), proc.returncode, stdout, stderr
 
 
 def _exit_zero(code: int, stdout: str, stderr: str) -> str | None:
@@ -334,7 +341,7 @@ def report(cases: list[Case], found: list[Target], catalog: Generated, runs: int
         f"measured: {by_key['bundled'].argv[0]}; baseline: {by_key['typer'].argv[0]}",
         "",
         _table(
-            ["command", "median", "min", "max", "x typer", "peak RSS"],
+            ["command", "median", "min", "max", "x typer", "CPU", "peak RSS"],
             [
                 [
                     c.label,
@@ -342,11 +349,12 @@ def report(cases: list[Case], found: list[Target], catalog: Generated, runs: int
                     f"{min(s.seconds for s in c.samples):.3f} s",
                     f"{max(s.seconds for s in c.samples):.3f} s",
                     f"{c.median() / typer:.2f}x",
+                    f"{c.cpu():.2f} s",
                     f"{c.peak() / MIB:.0f} MiB",
                 ]
                 for c in cases
             ],
-            right={1, 2, 3, 4, 5},
+            right={1, 2, 3, 4, 5, 6},
         ),
         "",
         _table(

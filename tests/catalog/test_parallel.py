@@ -1,0 +1,162 @@
+"""Per-file work spread over worker processes gives exactly what one process gives, and any
+failure of a worker only costs time. Reading a catalog through them reports the same
+problems, in the same places, as reading it in one process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from idp_cli.catalog import parallel
+from idp_cli.errors import Problem
+from tests.helpers import HEADER, edit, load_spec, model_yaml, write_catalog
+
+needs_fork = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
+)
+
+
+@pytest.fixture
+def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers even for tiny inputs, on as many cores as the machine has (at least 2)."""
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
+
+
+def _pid_and_square(item: int) -> tuple[int, int]:
+    return os.getpid(), item * item
+
+
+def test_small_inputs_stay_in_this_process() -> None:
+    results = parallel.map_files(_pid_and_square, list(range(10)), [100] * 10)
+    assert results == [(os.getpid(), i * i) for i in range(10)]
+
+
+@needs_fork
+@pytest.mark.usefixtures("split_everything")
+def test_large_inputs_are_shared_with_workers_and_come_back_in_order() -> None:
+    results = parallel.map_files(_pid_and_square, list(range(40)), [1] * 40)
+    assert [square for _, square in results] == [i * i for i in range(40)]
+    assert len({pid for pid, _ in results}) >= 2
+    assert results[0][0] == os.getpid()
+
+
+@needs_fork
+@pytest.mark.usefixtures("split_everything")
+@pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies"])
+def test_a_failing_worker_costs_only_time(failure: str) -> None:
+    parent = os.getpid()
+
+    def work(item: int) -> Any:
+        if os.getpid() != parent:
+            if failure == "raises":
+                raise RuntimeError("worker trouble")
+            if failure == "dies":
+                os._exit(3)
+            return object()  # marshal cannot send it
+        return item + 1
+
+    assert parallel.map_files(work, list(range(12)), [1] * 12) == list(range(1, 13))
+
+
+def test_bounds_share_the_size_and_cover_every_item() -> None:
+    assert parallel._bounds([1] * 10, 2) == [(0, 5), (5, 10)]
+    assert parallel._bounds([9, 1, 1, 1], 2) == [(0, 1), (1, 4)]
+    bounds = parallel._bounds([3, 1, 4, 1, 5, 9, 2, 6], 3)
+    assert [lo for lo, _ in bounds] == [0, *(hi for _, hi in bounds[:-1])]
+    assert bounds[-1][1] == 8
+
+
+def _catalog_with_many_includes(folder: Path) -> None:
+    write_catalog(folder, HEADER + "include: [models/*.yaml, more/*.yaml]\n")
+    for i in range(12):
+        write_catalog(folder / "models", model_yaml(f"acme/m{i:02}"), name=f"m{i:02}.yaml")
+    # one of each kind of trouble, in files the workers read
+    write_catalog(
+        folder / "models",
+        edit(model_yaml("acme/bad-lifecycle"), "lifecycle: production", "lifecycle: beta"),
+        name="x-lifecycle.yaml",
+    )
+    write_catalog(folder / "models", "name: [unclosed\n", name="x-yaml.yaml")
+    write_catalog(
+        folder / "models",
+        model_yaml("acme/leaky") + "labels: {note: 'sk-abcdefghijklmnopqrstuvwxyz012345'}\n",
+        name="x-leak.yaml",
+    )
+    write_catalog(folder / "models", model_yaml("acme/m03"), name="x-duplicate.yaml")
+    write_catalog(
+        folder / "models",
+        model_yaml("acme/no-default") + "defaultVersion: nope\n",
+        name="x-default.yaml",
+    )
+    # fine on its own (a worker vouches for it), dangling in the catalog
+    write_catalog(
+        folder / "models",
+        edit(
+            model_yaml("acme/old"),
+            "lifecycle: production",
+            "lifecycle: deprecated\n    deprecation: {successor: acme/gone@1}",
+        ),
+        name="x-successor.yaml",
+    )
+    write_catalog(folder / "more", "models:\n  - name: [1]\nextra: 1\n", name="y.yaml")
+
+
+def _problems(folder: Path) -> list[Problem]:
+    loaded = load_spec(folder, use_cache=False)
+    assert loaded.catalog is None
+    return loaded.problems
+
+
+@needs_fork
+def test_workers_find_the_same_problems_in_the_same_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalog_with_many_includes(tmp_path)
+    alone = _problems(tmp_path)
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: 3)
+    forks: list[int] = []
+    fork = parallel._fork
+
+    def counted(func: Any, items: Any) -> Any:
+        forks.append(len(items))
+        return fork(func, items)
+
+    monkeypatch.setattr(parallel, "_fork", counted)
+    shared = _problems(tmp_path)
+    assert len(forks) == 2
+    assert [p.to_dict() for p in shared] == [p.to_dict() for p in alone]
+    messages = " ".join(p.render() for p in alone)
+    for needle in (
+        "'beta'",
+        "invalid YAML",
+        "API key",
+        "duplicate model name",
+        "'nope' is neither a version nor an alias",
+        "no model named 'acme/gone'",
+        "extra",
+    ):
+        assert needle in messages
+
+
+@needs_fork
+@pytest.mark.usefixtures("split_everything")
+def test_a_valid_catalog_read_by_workers_equals_one_read_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_catalog(tmp_path, HEADER + "include: [models/*.yaml]\n")
+    for i in range(12):
+        write_catalog(tmp_path / "models", model_yaml(f"acme/m{i:02}"), name=f"m{i:02}.yaml")
+    shared = load_spec(tmp_path, use_cache=False)
+    assert shared.problems == []
+    assert shared.catalog is not None
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1 << 40)
+    alone = load_spec(tmp_path, use_cache=False)
+    assert alone.catalog is not None
+    assert shared.catalog.data == alone.catalog.data
+    assert shared.files == alone.files

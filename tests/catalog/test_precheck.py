@@ -1,0 +1,136 @@
+"""The shortcuts of reading a large catalog decide exactly as the full checks do: the
+instance-free shape check accepts what the pydantic models accept, and the text prefilter
+for credentials lets through every key that names one."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from idp_cli import paths
+from idp_cli.catalog import fastyaml, schema
+from idp_cli.catalog.rules import check_models, may_hold_credentials, model_findings
+from idp_cli.catalog.validation import precheck
+from tests.helpers import CATALOG, model_yaml
+
+_VALUES: list[Any] = [None, 1, 1.5, True, "", "x", "2026-13-01", [], {}, ["x"], {"a": 1}]
+
+
+def _models() -> list[Any]:
+    found = []
+    for text in (CATALOG, paths.bundled_catalog().read_text(encoding="utf-8")):
+        fast, data = fastyaml.load(text)
+        assert fast
+        found.extend(data["models"])
+    return found
+
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key)
+            yield from _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield (*path, index)
+            yield from _paths(value, (*path, index))
+
+
+def _mutations() -> Iterator[Any]:
+    """Every model of the test and bundled catalogs, and versions of them with one field
+    replaced by a value of another type, removed, or written under its Python name."""
+    for model in _models():
+        yield model
+        for path in list(_paths(model))[::5]:
+            for how in ("value", "remove", "snake", "extra"):
+                changed = copy.deepcopy(model)
+                parent = changed
+                for part in path[:-1]:
+                    parent = parent[part]
+                key = path[-1]
+                if how == "value":
+                    parent[key] = _VALUES[len(path) % len(_VALUES)]
+                elif how == "remove":
+                    del parent[key]
+                elif how == "snake" and isinstance(key, str) and key != key.lower():
+                    parent["".join(f"_{c.lower()}" if c.isupper() else c for c in key)] = (
+                        parent.pop(key)
+                    )
+                elif how == "extra" and isinstance(parent, dict):
+                    parent["unknownKey"] = 1
+                yield changed
+
+
+def _accepts(check: Any, data: Any) -> bool:
+    try:
+        check(data)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_the_shape_check_accepts_exactly_what_the_model_accepts() -> None:
+    checker = schema.model_checker()
+    assert not isinstance(getattr(checker, "__self__", None), TypeAdapter)  # the fast one
+    adapter = TypeAdapter(schema.Model)
+    verdicts = [
+        (_accepts(adapter.validate_python, data), _accepts(checker, data)) for data in _mutations()
+    ]
+    assert len(verdicts) > 500
+    assert {by_model for by_model, _ in verdicts} == {True, False}
+    assert [by_model for by_model, _ in verdicts] == [by_checker for _, by_checker in verdicts]
+
+
+def test_precheck_vouches_only_for_clean_files() -> None:
+    one = model_yaml("acme/a")
+    assert precheck(one) == (fastyaml.load(one)[1], True)
+    listed = "models:\n" + "".join(
+        ("  - " if i == 0 else "    ") + line for i, line in enumerate(one.splitlines(True))
+    )
+    assert precheck(listed) == ({"models": [fastyaml.load(one)[1]]}, True)
+    for unclean in (
+        one.replace("license: mit", "license: 1"),  # the shape
+        one + "token: abc\n",  # a credential, maybe
+        one + "defaultVersion: nope\n",  # a rule about the model alone
+    ):
+        checked = precheck(unclean)
+        assert checked is not None
+        assert checked[1] is False
+    assert precheck("models: 1\n") == ({"models": 1}, False)
+    assert precheck("a: [\n") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("apiToken: x", True),
+        ("api_key : x", True),
+        ("'password': x", True),
+        ('"secrets": x', True),
+        ("x:\n  Credential:", True),
+        ("ACCESS-KEYS:", True),
+        ("tokenEnv: X", False),
+        ("token_env: X", False),
+        ("a: token", False),
+        ("password_hint: 1", False),
+    ],
+)
+def test_the_credential_prefilter_finds_every_key_word(text: str, expected: bool) -> None:
+    assert may_hold_credentials(text) is expected
+
+
+def test_rules_spanning_models_still_run_for_models_checked_alone() -> None:
+    models = [
+        fastyaml.load(model_yaml("acme/a"))[1],
+        fastyaml.load(model_yaml("acme/a") + "defaultVersion: nope\n")[1],
+    ]
+    models[0]["versions"][0]["deprecation"] = {"successor": "acme/gone@1"}
+    every = [(i, f.message) for i, f in check_models(models)]
+    assert [i for i, _ in every] == [1, 0, 1]  # duplicate name, dangling successor, default
+    spanning = [(i, f.message) for i, f in check_models(models, alone_done=[True, True])]
+    assert spanning == every[:2]
+    assert [f.message for f in model_findings(models[1])] == [every[2][1]]
