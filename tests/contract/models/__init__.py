@@ -1,0 +1,1 @@
+"""Scripts that make the contract tests' models, run with a server environment's Python."""
