@@ -114,23 +114,31 @@ def fake_release(folder: Path, version: str, template: Path, name: str) -> Path:
     return wheel
 
 
-def test_a_newer_idp_on_a_fresh_machine_rebuilds_the_old_bundled_version(
-    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def on_a_fresh_runner_with_a_newer_idp(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: Path
+) -> Path:
+    """A project generated and committed with this idp, then a CI runner with an empty cache,
+    idp 99.0.0 installed, and pip pointed at `index` alone."""
     project = tmp_path / "chat"
     made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
     assert made.exit_code == 0, made.stderr
     make_repo(project)
     commit_all(project, "Generate project")
-    old = snapshots.tag()
-    # A CI runner with an empty cache and the next idp release installed: the project's
-    # template version comes back from the old release's wheel on the package index.
     shutil.rmtree(snapshots.location("chat-service"))
     monkeypatch.setattr(snapshots, "__version__", "99.0.0")
-    index = tmp_path / "index"
-    fake_release(index, old.removeprefix("v"), REPO / "templates" / "chat-service", "chat-service")
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(index))
+    return project
+
+
+def test_a_newer_idp_on_a_fresh_machine_rebuilds_the_old_bundled_version(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    generated_by = snapshots.tag().removeprefix("v")
+    project = on_a_fresh_runner_with_a_newer_idp(invoke, tmp_path, monkeypatch, index)
+    # the project's template version comes back from the old release's wheel on the index
+    fake_release(index, generated_by, REPO / "templates" / "chat-service", "chat-service")
 
     checked = invoke("check", project, "-o", "json")
     assert checked.exit_code == 5
@@ -146,15 +154,9 @@ def test_a_newer_idp_on_a_fresh_machine_rebuilds_the_old_bundled_version(
 def test_a_bundled_version_that_cannot_be_fetched_is_a_clear_error(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "chat"
-    made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
-    assert made.exit_code == 0, made.stderr
-    make_repo(project)
-    commit_all(project, "Generate project")
-    shutil.rmtree(snapshots.location("chat-service"))
-    monkeypatch.setattr(snapshots, "__version__", "99.0.0")
-    monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "empty-index"))
+    project = on_a_fresh_runner_with_a_newer_idp(
+        invoke, tmp_path, monkeypatch, tmp_path / "empty-index"
+    )
     before = git(project, "rev-parse", "HEAD")
     result = invoke("update", project)
     assert result.exit_code == 1
