@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from idp_cli.templates import snapshots
+
 ROOT = Path(__file__).resolve().parents[1]
 LLAMA = "meta-llama/llama-3.1-8b-instruct"
 IDP = Path(sys.executable).parent / "idp"
@@ -137,11 +139,20 @@ def test_new_from_outside_the_repository(fresh_venv: Path, tmp_path: Path) -> No
     )
     answers = dest / ".copier-answers.yml"
     assert answers.is_file()
-    src = Path(yaml.safe_load(answers.read_text())["_src_path"])
-    bundled = fresh_venv.resolve() / "lib"
-    assert src.resolve().is_relative_to(bundled)
-    assert src.parent.name == "templates"
-    assert src.parent.parent.name == "_bundled"
+    recorded = yaml.safe_load(answers.read_text())
+    # The installed package's template, copied through its git snapshot in the cache.
+    src = Path(recorded["_src_path"]).expanduser()
+    assert snapshots.bundled_name(str(src)) == "chat-service"
+    (installed,) = fresh_venv.resolve().glob(
+        "lib/python*/site-packages/idp_cli/_bundled/templates/chat-service"
+    )
+    tagged = _run(["git", "show", f"{recorded['_commit']}:copier.yml"], cwd=src).stdout
+    assert tagged == (installed / "copier.yml").read_text()
+    # ...and the installed idp keeps the project current.
+    _run(["git", "init", "-q"], cwd=dest)
+    _run(["git", "add", "-A"], cwd=dest)
+    _run(["git", "commit", "-qm", "Generate project"], cwd=dest)
+    assert "Up to date." in _run([fresh_venv / "bin" / "idp", "check"], cwd=dest).stdout
 
 
 # The pre-commit hook this repository provides.
