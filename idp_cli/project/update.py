@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,12 +89,15 @@ def _target_template(answers: Answers, template_ref: str | None) -> drift.Templa
 
 
 def _endpoint(
-    template: Template, version: Version, recorded: dict[str, Any], same: bool
+    template_at: Callable[[], Template], version: Version, recorded: dict[str, Any], same: bool
 ) -> Endpoint:
+    """The bound version's endpoint of the same name, else the one the template (read only
+    then: it may mean fetching the template) can speak in the same environment."""
     if same:
         endpoint = drift.same_endpoint(version, recorded)
         if endpoint is not None:
             return endpoint
+    template = template_at()
     environment = str(recorded.get("environment") or "") or None
     fit = binding.fit(template, version, environment)
     if fit.endpoint is None and environment:
@@ -145,10 +149,14 @@ def plan(
         source = catalog_source.for_project(answers, catalog, catalog_ref)
         loaded = open_catalog(source)
         version = _rebound_version(loaded, answers, model, latest)
-        template = at_version(answers.src_path, state.newest if state.outdated else state.current)
-        result.template_name = template.name
+        ref = state.newest if state.outdated else state.current
         same = version.ref == answers.model_ref
-        endpoint = _endpoint(template, version, answers.model.get("endpoint") or {}, same)
+        endpoint = _endpoint(
+            lambda: at_version(answers.src_path, ref),
+            version,
+            answers.model.get("endpoint") or {},
+            same,
+        )
         commit, _ = source.revision()
         rebound = binding.bound(
             version,
