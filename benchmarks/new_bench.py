@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TEMPLATE = "chat-service"
 MODEL = "meta-llama/llama-3.1-8b-instruct"
@@ -31,7 +32,7 @@ import copier
 from copier.errors import CopierWarning
 warnings.simplefilter("ignore", CopierWarning)
 copier.run_copy(sys.argv[1], sys.argv[2], data=json.load(open(sys.argv[3])), defaults=True,
-                unsafe=True, quiet=True, overwrite=True, vcs_ref=sys.argv[4])
+                unsafe=True, quiet=True, overwrite=True, vcs_ref=sys.argv[4] or None)
 """
 
 
@@ -71,10 +72,10 @@ def main() -> int:
         answers = {k: v for k, v in recorded.items() if not k.startswith("_")}
         answers_file = work / "answers.json"
         answers_file.write_text(json.dumps(answers))
-        # idp copies a bundled template from its git snapshot (so the project can be updated
-        # later); the baseline copies the same repository at the same tag.
-        src = str(Path(recorded["_src_path"]).expanduser())
-        vcs_ref = str(recorded["_commit"])
+        # Both copy the bundled template's folder (idp then records its git snapshot, which
+        # it also keeps current, in the answers file).
+        src = str(REPO / "templates" / TEMPLATE)
+        vcs_ref = ""
 
         idp_times: list[float] = []
         base_times: list[float] = []

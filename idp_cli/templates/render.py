@@ -63,15 +63,26 @@ def copier_errors(name: str, shown: str) -> Iterator[None]:
         ) from None
 
 
-def copier_source(template: Template) -> tuple[str, str | None]:
-    """What Copier copies from: bundled templates through their git snapshot, so that the
-    project records a template version it can later be updated from."""
-    if not template.bundled:
-        return template.src, template.ref
+def _record_snapshot(template: Template, rendered: Path) -> None:
+    """Make a bundled template's project record its git snapshot, as if Copier had copied
+    from there: `_src_path` and `_commit` are the only lines that differ, and copying from the
+    folder saves Copier's clone (about 0.1 s). Projects are updated from the snapshot."""
     from idp_cli.templates import snapshots
 
     snapshots.ensure(template.name, Path(template.src))
-    return snapshots.recorded_location(template.name), snapshots.tag()
+    answers_file = str(template.config.get("_answers_file") or ".copier-answers.yml")
+    path = rendered / answers_file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out = [line for line in lines if not line.startswith(("_src_path:", "_commit:"))]
+    if len(lines) - len(out) != 1:
+        raise IdpError(f"template {template.name}: {answers_file} does not record _src_path once")
+    # keys are sorted in the answers file; `_commit` and `_src_path` come first of all
+    first = next((i for i, line in enumerate(out) if not line.startswith("#")), len(out))
+    out[first:first] = [
+        f"_commit: {snapshots.tag()}\n",
+        f"_src_path: {snapshots.recorded_location(template.name)}\n",
+    ]
+    path.write_text("".join(out), encoding="utf-8")
 
 
 def files_in(folder: Path) -> list[str]:
@@ -99,19 +110,20 @@ def generate(
     try:
         # The project folder keeps the destination's name: templates may derive defaults from it.
         rendered = staging / dest.name
-        src, ref = copier_source(template)
         with copier_errors(template.name, template.name if template.bundled else template.src):
             run_copy(
-                src,
+                template.src,
                 rendered,
                 data=data,
-                vcs_ref=ref,
+                vcs_ref=template.ref,
                 defaults=defaults,
                 unsafe=trust or template.bundled,
                 quiet=True,
                 overwrite=True,
                 cleanup_on_error=False,
             )
+        if template.bundled:
+            _record_snapshot(template, rendered)
         files = files_in(rendered)
         if pretend:
             return files

@@ -93,14 +93,16 @@ def _git(repo: Path, *args: str, env_extra: dict[str, str] | None = None) -> str
 
 def ensure(name: str, folder: Path) -> Path:
     """The repository for bundled template `name`, holding this idp's version at `tag()`."""
-    from filelock import FileLock
 
     repo = location(name)
-    repo.parent.mkdir(parents=True, exist_ok=True)
-    marker_name = f"idp-snapshot-{tag()}"
+    marker = repo / ".git" / f"idp-snapshot-{tag()}"
     digest = _digest(folder)
+    if marker.is_file() and marker.read_text() == digest:  # written last: the repo is complete
+        return repo
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock
+
     with FileLock(str(repo) + ".lock", timeout=300):
-        marker = repo / ".git" / marker_name
         if marker.is_file() and marker.read_text() == digest:
             return repo
         if not (repo / ".git").is_dir():
