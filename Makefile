@@ -41,11 +41,12 @@ test: lint types
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
-# The CLI reference and the catalog's JSON Schema are generated; tests/test_docs.py fails when
-# the checked-in copies are stale.
+# The CLI reference, the catalog's JSON Schema and the catalog's checked-in validators are
+# generated; tests/test_docs.py and tests/catalog/test_checkers.py fail when they are stale.
 docs: $(BIN)/.installed
 	$(BIN)/typer idp_cli.cli.app utils docs --name idp --output docs/cli.md
 	$(BIN)/idp catalog schema > docs/catalog.schema.json
+	$(BIN)/python -m idp_cli.catalog.checkers
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py

@@ -110,6 +110,16 @@ def test_the_installed_idp_is_the_wheel(fresh_venv: Path, tmp_path: Path) -> Non
     python = fresh_venv / "bin" / "python"
     where = _run([python, "-c", "import idp_cli; print(idp_cli.__file__)"], cwd=tmp_path)
     assert Path(where.stdout.strip()).resolve().is_relative_to(fresh_venv.resolve())
+    # the checked-in validators ship and are used: reading a catalog builds no pydantic model
+    used = _run(
+        [
+            python,
+            "-c",
+            "from idp_cli.catalog import checkers; print(checkers._checked_in() is not None)",
+        ],
+        cwd=tmp_path,
+    )
+    assert used.stdout.strip() == "True"
 
 
 @pytest.mark.slow

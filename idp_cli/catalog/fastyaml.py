@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
@@ -96,47 +96,67 @@ def _ambiguous(value: str) -> bool:
     )
 
 
-# Strings known not to be ambiguous. Catalogs repeat the same keys and values across models
-# and files, so each is checked once per process; the bound keeps memory in check.
-# Keys and values follow different rules (a value "1" is fine, a key 1 is not): two sets.
-_CLEARED_KEYS: set[str] = set()
-_CLEARED_VALUES: set[str] = set()
+# Strings known to be neither ambiguous nor suspect to a screen (see `load`), per screen.
+# Catalogs repeat the same keys and values across models and files, so each is checked once per
+# process; the bound keeps memory in check. Keys and values follow different rules (a value
+# "1" is fine, a key 1 is not): two sets.
+_CLEARED: dict[Any, tuple[set[str], set[str]]] = {}
 _CLEARED_MAX = 500_000
 
+# Given the keys and string values of a document not seen before, whether the caller must look
+# at the document more closely (see `load`).
+Screen = Callable[[list[str], list[str]], bool]
 
-def _walk(data: Any) -> int | None:
-    """Entries in every mapping and sequence (rapidyaml counts the same as nodes), or None
-    when a key or string value is one PyYAML might read differently."""
-    count = 0
-    if len(_CLEARED_VALUES) + len(_CLEARED_KEYS) > _CLEARED_MAX:
-        _CLEARED_VALUES.clear()
-        _CLEARED_KEYS.clear()
-    cleared_keys = _CLEARED_KEYS
-    cleared = _CLEARED_VALUES
-    stack = [data]
-    push = stack.append
-    while stack:
-        item = stack.pop()
-        count += len(item)
-        if type(item) is dict:
-            for key in item:
-                if key not in cleared_keys:
-                    if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
-                        return None
-                    cleared_keys.add(key)
-            values: Any = item.values()
-        else:
-            values = item
-        for value in values:
-            kind = type(value)
-            if kind is str:
-                if value not in cleared:
-                    if _ambiguous(value):
-                        return None
-                    cleared.add(value)
-            elif kind is dict or kind is list:
-                push(value)
-    return count
+
+class _Strings:
+    """The keys and string values of one document that the cleared sets do not hold yet."""
+
+    def __init__(self, screen: Screen | None) -> None:
+        cleared = _CLEARED.setdefault(screen, (set(), set()))
+        if len(cleared[0]) + len(cleared[1]) > _CLEARED_MAX:
+            cleared[0].clear()
+            cleared[1].clear()
+        self.cleared_keys, self.cleared_values = cleared
+        self.keys: set[str] = set()
+        self.values: set[str] = set()
+
+    def walk(self, data: Any) -> int | None:
+        """Entries in every mapping and sequence (rapidyaml counts the same as nodes), or None
+        when a key or string value is one PyYAML might read differently."""
+        count = 0
+        cleared_keys, cleared = self.cleared_keys, self.cleared_values
+        new_keys, new = self.keys, self.values
+        stack = [data]
+        push = stack.append
+        while stack:
+            item = stack.pop()
+            count += len(item)
+            if type(item) is dict:
+                for key in item:
+                    if key not in cleared_keys and key not in new_keys:
+                        if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
+                            return None
+                        new_keys.add(key)
+                values: Any = item.values()
+            else:
+                values = item
+            for value in values:
+                kind = type(value)
+                if kind is str:
+                    if value not in cleared and value not in new:
+                        if _ambiguous(value):
+                            return None
+                        new.add(value)
+                elif kind is dict or kind is list:
+                    push(value)
+        return count
+
+    def clear(self) -> None:
+        self.cleared_keys.update(self.keys)
+        self.cleared_values.update(self.values)
+
+
+_DEVNULL: list[int] = []  # one descriptor for the whole process, opened on first use
 
 
 @contextlib.contextmanager
@@ -144,14 +164,15 @@ def _silent_stderr() -> Iterator[None]:
     """rapidyaml prints its parse errors from C++ straight to file descriptor 2; PyYAML will
     report the same error properly, with its position."""
     try:
+        if not _DEVNULL:
+            _DEVNULL.append(os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)))
         saved = os.dup(2)
     except OSError:
         yield
         return
     try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
+        os.dup2(_DEVNULL[0], 2)
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -167,7 +188,7 @@ def _from_json(document: str) -> Any:
     return from_json(document)
 
 
-def _parse(ryml: Any, text: str) -> Any:
+def _parse(ryml: Any, text: str, strings: _Strings) -> Any:
     """One YAML document through rapidyaml; raises on anything the fast path cannot vouch for."""
     encoded = text.encode("utf-8")
     with _silent_stderr():
@@ -179,7 +200,7 @@ def _parse(ryml: Any, text: str) -> Any:
     if isinstance(data, str) and _ambiguous(data):
         raise _Declined
     # A duplicate key collapses in JSON: the node counts then differ.
-    count = _walk(data)
+    count = strings.walk(data)
     if count is None or count + 1 != size:
         raise _Declined
     return data
@@ -226,27 +247,40 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
 
 def load(text: str) -> tuple[bool, Any]:
     """(True, data) when the fast path read `text` exactly as PyYAML would; else (False, None)."""
+    fast, data, _ = load_screened(text, None)
+    return fast, data
+
+
+def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool]:
+    """`load`, and whether `screen` found the document suspect. The screen sees only the
+    keys and string values no earlier document passed, so a catalog of a thousand files that
+    repeat the same words costs it little; documents it flags leave nothing in its cache."""
     if not text.strip() or _declined_by_text(text):
-        return False, None
+        return False, None, False
     try:
         import ryml  # type: ignore[import-untyped]
     except ImportError:
-        return False, None
+        return False, None, False
+    strings = _Strings(screen)
     try:
         split = _split_models(text)
         if split is None:
-            return True, _parse(ryml, text)
-        head_text, items = split
-        head = _parse(ryml, head_text)
-        if not isinstance(head, dict) or head.get("models") != []:
-            raise _Declined
-        models: list[Any] = []
-        for item in items:
-            parsed = _parse(ryml, item)
-            if not isinstance(parsed, list) or len(parsed) != 1:
+            data = _parse(ryml, text, strings)
+        else:
+            head_text, items = split
+            data = _parse(ryml, head_text, strings)
+            if not isinstance(data, dict) or data.get("models") != []:
                 raise _Declined
-            models.append(parsed[0])
-        head["models"] = models
+            models: list[Any] = []
+            for item in items:
+                parsed = _parse(ryml, item, strings)
+                if not isinstance(parsed, list) or len(parsed) != 1:
+                    raise _Declined
+                models.append(parsed[0])
+            data["models"] = models
     except Exception:
-        return False, None
-    return True, head
+        return False, None, False
+    suspect = screen is not None and screen(list(strings.keys), list(strings.values))
+    if not suspect:
+        strings.clear()
+    return True, data, suspect

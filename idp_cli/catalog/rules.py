@@ -86,6 +86,8 @@ _FAST_KEY_REVERSED = re.compile(
 def may_hold_credentials(text: str) -> bool:
     """False when no credential can be in a YAML file with this text: the walk over every
     value (`scan_credentials`) is then skipped. May say True for a file without one."""
+    if "\\" in text:  # an escape in a quoted string could spell out anything
+        return True
     for pattern, at_word_start in _FAST_VALUE:
         for match in pattern.finditer(text):
             start = match.start()
@@ -96,6 +98,12 @@ def may_hold_credentials(text: str) -> bool:
             ):
                 return True
     return _FAST_KEY_REVERSED.search(text.lower()[::-1]) is not None
+
+
+def strings_may_hold_credentials(keys: list[str], values: list[str]) -> bool:
+    """`may_hold_credentials` for a document given as its distinct keys and string values,
+    which are far shorter than its text (a screen for fastyaml.load_screened)."""
+    return may_hold_credentials("\n".join([*(f"{key}:" for key in keys), *values]))
 
 
 def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:

@@ -7,13 +7,12 @@ Rules that span several fields or models live in `rules.py`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 
+from idp_cli.catalog.fieldchecks import check_date
 from idp_cli.catalog.vocabulary import (
     AUTH_TYPES,
     CAPABILITIES,
@@ -26,7 +25,6 @@ from idp_cli.catalog.vocabulary import (
 
 API_VERSION = "idp/v1alpha1"
 MODEL_NAME_PATTERN = r"^[a-z0-9][a-z0-9._/-]*$"
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 Lifecycle = Literal[LIFECYCLES]  # type: ignore[valid-type]
@@ -41,12 +39,6 @@ class _Strict(BaseModel):
         populate_by_name=True,
         frozen=True,
     )
-
-
-def _check_date(value: str | None) -> str | None:
-    if value is not None and not DATE_PATTERN.match(value):
-        raise ValueError("must be a date written as YYYY-MM-DD")
-    return value
 
 
 class Link(_Strict):
@@ -147,7 +139,7 @@ class Deprecation(_Strict):
     sunset_date: str | None = None
     reason: str | None = None
 
-    _date = field_validator("sunset_date")(_check_date)
+    _date = field_validator("sunset_date")(check_date)
 
 
 class Version(_Strict):
@@ -170,7 +162,7 @@ class Version(_Strict):
     labels: dict[str, str] = Field(default_factory=dict)
     custom_properties: dict[str, Any] = Field(default_factory=dict)
 
-    _date = field_validator("released_at")(_check_date)
+    _date = field_validator("released_at")(check_date)
 
 
 class Model(_Strict):
@@ -222,7 +214,7 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-class _Unsupported(Exception):
+class UnsupportedSchema(Exception):
     pass
 
 
@@ -249,11 +241,11 @@ def _as_typed_dicts(node: Any) -> Any:
         or inner.get("computed_fields")
         or set(inner) - {"type", "fields", "model_name", "computed_fields"}
     ):
-        raise _Unsupported(node.get("ref"))
+        raise UnsupportedSchema(node.get("ref"))
     fields = {}
     for name, field in inner["fields"].items():
         if field.get("type") != "model-field" or set(field) - _MODEL_FIELD_KEYS:
-            raise _Unsupported(name)
+            raise UnsupportedSchema(name)
         fields[name] = {
             "type": "typed-dict-field",
             "schema": _as_typed_dicts(field["schema"]),
@@ -271,14 +263,13 @@ def _as_typed_dicts(node: Any) -> Any:
     }
 
 
-def model_checker() -> Callable[[Any], Any]:
-    """A function raising pydantic's ValidationError exactly when `Model` would refuse the
-    data, without building model instances: a third faster, for data that is nearly always
-    valid. Its errors are not the ones to show (they name dicts, not models)."""
-    from pydantic import TypeAdapter
-    from pydantic_core import SchemaValidator
-
+def typed_dict_schemas() -> dict[str, Any]:
+    """The core schemas of `Model` and `CatalogHeader` as typed dicts (see checkers.py);
+    UnsupportedSchema when this pydantic's schemas look different."""
     try:
-        return SchemaValidator(_as_typed_dicts(Model.__pydantic_core_schema__)).validate_python
-    except (_Unsupported, KeyError, TypeError):  # a pydantic whose schemas look different
-        return TypeAdapter(Model).validate_python
+        return {
+            "model": _as_typed_dicts(Model.__pydantic_core_schema__),
+            "header": _as_typed_dicts(CatalogHeader.__pydantic_core_schema__),
+        }
+    except (KeyError, TypeError) as exc:
+        raise UnsupportedSchema(str(exc)) from exc

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from idp_cli.catalog import cache, parallel
+from idp_cli.catalog import cache, checkers, parallel
 from idp_cli.catalog.loader import Loaded
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.rules import (
@@ -20,9 +20,10 @@ from idp_cli.catalog.rules import (
     may_hold_credentials,
     model_findings,
     scan_credentials,
+    strings_may_hold_credentials,
 )
 from idp_cli.catalog.sources import Source
-from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml
+from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml, load_yaml_screened
 from idp_cli.errors import Problem
 
 Path = tuple[str | int, ...]
@@ -98,16 +99,18 @@ def precheck(text: str) -> Prechecked:
     rules about one model, and its text holds nothing like a credential; None when it is not
     usable YAML. Plain data in and out, so that it can run in a worker process (see
     `parallel`); anything it does not vouch for is checked again with every message."""
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
     try:
-        data = load_yaml(text, "")
+        data, suspect = load_yaml_screened(text, "", strings_may_hold_credentials)
     except YamlError:
         return None
     models = _models_of(data)
-    if models is None or may_hold_credentials(text):
+    if suspect is None:
+        suspect = may_hold_credentials(text)
+    if models is None or suspect:
         return data, False
-    check = _model_checker()
+    check = checkers.checkers()["model"]
     try:
         for raw in models:
             check(raw)
@@ -119,18 +122,12 @@ def precheck(text: str) -> Prechecked:
 
 @functools.cache
 def _model_adapter() -> Any:
+    """pydantic's own validation of a model, for its error messages."""
     from pydantic import TypeAdapter
 
     from idp_cli.catalog import schema
 
     return TypeAdapter(schema.Model)
-
-
-@functools.cache
-def _model_checker() -> Any:
-    from idp_cli.catalog import schema
-
-    return schema.model_checker()
 
 
 @dataclass
@@ -161,9 +158,7 @@ class Validation:
                 gc.enable()
 
     def _run(self) -> Loaded:
-        from pydantic import ValidationError
-
-        from idp_cli.catalog import schema
+        from pydantic_core import ValidationError
 
         main = self._read(self.source.main)
         if main is None:
@@ -175,10 +170,16 @@ class Validation:
                 )
             )
             return self._result(None)
+        check = checkers.checkers()  # built before worker processes fork, so once
         try:
-            schema.CatalogHeader.model_validate(main.data)
-        except ValidationError as exc:
-            self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
+            check["header"](main.data)
+        except ValidationError:
+            from idp_cli.catalog import schema
+
+            try:
+                schema.CatalogHeader.model_validate(main.data)
+            except ValidationError as exc:
+                self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
 
         origins: list[_Origin] = []
         models: list[Any] = []
@@ -186,8 +187,6 @@ class Validation:
             for index, raw in enumerate(main.data["models"]):
                 origins.append(_Origin(main, ("models", index)))
                 models.append(raw)
-        adapter = _model_adapter()
-        _model_checker()  # built before worker processes fork, so once
         includes = main.data.get("include")
         if isinstance(includes, list):
             self._includes(main, includes, origins, models)
@@ -200,11 +199,8 @@ class Validation:
                 valid.append(raw)
                 valid_index.append(index)
                 continue
-            try:
-                adapter.validate_python(raw)
-            except ValidationError as exc:
-                self._add_pydantic(origin.file, origin.prefix, shown, exc, schema.Model)
-            else:
+            problem = self._check_model(origin, shown, raw, check["model"])
+            if not problem:
                 valid.append(raw)
                 valid_index.append(index)
             if origin.file.may_hold_credentials:
@@ -238,6 +234,22 @@ class Validation:
                 {f.rel: f.fingerprint for f in self.files},
             )
         return loaded
+
+    def _check_model(self, origin: _Origin, shown: Path, raw: Any, check: Any) -> bool:
+        """Whether the model has a problem of shape, each reported with pydantic's message."""
+        from pydantic_core import ValidationError
+
+        try:
+            check(raw)
+        except ValidationError:
+            from idp_cli.catalog import schema
+
+            try:
+                _model_adapter().validate_python(raw)
+            except ValidationError as exc:
+                self._add_pydantic(origin.file, origin.prefix, shown, exc, schema.Model)
+                return True
+        return False
 
     def _result(self, catalog: Catalog | None) -> Loaded:
         self.problems.sort(key=lambda p: (p.file, p.line, p.column))

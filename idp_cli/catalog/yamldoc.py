@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from idp_cli.errors import CatalogError
+
+if TYPE_CHECKING:
+    from idp_cli.catalog.fastyaml import Screen
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,6 +86,12 @@ _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def load_yaml(text: str, filename: str) -> Any:
     """Parse one YAML document safely, raising YamlError with file:line:column."""
+    return load_yaml_screened(text, filename, None)[0]
+
+
+def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> tuple[Any, bool | None]:
+    """`load_yaml`, and what `screen` said of the document's strings (see fastyaml.load):
+    None when the document took the PyYAML path, where it was not asked."""
     if len(text) > MAX_FILE_BYTES:
         raise YamlError(
             filename,
@@ -93,9 +102,9 @@ def load_yaml(text: str, filename: str) -> Any:
         )
     from idp_cli.catalog import fastyaml
 
-    fast, data = fastyaml.load(text)
+    fast, data, suspect = fastyaml.load_screened(text, screen)
     if fast:
-        return data
+        return data, suspect
     loader = _CatalogLoader(text)
     try:
         data = loader.get_single_data()
@@ -129,7 +138,7 @@ def load_yaml(text: str, filename: str) -> Any:
     # with libyaml; an alias needs a `*`, and a false positive only costs one pass.
     if loader.uses_aliases or "*" in text:
         _check_expansion(data, filename)
-    return data
+    return data, None
 
 
 def _check_expansion(data: Any, filename: str) -> None:

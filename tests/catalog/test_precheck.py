@@ -12,7 +12,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from idp_cli import paths
-from idp_cli.catalog import fastyaml, schema
+from idp_cli.catalog import checkers, fastyaml, schema
 from idp_cli.catalog.rules import check_models, may_hold_credentials, model_findings
 from idp_cli.catalog.validation import precheck
 from tests.helpers import CATALOG, model_yaml
@@ -73,8 +73,13 @@ def _accepts(check: Any, data: Any) -> bool:
     return True
 
 
-def test_the_shape_check_accepts_exactly_what_the_model_accepts() -> None:
-    checker = schema.model_checker()
+@pytest.mark.parametrize("origin", ["checked-in", "built"])
+def test_the_shape_check_accepts_exactly_what_the_model_accepts(origin: str) -> None:
+    if origin == "checked-in":
+        assert checkers._checked_in() is not None, "run `make docs`"
+        checker = checkers.checkers()["model"]
+    else:
+        checker = checkers._built()["model"]
     assert not isinstance(getattr(checker, "__self__", None), TypeAdapter)  # the fast one
     adapter = TypeAdapter(schema.Model)
     verdicts = [
@@ -83,6 +88,26 @@ def test_the_shape_check_accepts_exactly_what_the_model_accepts() -> None:
     assert len(verdicts) > 500
     assert {by_model for by_model, _ in verdicts} == {True, False}
     assert [by_model for by_model, _ in verdicts] == [by_checker for _, by_checker in verdicts]
+
+
+def test_the_header_check_accepts_exactly_what_the_model_accepts() -> None:
+    checker = checkers.checkers()["header"]
+    header = {"apiVersion": "idp/v1alpha1", "kind": "ModelCatalog", "models": []}
+    cases: list[Any] = [
+        header,
+        {**header, "include": ["models/*.yaml"], "source": {"id": "acme"}},
+        {**header, "kind": "Other"},
+        {**header, "include": [""]},
+        {**header, "source": {"id": "Not Valid"}},
+        {**header, "unknown": 1},
+        {"kind": "ModelCatalog"},
+        [],
+    ]
+    verdicts = [
+        (_accepts(schema.CatalogHeader.model_validate, data), _accepts(checker, data))
+        for data in cases
+    ]
+    assert verdicts == [(True, True)] * 2 + [(False, False)] * 6
 
 
 def test_precheck_vouches_only_for_clean_files() -> None:
@@ -134,3 +159,15 @@ def test_rules_spanning_models_still_run_for_models_checked_alone() -> None:
     spanning = [(i, f.message) for i, f in check_models(models, alone_done=[True, True])]
     assert spanning == every[:2]
     assert [f.message for f in model_findings(models[1])] == [every[2][1]]
+
+
+def test_a_credential_is_flagged_in_every_file_that_holds_it() -> None:
+    secret = "sk-" + "a1B2" * 6
+    one = model_yaml("acme/a") + f"displayName: {secret}\n"
+    again = model_yaml("acme/b") + f"displayName: {secret}\n"
+    escaped = model_yaml("acme/c") + 'displayName: "\\x73k-' + "a1B2" * 6 + '"\n'
+    for text in (one, again, escaped, one):
+        checked = precheck(text)
+        assert checked is not None
+        assert checked[1] is False, text
+    assert precheck(model_yaml("acme/d"))[1] is True  # type: ignore[index]

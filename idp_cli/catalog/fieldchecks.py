@@ -1,0 +1,14 @@
+"""Checks on single field values that the schema's validators call: kept out of schema.py so
+that the checked-in validators (see checkers.py) can call them without building the models."""
+
+from __future__ import annotations
+
+import re
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(value: str | None) -> str | None:
+    if value is not None and not DATE_PATTERN.match(value):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    return value
