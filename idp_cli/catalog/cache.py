@@ -6,6 +6,8 @@ invalidates it. Each catalog has two entries: the whole of it, and a summary hol
 `idp models list` shows and filters on, which a large catalog reads several times faster.
 Entries use `marshal` (plain data only, so loading one cannot run code) and are written
 atomically: a crash never leaves a half-written entry, and an unreadable one is ignored.
+The models are kept as a few chunks of `marshal` bytes, in order: the parts of a large catalog
+that worker processes read (see included.py) arrive encoded already.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from idp_cli import __version__, paths
 from idp_cli.catalog.sources import Source
 
-FORMAT = 2
+FORMAT = 3
 _VERSION_SUMMARY = ("version", "aliases", "lifecycle", "releasedAt")
 _ENDPOINT_SUMMARY = ("name", "environment", "protocol", "url", "modelId", "capabilities")
 
@@ -31,8 +33,8 @@ def _entry_path(source: Source, part: str) -> Path:
     return paths.cache_dir() / "catalogs" / f"{digest}.{part}"
 
 
-def summarize(data: dict[str, Any]) -> dict[str, Any]:
-    """The catalog cut down to what listing and filtering models read."""
+def summarize_model(model: dict[str, Any]) -> dict[str, Any]:
+    """A valid model cut down to what listing and filtering models read."""
 
     def version(raw: dict[str, Any]) -> dict[str, Any]:
         out = {k: raw[k] for k in _VERSION_SUMMARY if k in raw}
@@ -45,14 +47,10 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         }
         return out
 
-    models = [
-        {
-            **{k: v for k, v in m.items() if k != "versions"},
-            "versions": [version(v) for v in m["versions"]],
-        }
-        for m in data.get("models", [])
-    ]
-    return {**{k: v for k, v in data.items() if k != "models"}, "models": models}
+    return {
+        **{k: v for k, v in model.items() if k != "versions"},
+        "versions": [version(v) for v in model["versions"]],
+    }
 
 
 def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], list[str]] | None:
@@ -69,7 +67,8 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
         or entry.get("format") != FORMAT
         or entry.get("idp") != __version__
         or not isinstance(entry.get("deps"), dict)
-        or "catalog" not in entry
+        or not isinstance(entry.get("head"), dict)
+        or not isinstance(entry.get("chunks"), list)
     ):
         return None
     deps: dict[str, str] = entry["deps"]
@@ -81,22 +80,38 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
     for rel, fingerprint in deps.items():
         if source.reader.fingerprint(rel) != fingerprint:
             return None
-    return entry["catalog"], entry["files"]
+    models: list[Any] = []
+    try:
+        for chunk in entry["chunks"]:
+            models.extend(marshal.loads(chunk))  # noqa: S302 (as above)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return {**entry["head"], "models": models}, entry["files"]
 
 
-def store(source: Source, data: dict[str, Any], files: list[str], deps: dict[str, str]) -> None:
+def store(
+    source: Source,
+    head: dict[str, Any],
+    chunks: tuple[list[bytes], list[bytes]],
+    files: list[str],
+    deps: dict[str, str],
+) -> None:
+    """Write both entries of a valid catalog: `head` is catalog.yaml without its models,
+    `chunks` the models and their summaries, each as `marshal` bytes of lists, in order."""
     if os.environ.get("IDP_NO_CACHE"):
         return
-    head = {
+    common = {
         "format": FORMAT,
         "idp": __version__,
         "deps": deps,
-        "include": data.get("include", []),
+        "include": head.get("include", []),
         "files": files,
+        "head": head,
     }
+    full, summaries = chunks
     try:
-        _write(_entry_path(source, "full"), marshal.dumps({**head, "catalog": data}))
-        _write(_entry_path(source, "summary"), marshal.dumps({**head, "catalog": summarize(data)}))
+        _write(_entry_path(source, "full"), marshal.dumps({**common, "chunks": full}))
+        _write(_entry_path(source, "summary"), marshal.dumps({**common, "chunks": summaries}))
     except (OSError, ValueError):
         # A read-only or full cache folder, or a value marshal cannot hold, only costs speed.
         return

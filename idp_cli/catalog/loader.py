@@ -25,7 +25,7 @@ class Loaded:
 
 def load(source: Source, *, use_cache: bool = True, summary: bool = False) -> Loaded:
     """The catalog from `source`; `summary` allows a cached catalog holding only what
-    `idp models list` reads (see cache.summarize). Without `use_cache` the cache is neither
+    `idp models list` reads (see cache.summarize_model). Without `use_cache` the cache is neither
     read nor written (`catalog validate`, publish's check of an edit)."""
     if use_cache:
         hit = cache.lookup(source, summary=summary)
@@ -34,7 +34,7 @@ def load(source: Source, *, use_cache: bool = True, summary: bool = False) -> Lo
             return Loaded(source, Catalog(data, files), [], files, cached=True)
     from idp_cli.catalog.validation import Validation
 
-    return Validation(source, store=use_cache).run()
+    return Validation(source, store=use_cache, summary=summary).run()
 
 
 def open_catalog(source: Source, *, summary: bool = False) -> Catalog:

@@ -59,20 +59,19 @@ class _Worker:
         self.pid = pid
         self.pipe = pipe
 
-    def results(self, expected: int) -> list[Any] | None:
-        """The worker's results, or None when it failed."""
+    def result(self) -> tuple[bool, Any]:
+        """(True, the worker's result), or (False, None) when it failed."""
         try:
             with os.fdopen(self.pipe, "rb") as pipe:
                 payload = pipe.read()
         finally:
             _, status = os.waitpid(self.pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
-            return None
+            return False, None
         try:
-            results = marshal.loads(payload)  # noqa: S302 (our own child's plain data)
+            return True, marshal.loads(payload)  # noqa: S302 (our own child's plain data)
         except (ValueError, EOFError, TypeError):
-            return None
-        return results if isinstance(results, list) and len(results) == expected else None
+            return False, None
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -83,7 +82,7 @@ class _Worker:
             os.waitpid(self.pid, 0)
 
 
-def _fork(func: Callable[[Any], Any], items: Sequence[Any]) -> _Worker | None:
+def _fork(func: Callable[[Sequence[Any], bool], Any], items: Sequence[Any]) -> _Worker | None:
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -95,7 +94,7 @@ def _fork(func: Callable[[Any], Any], items: Sequence[Any]) -> _Worker | None:
         status = 1
         try:
             os.close(read_end)
-            payload = marshal.dumps([func(item) for item in items])
+            payload = marshal.dumps(func(items, True))
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             status = 0
@@ -106,25 +105,47 @@ def _fork(func: Callable[[Any], Any], items: Sequence[Any]) -> _Worker | None:
     return _Worker(pid, read_end)
 
 
-def map_files(func: Callable[[Any], Any], items: Sequence[Any], sizes: Sequence[int]) -> list[Any]:
-    """`[func(item) for item in items]`, in several processes when the items are large
-    enough (`sizes` in bytes). `func` must return what `marshal` can hold."""
+def map_slices(
+    func: Callable[[Sequence[Any], bool], Any],
+    items: Sequence[Any],
+    sizes: Sequence[int],
+    valid: Callable[[Any, int], bool] = lambda result, count: True,
+) -> list[Any]:
+    """`[func(part, in_worker) for part in parts]`: `items` cut into consecutive parts of
+    about the same total size (`sizes` in bytes), each handled in its own process when they are
+    large enough. The first part is handled here (`in_worker` False). A worker's result must be
+    what `marshal` can hold and pass `valid(result, len(part))`; when it does not, or the
+    worker fails, its part is handled here."""
     parts = _parts(sum(sizes))
     if parts < 2:
-        return [func(item) for item in items]
+        return [func(items, False)]
     bounds = _bounds(sizes, parts)
     workers: list[tuple[tuple[int, int], _Worker | None]] = []
     try:
         for lo, hi in bounds[1:]:
             workers.append(((lo, hi), _fork(func, items[lo:hi])))
         lo, hi = bounds[0]
-        results = [func(item) for item in items[lo:hi]]
+        results = [func(items[lo:hi], False)]
         while workers:
             (lo, hi), worker = workers.pop(0)
-            part = worker.results(hi - lo) if worker else None
-            results.extend(part if part is not None else [func(item) for item in items[lo:hi]])
+            ok, result = worker.result() if worker else (False, None)
+            if not ok or not valid(result, hi - lo):
+                result = func(items[lo:hi], False)
+            results.append(result)
     finally:
         for _, worker in workers:
             if worker is not None:
                 worker.stop()
     return results
+
+
+def map_files(func: Callable[[Any], Any], items: Sequence[Any], sizes: Sequence[int]) -> list[Any]:
+    """`[func(item) for item in items]`, in several processes when the items are large
+    enough (`sizes` in bytes). `func` must return what `marshal` can hold."""
+    parts = map_slices(
+        lambda part, _in_worker: [func(item) for item in part],
+        items,
+        sizes,
+        lambda result, count: isinstance(result, list) and len(result) == count,
+    )
+    return [result for part in parts for result in part]

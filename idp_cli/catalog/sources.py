@@ -65,11 +65,15 @@ class FolderReader:
         )
 
     def fingerprint(self, rel: str) -> str:
+        return self.stat(rel)[0]
+
+    def stat(self, rel: str) -> tuple[str, int]:
+        """The fingerprint and the size in bytes (0 for a missing file)."""
         try:
             stat = os.stat(self._path(rel))
         except FileNotFoundError:
-            return "missing"
-        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+            return "missing", 0
+        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}", stat.st_size
 
     def label(self, rel: str) -> str:
         path = self._path(rel)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
+import marshal
 import typing
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from idp_cli.catalog import cache, checkers, parallel
+from idp_cli.catalog import cache, checkers, included, parallel
+from idp_cli.catalog.included import part_models, part_summaries
 from idp_cli.catalog.loader import Loaded
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.rules import (
@@ -22,7 +24,7 @@ from idp_cli.catalog.rules import (
     scan_credentials,
     strings_may_hold_credentials,
 )
-from idp_cli.catalog.sources import Source
+from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.yamldoc import Locator, YamlError, load_yaml, load_yaml_screened
 from idp_cli.errors import Problem
 
@@ -44,23 +46,35 @@ class _File:
     """One catalog file as read: its text (for locating problems later) and its data.
 
     `checked` says its models passed the shape check and the rules about one model, and its
-    text was cleared of credentials, already (by `precheck`, maybe in another process)."""
+    text was cleared of credentials, already (by `precheck`, maybe in another process). The
+    text and data of such a file may have stayed in the worker that read it: the text is read
+    again only if a rule spanning models finds a problem in it."""
 
     def __init__(
         self,
         source: Source,
         rel: str,
-        read: tuple[str, str] | None = None,
+        read: tuple[str, str | None] | None = None,
         parsed: Prechecked = None,
     ) -> None:
+        self.source = source
         self.rel = rel
         self.label = source.reader.label(rel)
         if read is None:
             read = _read_text(source, rel)
-        self.fingerprint, self.text = read
+        self.fingerprint, self._text = read
         self.checked = parsed is not None and parsed[1]
-        self.data = parsed[0] if parsed is not None else load_yaml(self.text, self.label)
+        if parsed is not None:
+            self.data = parsed[0]
+        else:
+            self.data = load_yaml(self.text, self.label)
         self._locator: Locator | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.source.reader.read_text(self.rel)
+        return self._text
 
     @cached_property
     def may_hold_credentials(self) -> bool:
@@ -86,12 +100,8 @@ def _read_text(source: Source, rel: str) -> tuple[str, str]:
 
 def _models_of(data: Any) -> list[Any] | None:
     """The models of an included file that has one of the valid shapes, else None."""
-    if isinstance(data, dict):
-        if "models" not in data:
-            return [data]
-        models = data["models"]
-        return models if len(data) == 1 and isinstance(models, list) else None
-    return data if isinstance(data, list) else None
+    kind = included.layout(data)
+    return None if kind is None else included.models_of(data, kind)
 
 
 def precheck(text: str) -> Prechecked:
@@ -134,14 +144,18 @@ def _model_adapter() -> Any:
 class _Origin:
     file: _File
     prefix: Path  # where the model stands inside its file
+    summarized: bool = False  # the model was read as its summary only (see included.py)
 
 
 class Validation:
-    def __init__(self, source: Source, *, store: bool = True) -> None:
+    def __init__(self, source: Source, *, store: bool = True, summary: bool = False) -> None:
         self.source = source
         self.store = store  # write the validated catalog to the cache
+        self.summary = summary  # the caller lists models: a summary catalog will do
         self.problems: list[Problem] = []
         self.files: list[_File] = []
+        self.parts: list[dict[str, Any]] = []  # the include files, as checked in parts
+        self.size = 0
 
     def run(self) -> Loaded:
         # Reading a large catalog creates millions of objects that all live until the end:
@@ -151,7 +165,7 @@ class Validation:
         try:
             return self._run()
         finally:
-            if sum(len(f.text) for f in self.files) >= FREEZE_BYTES:
+            if self.size >= FREEZE_BYTES:
                 # and not after it either: the first collection would take 0.3 s
                 gc.freeze()
             if enabled:
@@ -163,6 +177,7 @@ class Validation:
         main = self._read(self.source.main)
         if main is None:
             return self._result(None)
+        self.size += len(main.text)
         if not isinstance(main.data, dict):
             self.problems.append(
                 main.problem(
@@ -223,17 +238,40 @@ class Validation:
 
         if self.problems:
             return self._result(None)
-        data = {k: v for k, v in main.data.items() if k not in ("models",)}
-        data["models"] = models
-        loaded = self._result(Catalog(data, [f.label for f in self.files]))
+        head = {k: v for k, v in main.data.items() if k != "models"}
+        if self.summary:
+            models = [
+                raw if origin.summarized else cache.summarize_model(raw)
+                for origin, raw in zip(origins, models, strict=True)
+            ]
+        loaded = self._result(Catalog({**head, "models": models}, [f.label for f in self.files]))
         if self.store:
+            main_models = main.data.get("models", [])
             cache.store(
                 self.source,
-                data,
+                head,
+                self._chunks(main_models),
                 loaded.files,
                 {f.rel: f.fingerprint for f in self.files},
             )
         return loaded
+
+    def _chunks(self, main_models: list[Any]) -> tuple[list[bytes], list[bytes]]:
+        """The models of a valid catalog and their summaries as cache chunks (see cache.py):
+        the bytes that workers sent as they are, the rest encoded here."""
+        full = [marshal.dumps(main_models)]
+        summaries = [marshal.dumps([cache.summarize_model(m) for m in main_models])]
+        for part in self.parts:
+            encoded = part.get("full")
+            full.append(encoded if encoded is not None else marshal.dumps(part_models(part)))
+            encoded = part.get("summary")
+            if encoded is None:
+                summarized = part_summaries(part)
+                if summarized is None:
+                    summarized = [cache.summarize_model(m) for m in part_models(part) or []]
+                encoded = marshal.dumps(summarized)
+            summaries.append(encoded)
+        return full, summaries
 
     def _check_model(self, origin: _Origin, shown: Path, raw: Any, check: Any) -> bool:
         """Whether the model has a problem of shape, each reported with pydantic's message."""
@@ -256,7 +294,7 @@ class Validation:
         return Loaded(self.source, catalog, self.problems, [f.label for f in self.files])
 
     def _read(
-        self, rel: str, read: tuple[str, str] | None = None, parsed: Prechecked = None
+        self, rel: str, read: tuple[str, str | None] | None = None, parsed: Prechecked = None
     ) -> _File | None:
         """The file, or None when it is not YAML (a problem then, like any other)."""
         try:
@@ -274,14 +312,71 @@ class Validation:
         for index, pattern in enumerate(patterns):
             if isinstance(pattern, str):
                 names.extend(self._matches(main, index, pattern))
-        reads = [_read_text(self.source, name) for name in names]
-        prechecked = parallel.map_files(
-            precheck, [text for _, text in reads], [len(text) for _, text in reads]
+        reader = self.source.reader
+        items: list[tuple[str, str | None]]
+        if isinstance(reader, FolderReader):
+            # plain files: each worker reads its own share; every fingerprint is taken first
+            stats = [reader.stat(name) for name in names]
+            fingerprints = [fingerprint for fingerprint, _ in stats]
+            sizes = [size for _, size in stats]
+            items = [(name, None) for name in names]
+        else:  # a git object database is read here only, never from forked processes
+            reads = [_read_text(self.source, name) for name in names]
+            fingerprints = [fingerprint for fingerprint, _ in reads]
+            sizes = [len(text) for _, text in reads]
+            items = [(name, text) for name, (_, text) in zip(names, reads, strict=True)]
+        self.size += sum(sizes)
+        wanted = included.Wanted(summary=self.summary, store=self.store)
+        self.parts = parallel.map_slices(
+            functools.partial(included.check_part, reader, wanted),
+            items,
+            sizes,
+            included.valid_part,
         )
-        for name, read, parsed in zip(names, reads, prechecked, strict=True):
-            file = self._read(name, read, parsed)
-            if file is not None:
-                self._add_models(file, origins, models)
+        at = 0
+        for part in self.parts:
+            offset = 0
+            for passed, kind, count, text, data in part["meta"]:
+                rel, fingerprint = names[at], fingerprints[at]
+                at += 1
+                if passed is None:  # not YAML: read it again here for the message
+                    self._read(rel, (fingerprint, text or ""))
+                    continue
+                if not passed:
+                    file = self._read(rel, (fingerprint, text), (data, False))
+                    if file is not None:
+                        self._add_models(file, origins, models)
+                    offset += count
+                    continue
+                file = self._read(rel, (fingerprint, None), (None, True))
+                assert file is not None  # a checked file is never read again here
+                self._add_checked(file, part, kind, offset, count, origins, models)
+                offset += count
+
+    def _add_checked(
+        self,
+        file: _File,
+        part: dict[str, Any],
+        kind: str | None,
+        offset: int,
+        count: int,
+        origins: list[_Origin],
+        models: list[Any],
+    ) -> None:
+        summaries = part_summaries(part) if self.summary else None
+        source = summaries if summaries is not None else part_models(part)
+        assert source is not None  # a part sends its models whenever its summaries are not
+        for j in range(count):
+            raw = source[offset + j]
+            if self.summary and summaries is None:
+                raw = cache.summarize_model(raw)
+            prefix: Path = (
+                ("models", j)
+                if kind == included.MODELS_KEY
+                else (() if kind == included.ONE_MODEL else (j,))
+            )
+            origins.append(_Origin(file, prefix, summarized=self.summary))
+            models.append(raw)
 
     def _matches(self, main: _File, index: int, pattern: str) -> list[str]:
         where: Path = ("include", index)

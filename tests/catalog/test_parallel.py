@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from idp_cli.catalog import parallel
+from idp_cli import paths
+from idp_cli.catalog import cache, parallel
+from idp_cli.catalog.loader import load
 from idp_cli.errors import Problem
-from tests.helpers import HEADER, edit, load_spec, model_yaml, write_catalog
+from tests.helpers import HEADER, edit, load_spec, model_yaml, source_for, write_catalog
 
 needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
@@ -160,3 +162,85 @@ def test_a_valid_catalog_read_by_workers_equals_one_read_alone(
     assert alone.catalog is not None
     assert shared.catalog.data == alone.catalog.data
     assert shared.files == alone.files
+
+
+def _mixed_catalog(folder: Path) -> None:
+    """Every layout of an include file, inline models, a successor across files, and a valid
+    file that the credential prefilter cannot clear (so its part sends full models)."""
+    write_catalog(
+        folder,
+        HEADER
+        + "include: [models/*.yaml]\nmodels:\n  - "
+        + (model_yaml("acme/inline").replace("\n", "\n    ").rstrip() + "\n"),
+    )
+    for i in range(10):
+        write_catalog(folder / "models", model_yaml(f"acme/m{i:02}"), name=f"m{i:02}.yaml")
+    listed = "models:\n" + "".join(
+        "  - " + model_yaml(f"acme/pair-{n}").replace("\n", "\n    ").rstrip() + "\n"
+        for n in ("a", "b")
+    )
+    write_catalog(folder / "models", listed, name="p-pair.yaml")
+    as_list = "- " + model_yaml("acme/listed").replace("\n", "\n  ").rstrip() + "\n"
+    write_catalog(folder / "models", as_list, name="q-list.yaml")
+    write_catalog(
+        folder / "models",
+        model_yaml("acme/quoted") + 'displayName: "Back\\\\slash token: none"\n',
+        name="r-quoted.yaml",
+    )
+    write_catalog(
+        folder / "models",
+        edit(
+            model_yaml("acme/old"),
+            "lifecycle: production",
+            "lifecycle: deprecated\n    deprecation: {successor: acme/m03@1.0.0}",
+        ),
+        name="s-old.yaml",
+    )
+
+
+@pytest.mark.parametrize("summary", [False, True])
+@pytest.mark.parametrize("workers", [False, True])
+def test_every_way_of_reading_gives_the_same_catalog_and_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool, workers: bool
+) -> None:
+    if workers and not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    folder = tmp_path / "catalog"
+    _mixed_catalog(folder)
+    reference = load_spec(folder, use_cache=False)
+    assert reference.problems == [], [p.render() for p in reference.problems]
+    assert reference.catalog is not None
+    expected = reference.catalog.data
+    expected_summary = {
+        **expected,
+        "models": [cache.summarize_model(m) for m in expected["models"]],
+    }
+    assert len(expected["models"]) == 16
+    if workers:
+        monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+        monkeypatch.setattr(parallel, "_cores", lambda: 3)
+    cold = load(source_for(folder), summary=summary)
+    assert not cold.cached
+    assert cold.catalog is not None
+    assert cold.catalog.data == (expected_summary if summary else expected)
+    assert cold.files == reference.files
+    for kind, data in ((False, expected), (True, expected_summary)):
+        warm = load(source_for(folder), summary=kind)
+        assert warm.cached
+        assert warm.catalog is not None
+        assert warm.catalog.data == data
+        assert warm.files == reference.files
+
+
+@needs_fork
+def test_listing_a_broken_catalog_with_workers_reports_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalog_with_many_includes(tmp_path)
+    alone = _problems(tmp_path)
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: 3)
+    listed = load(source_for(tmp_path), summary=True)
+    assert listed.catalog is None
+    assert not list((paths.cache_dir() / "catalogs").glob("*"))
+    assert [p.to_dict() for p in listed.problems] == [p.to_dict() for p in alone]
