@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli.catalog.model import split_ref
@@ -145,6 +145,13 @@ class _Others:
 
     by_name: dict[str, dict[str, Any]]
     unchecked: frozenset[str]
+    selectors: dict[str, set[str]] = field(default_factory=dict)  # per model name, on demand
+
+    def selectors_of(self, name: str) -> set[str]:
+        found = self.selectors.get(name)
+        if found is None:
+            found = self.selectors[name] = _selectors(self.by_name[name])
+        return found
 
 
 def check_models(
@@ -167,8 +174,18 @@ def check_models(
             by_name[model["name"]] = model
     others = _Others(by_name, unchecked)
     for index, model in enumerate(models):
-        alone = index >= len(alone_done) or not alone_done[index]
-        for finding in _check_model(model, others, alone=alone):
+        if index < len(alone_done) and alone_done[index]:
+            # the common case in a large catalog: only successors are left to look at
+            for vi, version in enumerate(model["versions"]):
+                deprecation = version.get("deprecation")
+                successor = deprecation.get("successor") if deprecation else None
+                if successor:
+                    for finding in _check_successor(
+                        model, version, successor, ("versions", vi), others
+                    ):
+                        yield index, finding
+            continue
+        for finding in _check_model(model, others, alone=True):
             yield index, finding
 
 
@@ -247,9 +264,7 @@ def _check_version(
             f"a {lifecycle} version needs deprecation.successor (name@version of its replacement)",
         )
     if successor and others is not None:
-        yield from _check_successor(
-            model, version, successor, vpath, others.by_name, others.unchecked
-        )
+        yield from _check_successor(model, version, successor, vpath, others)
     if not alone:
         return
 
@@ -288,18 +303,17 @@ def _check_successor(
     version: dict[str, Any],
     successor: str,
     vpath: Path,
-    by_name: dict[str, dict[str, Any]],
-    unchecked: frozenset[str],
+    others: _Others,
 ) -> Iterator[Finding]:
     spath = (*vpath, "deprecation", "successor")
     name, selector = split_ref(successor)
-    target = by_name.get(name)
-    if target is None and name in unchecked:
+    target = others.by_name.get(name)
+    if target is None and name in others.unchecked:
         return
     if target is None:
         yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
         return
-    if selector is not None and selector not in _selectors(target):
+    if selector is not None and selector not in others.selectors_of(name):
         yield Finding(
             spath, f"successor {successor!r}: model {name!r} has no version or alias {selector!r}"
         )

@@ -14,6 +14,7 @@ from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
 
+_WILDCARD = re.compile(r"[*?\[]")
 _URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
 
 
@@ -60,6 +61,20 @@ class FolderReader:
             raise CatalogError(f"{self.label(rel)}: is a folder, not a YAML file") from None
 
     def glob(self, pattern: str) -> list[str]:
+        folder, _, name = pattern.rpartition("/")
+        if not _WILDCARD.search(folder) and name not in ("", ".", ".."):
+            # the usual `models/*.yaml`: one directory listing, whose entries know whether
+            # they are files, instead of pathlib's objects and a stat per file
+            try:
+                with os.scandir(self._path(folder) if folder else self._root) as entries:
+                    found = [
+                        entry.name
+                        for entry in entries
+                        if fnmatch.fnmatchcase(entry.name, name) and entry.is_file()
+                    ]
+            except (FileNotFoundError, NotADirectoryError):
+                return []
+            return sorted(f"{folder}/{n}" if folder else n for n in found)
         return sorted(
             p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file()
         )

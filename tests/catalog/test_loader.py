@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from idp_cli.catalog.loader import Loaded
+from idp_cli.catalog.sources import FolderReader
 from idp_cli.catalog.yamldoc import load_yaml
 from idp_cli.errors import CatalogError, Problem
 from tests.helpers import (
@@ -698,3 +699,38 @@ def test_token_env_names_are_not_mistaken_for_credentials(catalog_dir: Path) -> 
     loaded: Loaded = load_spec(catalog_dir)
     assert "tokenEnv: CHURN_API_TOKEN" in CATALOG
     assert loaded.problems == []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "models/*.yaml",
+        "*.yaml",
+        "models/*",
+        "models/a*.y?ml",
+        "models/[ab]*.yaml",
+        "models/**/*.yaml",
+        "missing/*.yaml",
+        "models/a.yaml",
+        "models/sub/*.yaml",
+    ],
+)
+def test_the_folder_glob_finds_what_pathlib_finds(tmp_path: Path, pattern: str) -> None:
+    for rel in (
+        "catalog.yaml",
+        "models/a.yaml",
+        "models/b.yaml",
+        "models/.hidden.yaml",
+        "models/c.yml",
+        "models/sub/d.yaml",
+        "models/A.yaml",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x: 1\n")
+    (tmp_path / "models" / "dir.yaml").mkdir()
+    (tmp_path / "models" / "link.yaml").symlink_to(tmp_path / "models" / "a.yaml")
+    (tmp_path / "models" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    expected = sorted(
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(pattern) if p.is_file()
+    )
+    assert FolderReader(tmp_path).glob(pattern) == expected
