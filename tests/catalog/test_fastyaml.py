@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from idp_cli import paths
-from idp_cli.catalog import fastyaml, yamldoc
+from idp_cli.catalog import fastyaml, yamldoc, yamlref
 from tests.helpers import CATALOG
 
 SNIPPETS = [
@@ -90,7 +90,7 @@ SNIPPETS = [
 
 
 def _pyyaml(text: str) -> tuple[Any, str | None]:
-    loader = yamldoc._CatalogLoader(text)
+    loader = yamlref._CatalogLoader(text)
     try:
         return loader.get_single_data(), None
     except Exception as exc:
