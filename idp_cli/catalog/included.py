@@ -52,7 +52,9 @@ class Wanted:
 def check_part(
     reader: Reader, wanted: Wanted, part: Sequence[tuple[str, str | None]], in_worker: bool
 ) -> dict[str, Any]:
-    """`part` is (path, text) per file; a text of None is read here (in the worker)."""
+    """`part` is (path, text) per file; a text of None is read here (in the worker). A worker
+    sends its models as bytes; here they are kept as they are, and encoded as well when they
+    go into the cache."""
     from idp_cli.catalog.validation import precheck
 
     meta: list[FileMeta] = []
@@ -79,17 +81,19 @@ def check_part(
             summaries = None
     if not (wanted.summary or wanted.store):
         summaries = None
+    result: dict[str, Any] = {"meta": meta}
     if not in_worker:
-        return {"meta": meta, "models": models, "summaries": summaries}
-    return {
-        "meta": meta,
-        "full": (
+        result["models"] = models
+        result["summaries"] = summaries
+    if wanted.store or in_worker:
+        # here too: this process would otherwise wait for the workers, which do the same
+        result["full"] = (
             marshal.dumps(models)
             if wanted.store or not wanted.summary or summaries is None
             else None
-        ),
-        "summary": None if summaries is None else marshal.dumps(summaries),
-    }
+        )
+        result["summary"] = None if summaries is None else marshal.dumps(summaries)
+    return result
 
 
 def valid_part(result: Any, count: int) -> bool:
