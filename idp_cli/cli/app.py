@@ -7,13 +7,44 @@ from typing import Annotated
 import typer
 
 from idp_cli import __version__
-from idp_cli.cli import catalog, check, models, new, templates, update
-from idp_cli.cli import history as history  # registers models history, catalog diff
-from idp_cli.cli import publish as publish  # registers models publish
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt
+from idp_cli.cli.lazy import LazyCommand, lazy_group
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt
+
+# The commands by name and module, not imported: a run imports only its own command's module,
+# `idp --help` none of them (lazy.py).
+COMMANDS = (
+    LazyCommand(
+        "new",
+        "idp_cli.cli.new:new",
+        "Generate a project from a template, bound to a model from the catalog.",
+    ),
+    LazyCommand(
+        "check",
+        "idp_cli.cli.check:check",
+        "Report whether the project's template has a newer version and whether its bound model\n"
+        "version was deprecated, superseded or moved in the catalog.",
+    ),
+    LazyCommand(
+        "update",
+        "idp_cli.cli.update:update",
+        "Bring a generated project to the newest template version and re-bind its model.",
+    ),
+    LazyCommand(
+        "models",
+        "idp_cli.cli.models:app",
+        "Browse the model catalog: list models, read a model version's card.",
+    ),
+    LazyCommand("catalog", "idp_cli.cli.catalog:app", "Check the catalog and describe its format."),
+    LazyCommand(
+        "templates",
+        "idp_cli.cli.templates:app",
+        "List the templates and show what they ask and which models they serve.",
+    ),
+)
 
 app = typer.Typer(
     name="idp",
+    cls=lazy_group(*COMMANDS),
     help="Internal developer platform for AI applications: browse the model catalog, generate "
     "projects bound to a model, keep them current.",
     epilog="Exit status: 0 ok, 1 failure, 2 usage error, 3 catalog problems, 4 untrusted "
@@ -22,12 +53,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(models.app, name="models")
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(templates.app, name="templates")
-app.command("new")(new.new)
-app.command("check")(check.check)
-app.command("update")(update.update)
 
 
 def _version(value: bool) -> None:

@@ -9,12 +9,27 @@ from typing import Annotated, Any
 import typer
 
 from idp_cli.catalog.loader import Loaded, load
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, catalog_source, guard
+from idp_cli.cli.common import catalog_source, guard
+from idp_cli.cli.lazy import LazyCommand, lazy_group
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt
 from idp_cli.errors import ExitCode
 from idp_cli.output import console
 from idp_cli.output.render import dump_json, dump_yaml
 
-app = typer.Typer(help="Check the catalog and describe its format.", no_args_is_help=True)
+# The group's commands from history.py load only when they run (lazy.py).
+app = typer.Typer(
+    cls=lazy_group(
+        LazyCommand(
+            "diff",
+            "idp_cli.cli.history:diff",
+            "Compare the catalog at two git refs: models and versions added, removed and changed\n"
+            "field by field, lifecycle transitions, endpoint changes, and the impact on generated\n"
+            "projects (a version deprecated or archived, an endpoint moved or removed).",
+        ),
+    ),
+    help="Check the catalog and describe its format.",
+    no_args_is_help=True,
+)
 
 
 class ValidateFormat(enum.StrEnum):

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, global_option, guard
+from idp_cli.cli.common import global_option, guard
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.errors import ExitCode
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit

@@ -1,11 +1,11 @@
-"""Options and plumbing shared by every command group."""
+"""Plumbing shared by every command group: error handling and the catalog to read."""
 
 from __future__ import annotations
 
 import functools
 import os
 from collections.abc import Callable
-from typing import Annotated, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import typer
 
@@ -15,48 +15,9 @@ from idp_cli.catalog.sources import Source, resolve_source
 from idp_cli.config import choose_catalog
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.output import console
-from idp_cli.output.render import Format
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-OutputOpt = Annotated[
-    Format,
-    typer.Option(
-        "--output",
-        "-o",
-        help="How to print the result: a table for people, json or yaml for scripts.",
-    ),
-]
-DataOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--data",
-        "-d",
-        help="Answer a template question: KEY=VALUE (repeatable).",
-        metavar="KEY=VALUE",
-    ),
-]
-CatalogOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--catalog",
-        metavar="SOURCE",
-        help="Catalog to read: a YAML file, a folder with catalog.yaml, a git repository path or a "
-        "git URL (URL#path/in/repo.yaml). Default: $IDP_CATALOG, the config file, the bundled catalog.",
-        show_default=False,
-    ),
-]
-CatalogRefOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--catalog-ref",
-        metavar="REF",
-        help="Branch, tag or commit to read a git catalog at, without checking it out. "
-        "Default: $IDP_CATALOG_REF; a local repository's working tree; a URL's default branch.",
-        show_default=False,
-    ),
-]
 
 
 def guard(func: Callable[P, R]) -> Callable[P, R]:

@@ -1,7 +1,7 @@
 """`idp models history` and `idp catalog diff`: the catalog as its git history saw it.
 
-The commands join the `models` and `catalog` groups from here (app.py imports this module),
-so the groups' own modules stay as they are.
+The `models` and `catalog` groups name these commands among their lazy ones (models.py,
+catalog.py): this module loads only when one of them runs.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from idp_cli.cli import catalog as catalog_cli
-from idp_cli.cli import models as models_cli
-from idp_cli.cli.common import CatalogOpt, OutputOpt, catalog_source, guard
+from idp_cli.cli.common import catalog_source, guard
+from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.output import console
 from idp_cli.output.render import Format, dump_json, emit
@@ -32,7 +31,6 @@ class DiffFormat(enum.StrEnum):
 # --------------------------------------------------------------------------------------------
 
 
-@models_cli.app.command("history")
 @guard
 def history(
     ctx: typer.Context,
@@ -105,7 +103,6 @@ def _history_table(data: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@catalog_cli.app.command("diff")
 @guard
 def diff(
     ctx: typer.Context,

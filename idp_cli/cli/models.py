@@ -10,13 +10,30 @@ from idp_cli.catalog.model import Version
 from idp_cli.catalog.query import Filters, resolve, select
 from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
 from idp_cli.cli import completion
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
+from idp_cli.cli.common import guard, load_catalog
+from idp_cli.cli.lazy import LazyCommand, lazy_group
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
+# The group's commands from history.py and publish.py load only when they run (lazy.py).
 app = typer.Typer(
-    help="Browse the model catalog: list models, read a model version's card.", no_args_is_help=True
+    cls=lazy_group(
+        LazyCommand(
+            "history",
+            "idp_cli.cli.history:history",
+            "Show how a model's versions evolved in the catalog's git history: when each was added,\n"
+            "its lifecycle changes and deprecations with commit, author and date, its removal.",
+        ),
+        LazyCommand(
+            "publish",
+            "idp_cli.cli.publish:publish",
+            "Publish a model version into a catalog held in a local git repository.",
+        ),
+    ),
+    help="Browse the model catalog: list models, read a model version's card.",
+    no_args_is_help=True,
 )
 
 

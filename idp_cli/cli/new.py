@@ -16,7 +16,8 @@ from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.catalog.sources import Source
 from idp_cli.cli import completion
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, catalog_source, guard
+from idp_cli.cli.common import catalog_source, guard
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt
 from idp_cli.errors import IdpError
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit

@@ -1,7 +1,7 @@
 """`idp models publish`: add a model version to a catalog in a local git repository.
 
-The command joins the `models` group from here (app.py imports this module), so models.py
-stays as it is.
+The `models` group names this command among its lazy ones (models.py): this module loads
+only when it runs.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from idp_cli.cli import models as models_cli
-from idp_cli.cli.common import CatalogOpt, OutputOpt, catalog_source, guard
+from idp_cli.cli.common import catalog_source, guard
+from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
@@ -21,7 +21,6 @@ _VERSION = "Version"
 _GIT = "Git"
 
 
-@models_cli.app.command("publish")
 @guard
 def publish(
     ctx: typer.Context,

@@ -9,7 +9,8 @@ import typer
 from idp_cli.binding import fit
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.cli import completion
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, OutputOpt, guard, load_catalog
+from idp_cli.cli.common import guard, load_catalog
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.templates.discovery import Template, bundled, find

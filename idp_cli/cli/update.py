@@ -10,8 +10,9 @@ import typer
 
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
-from idp_cli.cli.common import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, global_option, guard
+from idp_cli.cli.common import global_option, guard
 from idp_cli.cli.new import parse_data
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit

@@ -1,0 +1,51 @@
+"""Options shared by every command group.
+
+They live apart from common.py, which imports the catalog loader, so that `idp --help` and
+`idp --version` can build the root command's options without it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from idp_cli.output.render import Format
+
+OutputOpt = Annotated[
+    Format,
+    typer.Option(
+        "--output",
+        "-o",
+        help="How to print the result: a table for people, json or yaml for scripts.",
+    ),
+]
+DataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="Answer a template question: KEY=VALUE (repeatable).",
+        metavar="KEY=VALUE",
+    ),
+]
+CatalogOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog",
+        metavar="SOURCE",
+        help="Catalog to read: a YAML file, a folder with catalog.yaml, a git repository path or a "
+        "git URL (URL#path/in/repo.yaml). Default: $IDP_CATALOG, the config file, the bundled catalog.",
+        show_default=False,
+    ),
+]
+CatalogRefOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog-ref",
+        metavar="REF",
+        help="Branch, tag or commit to read a git catalog at, without checking it out. "
+        "Default: $IDP_CATALOG_REF; a local repository's working tree; a URL's default branch.",
+        show_default=False,
+    ),
+]
