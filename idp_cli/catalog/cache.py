@@ -7,7 +7,9 @@ invalidates it. Each catalog has two entries: the whole of it, and a summary hol
 Entries use `marshal` (plain data only, so loading one cannot run code) and are written
 atomically: a crash never leaves a half-written entry, and an unreadable one is ignored.
 The models are kept as a few chunks of `marshal` bytes, in order: the parts of a large catalog
-that worker processes read (see included.py) arrive encoded already.
+that worker processes read (see included.py) arrive encoded already. A chunk holds either the
+models, or per include file the JSON text the fast YAML path read them from: copying text is
+much cheaper than encoding the objects, and decoding it costs about the same.
 """
 
 from __future__ import annotations
@@ -53,6 +55,32 @@ def summarize_model(model: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def encode_models(models: list[Any]) -> bytes:
+    return marshal.dumps(("models", models))
+
+
+def encode_files(files: list[tuple[str | None, str | list[Any]]]) -> bytes:
+    """Per include file, (its layout, the JSON text of its data) or (None, its models)."""
+    return marshal.dumps(("files", files))
+
+
+def decode_chunk(chunk: bytes) -> list[Any]:
+    """The models in a chunk; ValueError, TypeError or KeyError when it is not one."""
+    kind, items = marshal.loads(chunk)  # noqa: S302 (our own entry; plain data only)
+    if kind == "models":
+        return list(items)
+    if kind != "files":
+        raise ValueError(kind)
+    from pydantic_core import from_json
+
+    from idp_cli.catalog.included import models_of
+
+    models: list[Any] = []
+    for layout, content in items:
+        models.extend(content if layout is None else models_of(from_json(content), layout))
+    return models
+
+
 def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], list[str]] | None:
     """The cached catalog data and file list, if every file it came from is unchanged."""
     if os.environ.get("IDP_NO_CACHE"):
@@ -83,8 +111,8 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
     models: list[Any] = []
     try:
         for chunk in entry["chunks"]:
-            models.extend(marshal.loads(chunk))  # noqa: S302 (as above)
-    except (ValueError, EOFError, TypeError):
+            models.extend(decode_chunk(chunk))
+    except (ValueError, EOFError, TypeError, KeyError):
         return None
     return {**entry["head"], "models": models}, entry["files"]
 

@@ -188,8 +188,9 @@ def _from_json(document: str) -> Any:
     return from_json(document)
 
 
-def _parse(ryml: Any, text: str, strings: _Strings) -> Any:
-    """One YAML document through rapidyaml; raises on anything the fast path cannot vouch for."""
+def _parse(ryml: Any, text: str, strings: _Strings) -> tuple[Any, str]:
+    """One YAML document through rapidyaml, and the JSON text it was read from; raises on
+    anything the fast path cannot vouch for."""
     encoded = text.encode("utf-8")
     with _silent_stderr():
         tree = ryml.parse_in_arena(encoded)
@@ -203,7 +204,7 @@ def _parse(ryml: Any, text: str, strings: _Strings) -> Any:
     count = strings.walk(data)
     if count is None or count + 1 != size:
         raise _Declined
-    return data
+    return data, document
 
 
 class _Declined(Exception):
@@ -247,40 +248,43 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
 
 def load(text: str) -> tuple[bool, Any]:
     """(True, data) when the fast path read `text` exactly as PyYAML would; else (False, None)."""
-    fast, data, _ = load_screened(text, None)
+    fast, data, _, _ = load_screened(text, None)
     return fast, data
 
 
-def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool]:
-    """`load`, and whether `screen` found the document suspect. The screen sees only the
-    keys and string values no earlier document passed, so a catalog of a thousand files that
-    repeat the same words costs it little; documents it flags leave nothing in its cache."""
+def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, str | None]:
+    """`load`, whether `screen` found the document suspect, and the data as JSON text when
+    the document was read in one piece (for the cache, which then need not encode it).
+    The screen sees only the keys and string values no earlier document passed, so a catalog
+    of a thousand files that repeat the same words costs it little; documents it flags leave
+    nothing in its cache."""
     if not text.strip() or _declined_by_text(text):
-        return False, None, False
+        return False, None, False, None
     try:
         import ryml  # type: ignore[import-untyped]
     except ImportError:
-        return False, None, False
+        return False, None, False, None
     strings = _Strings(screen)
+    document: str | None = None
     try:
         split = _split_models(text)
         if split is None:
-            data = _parse(ryml, text, strings)
+            data, document = _parse(ryml, text, strings)
         else:
             head_text, items = split
-            data = _parse(ryml, head_text, strings)
+            data, _ = _parse(ryml, head_text, strings)
             if not isinstance(data, dict) or data.get("models") != []:
                 raise _Declined
             models: list[Any] = []
             for item in items:
-                parsed = _parse(ryml, item, strings)
+                parsed, _ = _parse(ryml, item, strings)
                 if not isinstance(parsed, list) or len(parsed) != 1:
                     raise _Declined
                 models.append(parsed[0])
             data["models"] = models
     except Exception:
-        return False, None, False
+        return False, None, False, None
     suspect = screen is not None and screen(list(strings.keys), list(strings.values))
     if not suspect:
         strings.clear()
-    return True, data, suspect
+    return True, data, suspect, document

@@ -10,7 +10,6 @@ the cache as they are: the parent neither decodes nor encodes them again.
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +59,9 @@ def check_part(
     meta: list[FileMeta] = []
     models: list[Any] = []
     summaries: list[Any] | None = []
+    # the models once more, for the cache: per file, the JSON text the fast path read them
+    # from (encoding it is a copy, encoding the objects is not) or the models themselves
+    stored: list[tuple[str | None, str | list[Any]]] = []
     for rel, given in part:
         text = reader.read_text(rel) if given is None else given
         checked = precheck(text)
@@ -67,10 +69,11 @@ def check_part(
             meta.append((None, None, 0, text, None))
             summaries = None
             continue
-        data, clean = checked
+        data, clean, json = checked
         kind = layout(data)
         found = models_of(data, kind)
         models.extend(found)
+        stored.append((kind, json) if json is not None and kind is not None else (None, found))
         if clean:
             meta.append((True, kind, len(found), None, None))
             if summaries is not None:
@@ -85,14 +88,13 @@ def check_part(
     if not in_worker:
         result["models"] = models
         result["summaries"] = summaries
-    if wanted.store or in_worker:
+    if in_worker and not (wanted.store or not wanted.summary or summaries is None):
+        result["full"] = None  # the parent lists models: their summaries will do
+    elif wanted.store or in_worker:
         # here too: this process would otherwise wait for the workers, which do the same
-        result["full"] = (
-            marshal.dumps(models)
-            if wanted.store or not wanted.summary or summaries is None
-            else None
-        )
-        result["summary"] = None if summaries is None else marshal.dumps(summaries)
+        result["full"] = cache.encode_files(stored)
+    if wanted.store or in_worker:
+        result["summary"] = None if summaries is None else cache.encode_models(summaries)
     return result
 
 
@@ -104,7 +106,7 @@ def part_models(result: dict[str, Any]) -> list[Any] | None:
     """The part's models, decoded from a worker's bytes on first use."""
     if "models" not in result:
         full = result["full"]
-        result["models"] = None if full is None else marshal.loads(full)  # noqa: S302
+        result["models"] = None if full is None else cache.decode_chunk(full)
     models: list[Any] | None = result["models"]
     return models
 
@@ -112,6 +114,6 @@ def part_models(result: dict[str, Any]) -> list[Any] | None:
 def part_summaries(result: dict[str, Any]) -> list[Any] | None:
     if "summaries" not in result:
         summary = result["summary"]
-        result["summaries"] = None if summary is None else marshal.loads(summary)  # noqa: S302
+        result["summaries"] = None if summary is None else cache.decode_chunk(summary)
     summaries: list[Any] | None = result["summaries"]
     return summaries

@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
-import marshal
 import typing
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,7 +29,9 @@ from idp_cli.errors import Problem
 
 Path = tuple[str | int, ...]
 # An included file's data and whether its models are checked already (see `precheck`).
-Prechecked = tuple[Any, bool] | None
+Parsed = tuple[Any, bool] | None
+# The same and the data as JSON text, when the fast path read it in one piece.
+Prechecked = tuple[Any, bool, str | None] | None
 # From this much YAML on, the objects read are kept out of later garbage collections.
 FREEZE_BYTES = 1024 * 1024
 
@@ -55,7 +56,7 @@ class _File:
         source: Source,
         rel: str,
         read: tuple[str, str | None] | None = None,
-        parsed: Prechecked = None,
+        parsed: Parsed = None,
     ) -> None:
         self.source = source
         self.rel = rel
@@ -105,29 +106,29 @@ def _models_of(data: Any) -> list[Any] | None:
 
 
 def precheck(text: str) -> Prechecked:
-    """An included file's data and whether every model in it passes the shape check and the
-    rules about one model, and its text holds nothing like a credential; None when it is not
-    usable YAML. Plain data in and out, so that it can run in a worker process (see
+    """An included file's data, whether every model in it passes the shape check and the
+    rules about one model and its text holds nothing like a credential, and the data as JSON
+    text when the fast path has it; None when it is not usable YAML. Plain data in and out, so that it can run in a worker process (see
     `parallel`); anything it does not vouch for is checked again with every message."""
     from pydantic_core import ValidationError
 
     try:
-        data, suspect = load_yaml_screened(text, "", strings_may_hold_credentials)
+        data, suspect, json = load_yaml_screened(text, "", strings_may_hold_credentials)
     except YamlError:
         return None
     models = _models_of(data)
     if suspect is None:
         suspect = may_hold_credentials(text)
     if models is None or suspect:
-        return data, False
+        return data, False, json
     check = checkers.checkers()["model"]
     try:
         for raw in models:
             check(raw)
     except ValidationError:
-        return data, False
+        return data, False, json
     clean = not any(True for raw in models for _ in model_findings(raw))
-    return data, clean
+    return data, clean, json
 
 
 @functools.cache
@@ -258,18 +259,20 @@ class Validation:
 
     def _chunks(self, main_models: list[Any]) -> tuple[list[bytes], list[bytes]]:
         """The models of a valid catalog and their summaries as cache chunks (see cache.py):
-        the bytes that workers sent as they are, the rest encoded here."""
-        full = [marshal.dumps(main_models)]
-        summaries = [marshal.dumps([cache.summarize_model(m) for m in main_models])]
+        the bytes that the parts came with as they are, the rest encoded here."""
+        full = [cache.encode_models(main_models)]
+        summaries = [cache.encode_models([cache.summarize_model(m) for m in main_models])]
         for part in self.parts:
             encoded = part.get("full")
-            full.append(encoded if encoded is not None else marshal.dumps(part_models(part)))
+            full.append(
+                encoded if encoded is not None else cache.encode_models(part_models(part) or [])
+            )
             encoded = part.get("summary")
             if encoded is None:
                 summarized = part_summaries(part)
                 if summarized is None:
                     summarized = [cache.summarize_model(m) for m in part_models(part) or []]
-                encoded = marshal.dumps(summarized)
+                encoded = cache.encode_models(summarized)
             summaries.append(encoded)
         return full, summaries
 
@@ -294,7 +297,7 @@ class Validation:
         return Loaded(self.source, catalog, self.problems, [f.label for f in self.files])
 
     def _read(
-        self, rel: str, read: tuple[str, str | None] | None = None, parsed: Prechecked = None
+        self, rel: str, read: tuple[str, str | None] | None = None, parsed: Parsed = None
     ) -> _File | None:
         """The file, or None when it is not YAML (a problem then, like any other)."""
         try:

@@ -7,7 +7,7 @@ others and for the positions of problems."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from idp_cli.errors import CatalogError
 
@@ -37,14 +37,20 @@ class YamlError(CatalogError):
         self.detail = detail
 
 
+class Screened(NamedTuple):
+    data: Any
+    suspect: bool | None  # what the screen said; None: not asked (the PyYAML path)
+    json: str | None  # the data as JSON text, when the fast path has it
+
+
 def load_yaml(text: str, filename: str) -> Any:
     """Parse one YAML document safely, raising YamlError with file:line:column."""
-    return load_yaml_screened(text, filename, None)[0]
+    return load_yaml_screened(text, filename, None).data
 
 
-def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> tuple[Any, bool | None]:
-    """`load_yaml`, and what `screen` said of the document's strings (see fastyaml.load):
-    None when the document took the PyYAML path, where it was not asked."""
+def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> Screened:
+    """`load_yaml`, and what `screen` said of the document's strings (see
+    fastyaml.load_screened)."""
     if len(text) > MAX_FILE_BYTES:
         raise YamlError(
             filename,
@@ -55,12 +61,12 @@ def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> tuple
         )
     from idp_cli.catalog import fastyaml
 
-    fast, data, suspect = fastyaml.load_screened(text, screen)
+    fast, data, suspect, json = fastyaml.load_screened(text, screen)
     if fast:
-        return data, suspect
+        return Screened(data, suspect, json)
     from idp_cli.catalog import yamlref
 
-    return yamlref.load(text, filename), None
+    return Screened(yamlref.load(text, filename), None, None)
 
 
 class Locator:

@@ -87,3 +87,18 @@ def test_a_valid_catalog_is_read_without_building_the_pydantic_models(tmp_path: 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_pydantic_version_is_read_without_importing_pydantic() -> None:
+    probe = (
+        "import sys\n"
+        "from idp_cli.catalog import checkers\n"
+        "version = checkers._pydantic_version()\n"
+        "imported = 'pydantic' in sys.modules\n"
+        "from pydantic.version import VERSION\n"
+        "print(version == VERSION, imported)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "False"]

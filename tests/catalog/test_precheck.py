@@ -5,6 +5,7 @@ for credentials lets through every key that names one."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,11 +113,15 @@ def test_the_header_check_accepts_exactly_what_the_model_accepts() -> None:
 
 def test_precheck_vouches_only_for_clean_files() -> None:
     one = model_yaml("acme/a")
-    assert precheck(one) == (fastyaml.load(one)[1], True)
+    whole = precheck(one)
+    assert whole is not None
+    assert whole[:2] == (fastyaml.load(one)[1], True)
+    assert whole[2] is not None and json.loads(whole[2]) == whole[0]  # read in one piece
     listed = "models:\n" + "".join(
         ("  - " if i == 0 else "    ") + line for i, line in enumerate(one.splitlines(True))
     )
-    assert precheck(listed) == ({"models": [fastyaml.load(one)[1]]}, True)
+    # read item by item: no JSON text of the whole
+    assert precheck(listed) == ({"models": [fastyaml.load(one)[1]]}, True, None)
     for unclean in (
         one.replace("license: mit", "license: 1"),  # the shape
         one + "token: abc\n",  # a credential, maybe
@@ -125,7 +130,9 @@ def test_precheck_vouches_only_for_clean_files() -> None:
         checked = precheck(unclean)
         assert checked is not None
         assert checked[1] is False
-    assert precheck("models: 1\n") == ({"models": 1}, False)
+    broken = precheck("models: 1\n")
+    assert broken is not None
+    assert broken[:2] == ({"models": 1}, False)
     assert precheck("a: [\n") is None
 
 
