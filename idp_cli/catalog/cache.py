@@ -64,7 +64,7 @@ def encode_files(files: list[tuple[str | None, str | list[Any]]]) -> bytes:
     return marshal.dumps(("files", files))
 
 
-def decode_chunk(chunk: bytes) -> list[Any]:
+def decode_chunk(chunk: bytes | memoryview) -> list[Any]:
     """The models in a chunk; ValueError, TypeError or KeyError when it is not one."""
     kind, items = marshal.loads(chunk)  # noqa: S302 (our own entry; plain data only)
     if kind == "models":
@@ -86,8 +86,7 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
     if os.environ.get("IDP_NO_CACHE"):
         return None
     try:
-        path = _entry_path(source, "summary" if summary else "full")
-        entry = marshal.loads(path.read_bytes())  # noqa: S302 (our own entry; plain data only)
+        entry, chunks = _read(_entry_path(source, "summary" if summary else "full"))
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if (
@@ -96,7 +95,6 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
         or entry.get("idp") != __version__
         or not isinstance(entry.get("deps"), dict)
         or not isinstance(entry.get("head"), dict)
-        or not isinstance(entry.get("chunks"), list)
     ):
         return None
     deps: dict[str, str] = entry["deps"]
@@ -110,7 +108,7 @@ def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], li
             return None
     models: list[Any] = []
     try:
-        for chunk in entry["chunks"]:
+        for chunk in chunks:
             models.extend(decode_chunk(chunk))
     except (ValueError, EOFError, TypeError, KeyError):
         return None
@@ -138,21 +136,48 @@ def store(
     }
     full, summaries = chunks
     try:
-        _write(_entry_path(source, "full"), marshal.dumps({**common, "chunks": full}))
-        _write(_entry_path(source, "summary"), marshal.dumps({**common, "chunks": summaries}))
+        _write(_entry_path(source, "full"), common, full)
+        _write(_entry_path(source, "summary"), common, summaries)
     except (OSError, ValueError):
         # A read-only or full cache folder, or a value marshal cannot hold, only costs speed.
         return
 
 
-def _write(target: Path, payload: bytes) -> None:
+# An entry on disk: this, the length of the header, the header (`marshal`), then the chunks
+# back to back, their lengths in the header. Written piece by piece: a large catalog's chunks
+# are never copied into one more buffer.
+_MAGIC = b"idp-catalog-cache\n"
+
+
+def _write(target: Path, header: dict[str, Any], chunks: list[bytes]) -> None:
+    head = marshal.dumps({**header, "chunks": [len(chunk) for chunk in chunks]})
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".entry-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(_MAGIC + len(head).to_bytes(8, "little") + head)
+            for chunk in chunks:
+                handle.write(chunk)
         Path(tmp).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def _read(path: Path) -> tuple[Any, list[memoryview]]:
+    """The header and the chunks of an entry; ValueError when it is not one."""
+    data = memoryview(path.read_bytes())
+    start = len(_MAGIC) + 8
+    if bytes(data[: len(_MAGIC)]) != _MAGIC:
+        raise ValueError("not a cache entry")
+    end = start + int.from_bytes(data[len(_MAGIC) : start], "little")
+    header = marshal.loads(data[start:end])  # noqa: S302 (our own entry; plain data only)
+    sizes = header.get("chunks") if isinstance(header, dict) else None
+    if not isinstance(sizes, list) or end + sum(sizes) != len(data):
+        raise ValueError("a truncated cache entry")
+    chunks = []
+    for size in sizes:
+        chunks.append(data[end : end + size])
+        end += size
+    return header, chunks
