@@ -33,6 +33,9 @@ def git(project: Path, *args: str, check: bool = True) -> str:
 
 def require_git(project: Path) -> str:
     """The project's path inside its repository (`""` at the top), or an error."""
+    from idp_cli.project.answers import require_folder
+
+    require_folder(project)  # before git is started in it
     result = subprocess.run(
         ["git", "rev-parse", "--show-prefix"],
         cwd=project,

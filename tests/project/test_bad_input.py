@@ -25,6 +25,7 @@ def refused(invoke: Invoke, project: Path, *args: str, code: int = 1) -> str:
         result = invoke(*command, *args)
         assert result.exit_code == code, (command, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit), command
         messages.append(result.stderr)
     if project.is_dir():
         assert snapshot(project) == before
@@ -44,7 +45,7 @@ def test_a_folder_that_is_not_a_generated_project(invoke: Invoke, tmp_path: Path
 
 
 def test_a_missing_folder(invoke: Invoke, tmp_path: Path) -> None:
-    assert "no such folder" in refused(invoke, tmp_path / "nowhere")
+    assert refused(invoke, tmp_path / "nowhere").count("no such folder") == 2
 
 
 def test_a_broken_answers_file(invoke: Invoke, world: tuple[Path, Path, Path]) -> None:
