@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -178,9 +179,16 @@ def _silent_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+# Below this size, and until pydantic-core is imported anyway (to validate), json's decoder
+# does as well: a large catalog's catalog.yaml is read before the work is shared out, and the
+# worker processes then import pydantic-core each, at the same time.
+_SMALL_DOCUMENT = 64 * 1024
+
+
 def _from_json(document: str) -> Any:
-    # pydantic-core's Rust decoder reads large documents about twice as fast as json's, and
-    # pydantic is loaded anyway whenever a catalog is parsed (to validate it)
+    # pydantic-core's Rust decoder reads large documents about twice as fast as json's
+    if len(document) < _SMALL_DOCUMENT and "pydantic_core" not in sys.modules:
+        return json.loads(document)
     try:
         from pydantic_core import from_json
     except ImportError:  # pragma: no cover - pydantic is a dependency

@@ -41,6 +41,7 @@ class FolderReader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._root = str(root)
+        self._cwd: str | None = None
 
     def _path(self, rel: str) -> str:
         return os.path.join(self._root, rel)
@@ -92,8 +93,9 @@ class FolderReader:
 
     def label(self, rel: str) -> str:
         path = self._path(rel)
-        cwd = os.path.join(os.getcwd(), "")
-        return path[len(cwd) :] if path.startswith(cwd) else path
+        if self._cwd is None:  # once per command, not once per file of a large catalog
+            self._cwd = os.path.join(os.getcwd(), "")
+        return path[len(self._cwd) :] if path.startswith(self._cwd) else path
 
 
 def match_glob(names: list[str], pattern: str) -> list[str]:

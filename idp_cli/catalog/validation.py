@@ -173,8 +173,6 @@ class Validation:
                 gc.enable()
 
     def _run(self) -> Loaded:
-        from pydantic_core import ValidationError
-
         main = self._read(self.source.main)
         if main is None:
             return self._result(None)
@@ -186,16 +184,6 @@ class Validation:
                 )
             )
             return self._result(None)
-        check = checkers.checkers()  # built before worker processes fork, so once
-        try:
-            check["header"](main.data)
-        except ValidationError:
-            from idp_cli.catalog import schema
-
-            try:
-                schema.CatalogHeader.model_validate(main.data)
-            except ValidationError as exc:
-                self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
 
         origins: list[_Origin] = []
         models: list[Any] = []
@@ -206,6 +194,10 @@ class Validation:
         includes = main.data.get("include")
         if isinstance(includes, list):
             self._includes(main, includes, origins, models)
+        # Only now: pydantic-core is then imported by each worker process as it starts, at
+        # the same time, rather than by this one before they fork.
+        check = checkers.checkers()
+        self._check_header(main, check["header"])
 
         valid: list[dict[str, Any]] = []
         valid_index: list[int] = []
@@ -275,6 +267,19 @@ class Validation:
                 encoded = cache.encode_models(summarized)
             summaries.append(encoded)
         return full, summaries
+
+    def _check_header(self, main: _File, check: Any) -> None:
+        from pydantic_core import ValidationError
+
+        try:
+            check(main.data)
+        except ValidationError:
+            from idp_cli.catalog import schema
+
+            try:
+                schema.CatalogHeader.model_validate(main.data)
+            except ValidationError as exc:
+                self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
 
     def _check_model(self, origin: _Origin, shown: Path, raw: Any, check: Any) -> bool:
         """Whether the model has a problem of shape, each reported with pydantic's message."""
