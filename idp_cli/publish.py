@@ -515,7 +515,7 @@ def check(folder: Path, main: str, texts: dict[str, str]) -> list[Problem]:
         # one fixed cache slot per catalog, overwritten by each publish and never read back
         identity=f"publish-check:{folder / main}",
     )
-    return load(source, use_cache=False).problems
+    return load(source, use_cache=False, summary=True).problems
 
 
 # --------------------------------------------------------------------------------------------

@@ -83,7 +83,10 @@ def validate(
 
     Exit status: 0 when valid, 3 when problems were found, 1 when the catalog cannot be read.
     """
-    loaded = load(catalog_source(ctx, source or catalog, catalog_ref), use_cache=False)
+    # problems and counts are all it reports: a summary of each valid model is enough
+    loaded = load(
+        catalog_source(ctx, source or catalog, catalog_ref), use_cache=False, summary=True
+    )
     report = _report(loaded)
     if output is ValidateFormat.json:
         sys.stdout.write(dump_json(report) + "\n")
