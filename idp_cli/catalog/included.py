@@ -102,18 +102,18 @@ def valid_part(result: Any, count: int) -> bool:
     return isinstance(result, dict) and len(result.get("meta", ())) == count
 
 
+def _decoded(result: dict[str, Any], key: str, encoded: str) -> list[Any] | None:
+    """`result[key]`, decoded from a worker's `result[encoded]` bytes on first use."""
+    if key not in result:
+        chunk = result[encoded]
+        result[key] = None if chunk is None else cache.decode_chunk(chunk)
+    found: list[Any] | None = result[key]
+    return found
+
+
 def part_models(result: dict[str, Any]) -> list[Any] | None:
-    """The part's models, decoded from a worker's bytes on first use."""
-    if "models" not in result:
-        full = result["full"]
-        result["models"] = None if full is None else cache.decode_chunk(full)
-    models: list[Any] | None = result["models"]
-    return models
+    return _decoded(result, "models", "full")
 
 
 def part_summaries(result: dict[str, Any]) -> list[Any] | None:
-    if "summaries" not in result:
-        summary = result["summary"]
-        result["summaries"] = None if summary is None else cache.decode_chunk(summary)
-    summaries: list[Any] | None = result["summaries"]
-    return summaries
+    return _decoded(result, "summaries", "summary")

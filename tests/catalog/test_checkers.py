@@ -17,6 +17,14 @@ from tests.helpers import model_yaml
 HEADER = {"apiVersion": "idp/v1alpha1", "kind": "ModelCatalog", "models": []}
 
 
+def _probe(code: str) -> str:
+    """What `code` prints in a fresh interpreter, where nothing is imported yet."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.strip()
+
+
 def _stored() -> dict[str, object]:
     stored: dict[str, object] = json.loads(checkers.SCHEMAS_FILE.read_text(encoding="utf-8"))
     return stored
@@ -84,10 +92,7 @@ def test_a_valid_catalog_is_read_without_pydantic_models_or_pyyaml(tmp_path: Pat
         "heavy = ('pydantic', 'pydantic.main', 'idp_cli.catalog.schema', 'yaml')\n"
         "print(sorted(m for m in sys.modules if m in heavy))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "[]"
+    assert _probe(probe) == "[]"
 
 
 def test_pydantic_version_is_read_without_importing_pydantic() -> None:
@@ -99,7 +104,4 @@ def test_pydantic_version_is_read_without_importing_pydantic() -> None:
         "from pydantic.version import VERSION\n"
         "print(version == VERSION, imported)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.split() == ["True", "False"]
+    assert _probe(probe).split() == ["True", "False"]

@@ -115,9 +115,11 @@ def _problems(folder: Path) -> list[Problem]:
 
 
 @needs_fork
+@pytest.mark.parametrize("summary", [False, True])
 def test_workers_find_the_same_problems_in_the_same_places(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool
 ) -> None:
+    """Also when only summaries are asked for (`models list`, through the cache)."""
     _catalog_with_many_includes(tmp_path)
     alone = _problems(tmp_path)
     monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
@@ -130,7 +132,13 @@ def test_workers_find_the_same_problems_in_the_same_places(
         return fork(func, items)
 
     monkeypatch.setattr(parallel, "_fork", counted)
-    shared = _problems(tmp_path)
+    if summary:
+        listed = load(source_for(tmp_path), summary=True)
+        assert listed.catalog is None
+        assert not list((paths.cache_dir() / "catalogs").glob("*"))  # nothing invalid kept
+        shared = listed.problems
+    else:
+        shared = _problems(tmp_path)
     assert len(forks) == 2
     assert [p.to_dict() for p in shared] == [p.to_dict() for p in alone]
     messages = " ".join(p.render() for p in alone)
@@ -230,17 +238,3 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
         assert warm.catalog is not None
         assert warm.catalog.data == data
         assert warm.files == reference.files
-
-
-@needs_fork
-def test_listing_a_broken_catalog_with_workers_reports_the_same_problems(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _catalog_with_many_includes(tmp_path)
-    alone = _problems(tmp_path)
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: 3)
-    listed = load(source_for(tmp_path), summary=True)
-    assert listed.catalog is None
-    assert not list((paths.cache_dir() / "catalogs").glob("*"))
-    assert [p.to_dict() for p in listed.problems] == [p.to_dict() for p in alone]
