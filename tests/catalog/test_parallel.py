@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from idp_cli import paths
-from idp_cli.catalog import cache, parallel
+from idp_cli.catalog import cache, included, parallel
 from idp_cli.catalog.loader import load
 from idp_cli.errors import Problem
 from tests.helpers import HEADER, edit, load_spec, model_yaml, source_for, write_catalog
@@ -207,11 +207,11 @@ def _mixed_catalog(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("summary", [False, True])
-@pytest.mark.parametrize("workers", [False, True])
+@pytest.mark.parametrize("workers", ["none", "two", "failing"])
 def test_every_way_of_reading_gives_the_same_catalog_and_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool, workers: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool, workers: str
 ) -> None:
-    if workers and not sys.platform.startswith("linux"):
+    if workers != "none" and not sys.platform.startswith("linux"):
         pytest.skip("workers are forked on Linux only")
     folder = tmp_path / "catalog"
     _mixed_catalog(folder)
@@ -224,10 +224,24 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
         "models": [cache.summarize_model(m) for m in expected["models"]],
     }
     assert len(expected["models"]) == 16
-    if workers:
+    if workers != "none":
         monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
         monkeypatch.setattr(parallel, "_cores", lambda: 3)
+    here: list[int] = []  # the parts read in this process
+    if workers == "failing":  # every worker dies after its work: this process redoes it
+        check_part = included.check_part
+
+        def dying(*args: Any) -> Any:
+            result = check_part(*args)
+            if args[-1]:
+                os._exit(3)
+            here.append(len(args[-2]))
+            return result
+
+        monkeypatch.setattr(included, "check_part", dying)
     cold = load(source_for(folder), summary=summary)
+    if workers == "failing":
+        assert len(here) == 3 and sum(here) == 14  # its own part and both workers' again
     assert not cold.cached
     assert cold.catalog is not None
     assert cold.catalog.data == (expected_summary if summary else expected)
