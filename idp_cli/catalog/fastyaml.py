@@ -179,24 +179,26 @@ def _silent_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-# Below this size, and until pydantic-core is imported anyway (to validate), json's decoder
-# does as well: a large catalog's catalog.yaml is read before the work is shared out, and the
-# worker processes then import pydantic-core each, at the same time.
-_SMALL_DOCUMENT = 64 * 1024
+# For a YAML text below this size, and until pydantic-core is imported anyway (to validate),
+# json's decoder does as well: a large catalog's catalog.yaml is read before the work is
+# shared out, and the worker processes then import pydantic-core each, at the same time.
+_SMALL_TEXT = 64 * 1024
 
 
-def _from_json(document: str) -> Any:
-    # pydantic-core's Rust decoder reads large documents about twice as fast as json's
-    if len(document) < _SMALL_DOCUMENT and "pydantic_core" not in sys.modules:
-        return json.loads(document)
+def _decoder(text: str) -> Callable[[str], Any]:
+    # pydantic-core's Rust decoder reads JSON about twice as fast as json's
+    if len(text) < _SMALL_TEXT and "pydantic_core" not in sys.modules:
+        return json.loads
     try:
         from pydantic_core import from_json
     except ImportError:  # pragma: no cover - pydantic is a dependency
-        return json.loads(document)
-    return from_json(document)
+        return json.loads
+    return from_json
 
 
-def _parse(ryml: Any, text: str, strings: _Strings) -> tuple[Any, str]:
+def _parse(
+    ryml: Any, text: str, strings: _Strings, decode: Callable[[str], Any]
+) -> tuple[Any, str]:
     """One YAML document through rapidyaml, and the JSON text it was read from; raises on
     anything the fast path cannot vouch for."""
     encoded = text.encode("utf-8")
@@ -205,7 +207,7 @@ def _parse(ryml: Any, text: str, strings: _Strings) -> tuple[Any, str]:
     document = ryml.emit_json_malloc(tree, tree.root_id())
     size = int(tree.size())
     del tree, encoded
-    data = _from_json(document)
+    data = decode(document)
     if isinstance(data, str) and _ambiguous(data):
         raise _Declined
     # A duplicate key collapses in JSON: the node counts then differ.
@@ -273,19 +275,20 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, st
     except ImportError:
         return False, None, False, None
     strings = _Strings(screen)
+    decode = _decoder(text)
     document: str | None = None
     try:
         split = _split_models(text)
         if split is None:
-            data, document = _parse(ryml, text, strings)
+            data, document = _parse(ryml, text, strings, decode)
         else:
             head_text, items = split
-            data, _ = _parse(ryml, head_text, strings)
+            data, _ = _parse(ryml, head_text, strings, decode)
             if not isinstance(data, dict) or data.get("models") != []:
                 raise _Declined
             models: list[Any] = []
             for item in items:
-                parsed, _ = _parse(ryml, item, strings)
+                parsed, _ = _parse(ryml, item, strings, decode)
                 if not isinstance(parsed, list) or len(parsed) != 1:
                     raise _Declined
                 models.append(parsed[0])
