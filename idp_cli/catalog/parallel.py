@@ -3,7 +3,7 @@
 Parsing and checking one include file needs nothing from the others, and a catalog of
 thousands of files spends seconds on it, all in Python and C code that holds the GIL: only
 processes run it in parallel. Forked workers start in a few milliseconds with everything
-already imported and every text already read, so each only sends its results back (as
+already imported, each handles a run of consecutive files and sends back its result (as
 `marshal` data, plain values only). Small catalogs, platforms without a safe `fork`, and a
 process that already runs threads stay in one process. A worker that fails for any reason
 costs only time: its share is then done here.
@@ -137,15 +137,3 @@ def map_slices(
             if worker is not None:
                 worker.stop()
     return results
-
-
-def map_files(func: Callable[[Any], Any], items: Sequence[Any], sizes: Sequence[int]) -> list[Any]:
-    """`[func(item) for item in items]`, in several processes when the items are large
-    enough (`sizes` in bytes). `func` must return what `marshal` can hold."""
-    parts = map_slices(
-        lambda part, _in_worker: [func(item) for item in part],
-        items,
-        sizes,
-        lambda result, count: isinstance(result, list) and len(result) == count,
-    )
-    return [result for part in parts for result in part]

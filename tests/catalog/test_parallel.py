@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,40 +30,50 @@ def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
 
 
-def _pid_and_square(item: int) -> tuple[int, int]:
-    return os.getpid(), item * item
+def _squares(part: Sequence[int], in_worker: bool) -> list[tuple[int, bool, int]]:
+    return [(os.getpid(), in_worker, item * item) for item in part]
+
+
+def _flat(parts: list[Any]) -> list[Any]:
+    return [result for part in parts for result in part]
 
 
 def test_small_inputs_stay_in_this_process() -> None:
-    results = parallel.map_files(_pid_and_square, list(range(10)), [100] * 10)
-    assert results == [(os.getpid(), i * i) for i in range(10)]
+    results = parallel.map_slices(_squares, list(range(10)), [100] * 10)
+    assert results == [[(os.getpid(), False, i * i) for i in range(10)]]
 
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
 def test_large_inputs_are_shared_with_workers_and_come_back_in_order() -> None:
-    results = parallel.map_files(_pid_and_square, list(range(40)), [1] * 40)
-    assert [square for _, square in results] == [i * i for i in range(40)]
-    assert len({pid for pid, _ in results}) >= 2
-    assert results[0][0] == os.getpid()
+    parts = parallel.map_slices(_squares, list(range(40)), [1] * 40)
+    results = _flat(parts)
+    assert [square for _, _, square in results] == [i * i for i in range(40)]
+    assert len(parts) >= 2 and len({pid for pid, _, _ in results}) == len(parts)
+    assert {(pid, worker) for pid, worker, _ in parts[0]} == {(os.getpid(), False)}
+    assert all(worker for part in parts[1:] for _, worker, _ in part)
 
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
-@pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies"])
+@pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies", "invalid"])
 def test_a_failing_worker_costs_only_time(failure: str) -> None:
-    parent = os.getpid()
-
-    def work(item: int) -> Any:
-        if os.getpid() != parent:
+    def work(part: Sequence[int], in_worker: bool) -> Any:
+        if in_worker:
             if failure == "raises":
                 raise RuntimeError("worker trouble")
             if failure == "dies":
                 os._exit(3)
-            return object()  # marshal cannot send it
-        return item + 1
+            if failure == "unmarshallable":
+                return object()
+            return ["too", "short"]  # refused by `valid` below
+        return [item + 1 for item in part]
 
-    assert parallel.map_files(work, list(range(12)), [1] * 12) == list(range(1, 13))
+    parts = parallel.map_slices(
+        work, list(range(12)), [1] * 12, lambda result, count: len(result) == count
+    )
+    assert len(parts) >= 2
+    assert _flat(parts) == list(range(1, 13))
 
 
 def test_bounds_share_the_size_and_cover_every_item() -> None:
