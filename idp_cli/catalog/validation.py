@@ -108,8 +108,9 @@ def _models_of(data: Any) -> list[Any] | None:
 def precheck(text: str) -> Prechecked:
     """An included file's data, whether every model in it passes the shape check and the
     rules about one model and its text holds nothing like a credential, and the data as JSON
-    text when the fast path has it; None when it is not usable YAML. Plain data in and out, so that it can run in a worker process (see
-    `parallel`); anything it does not vouch for is checked again with every message."""
+    text when the fast path has it; None when it is not usable YAML. Plain data in and out,
+    so that it can run in a worker process (see `parallel`); anything it does not vouch for
+    is checked again with every message."""
     from pydantic_core import ValidationError
 
     try:
