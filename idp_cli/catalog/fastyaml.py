@@ -97,7 +97,8 @@ def _ambiguous(value: str) -> bool:
     )
 
 
-# Strings known to be neither ambiguous nor suspect to a screen (see `load`), per screen.
+# Strings known to be neither ambiguous nor suspect to a screen (see `load_screened`), per
+# screen.
 # Catalogs repeat the same keys and values across models and files, so each is checked once per
 # process; the bound keeps memory in check. Keys and values follow different rules (a value
 # "1" is fine, a key 1 is not): two sets.
@@ -105,7 +106,7 @@ _CLEARED: dict[Any, tuple[set[str], set[str]]] = {}
 _CLEARED_MAX = 500_000
 
 # Given the keys and string values of a document not seen before, whether the caller must look
-# at the document more closely (see `load`).
+# at the document more closely (see `load_screened`).
 Screen = Callable[[list[str], list[str]], bool]
 
 

@@ -88,12 +88,10 @@ def check_part(
     if not in_worker:
         result["models"] = models
         result["summaries"] = summaries
-    if in_worker and not (wanted.store or not wanted.summary or summaries is None):
-        result["full"] = None  # the parent lists models: their summaries will do
-    elif wanted.store or in_worker:
-        # here too: this process would otherwise wait for the workers, which do the same
-        result["full"] = cache.encode_files(stored)
-    if wanted.store or in_worker:
+    if in_worker or wanted.store:
+        # here too when storing: this process would otherwise wait for the workers
+        full_needed = wanted.store or not wanted.summary or summaries is None
+        result["full"] = cache.encode_files(stored) if full_needed else None
         result["summary"] = None if summaries is None else cache.encode_models(summaries)
     return result
 

@@ -174,18 +174,8 @@ def check_models(
             by_name[model["name"]] = model
     others = _Others(by_name, unchecked)
     for index, model in enumerate(models):
-        if index < len(alone_done) and alone_done[index]:
-            # the common case in a large catalog: only successors are left to look at
-            for vi, version in enumerate(model["versions"]):
-                deprecation = version.get("deprecation")
-                successor = deprecation.get("successor") if deprecation else None
-                if successor:
-                    for finding in _check_successor(
-                        model, version, successor, ("versions", vi), others
-                    ):
-                        yield index, finding
-            continue
-        for finding in _check_model(model, others, alone=True):
+        alone = index >= len(alone_done) or not alone_done[index]
+        for finding in _check_model(model, others, alone=alone):
             yield index, finding
 
 

@@ -132,16 +132,6 @@ def precheck(text: str) -> Prechecked:
     return data, clean, json
 
 
-@functools.cache
-def _model_adapter() -> Any:
-    """pydantic's own validation of a model, for its error messages."""
-    from pydantic import TypeAdapter
-
-    from idp_cli.catalog import schema
-
-    return TypeAdapter(schema.Model)
-
-
 @dataclass
 class _Origin:
     file: _File
@@ -198,7 +188,7 @@ class Validation:
         # Only now: pydantic-core is then imported by each worker process as it starts, at
         # the same time, rather than by this one before they fork.
         check = checkers.checkers()
-        self._check_header(main, check["header"])
+        self._check_shape(main, (), (), main.data, check["header"], "CatalogHeader")
 
         valid: list[dict[str, Any]] = []
         valid_index: list[int] = []
@@ -208,7 +198,9 @@ class Validation:
                 valid.append(raw)
                 valid_index.append(index)
                 continue
-            problem = self._check_model(origin, shown, raw, check["model"])
+            problem = self._check_shape(
+                origin.file, origin.prefix, shown, raw, check["model"], "Model"
+            )
             if not problem:
                 valid.append(raw)
                 valid_index.append(index)
@@ -269,32 +261,23 @@ class Validation:
             summaries.append(encoded)
         return full, summaries
 
-    def _check_header(self, main: _File, check: Any) -> None:
+    def _check_shape(
+        self, file: _File, prefix: Path, shown: Path, data: Any, check: Any, model: str
+    ) -> bool:
+        """Whether `data` has a problem of shape. The checker decides; pydantic's model of
+        that name in schema.py, built only then, words each problem."""
         from pydantic_core import ValidationError
 
         try:
-            check(main.data)
+            check(data)
         except ValidationError:
             from idp_cli.catalog import schema
 
+            root = getattr(schema, model)
             try:
-                schema.CatalogHeader.model_validate(main.data)
+                root.model_validate(data)
             except ValidationError as exc:
-                self._add_pydantic(main, (), (), exc, schema.CatalogHeader)
-
-    def _check_model(self, origin: _Origin, shown: Path, raw: Any, check: Any) -> bool:
-        """Whether the model has a problem of shape, each reported with pydantic's message."""
-        from pydantic_core import ValidationError
-
-        try:
-            check(raw)
-        except ValidationError:
-            from idp_cli.catalog import schema
-
-            try:
-                _model_adapter().validate_python(raw)
-            except ValidationError as exc:
-                self._add_pydantic(origin.file, origin.prefix, shown, exc, schema.Model)
+                self._add_pydantic(file, prefix, shown, exc, root)
                 return True
         return False
 
