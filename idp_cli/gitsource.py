@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import git
-from gitdb.exc import BadName, BadObject  # type: ignore[import-untyped]
+from git.exc import BadName, BadObject
 
 from idp_cli import notices, paths
 from idp_cli.catalog.sources import Source, match_glob

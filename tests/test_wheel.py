@@ -1,30 +1,17 @@
-"""How idp reaches its users: the built wheel, the pre-commit hook, the CI recipes.
-
-The install story: the built wheel, installed into a fresh virtual environment, runs from
-outside the repository and finds the catalog and templates it carries.
-
-Offline: the wheel is built with the hatchling of this environment and installed without its
-dependencies; a `.pth` line makes this environment's site-packages importable in the fresh one.
-A plain path line does not run the editable install's own `.pth` hook, so `idp_cli` is the
-wheel's copy.
-"""
+"""How idp reaches its users besides the wheel (tests/test_clean_install.py): the pre-commit
+hook and the CI recipes."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
 import subprocess
 import sys
-import sysconfig
-import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-
-from idp_cli.templates import snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 LLAMA = "meta-llama/llama-3.1-8b-instruct"
@@ -42,127 +29,6 @@ def _run(args: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("hatchling", reason="building the wheel offline needs hatchling")
-    out = tmp_path_factory.mktemp("wheel")
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            out,
-            ROOT,
-        ],
-        cwd=out,
-    )
-    (built,) = out.glob("idp_cli-*.whl")
-    return built
-
-
-@pytest.mark.slow
-def test_the_wheel_carries_the_catalog_and_templates(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert "idp_cli/_bundled/catalog.yaml" in names
-    assert "idp_cli/_bundled/templates/chat-service/copier.yml" in names
-    assert "idp_cli/__init__.py" in names
-
-
-@pytest.fixture(scope="module")
-def fresh_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("fresh") / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=venv.parent)
-    python = venv / "bin" / "python"
-    site = Path(
-        _run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            cwd=venv.parent,
-        ).stdout.strip()
-    )
-    # This environment's pip installs into the fresh one (`--python`): no network, no
-    # dependencies, and the `idp` script runs the fresh environment's interpreter.
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            python,
-            "install",
-            "--no-deps",
-            "--no-index",
-            wheel,
-        ],
-        cwd=venv.parent,
-    )
-    (site / "_idp_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    return venv
-
-
-@pytest.mark.slow
-def test_the_installed_idp_is_the_wheel(fresh_venv: Path, tmp_path: Path) -> None:
-    python = fresh_venv / "bin" / "python"
-    where = _run([python, "-c", "import idp_cli; print(idp_cli.__file__)"], cwd=tmp_path)
-    assert Path(where.stdout.strip()).resolve().is_relative_to(fresh_venv.resolve())
-    # the checked-in validators ship and are used: reading a catalog builds no pydantic model
-    used = _run(
-        [
-            python,
-            "-c",
-            "from idp_cli.catalog import checkers; print(checkers._checked_in() is not None)",
-        ],
-        cwd=tmp_path,
-    )
-    assert used.stdout.strip() == "True"
-
-
-@pytest.mark.slow
-def test_models_list_from_outside_the_repository(fresh_venv: Path, tmp_path: Path) -> None:
-    result = _run([fresh_venv / "bin" / "idp", "models", "list", "-o", "json"], cwd=tmp_path)
-    rows = json.loads(result.stdout)
-    assert isinstance(rows, list)
-    assert rows
-    assert LLAMA in {row["name"] for row in rows}
-
-
-@pytest.mark.slow
-def test_new_from_outside_the_repository(fresh_venv: Path, tmp_path: Path) -> None:
-    dest = tmp_path / "chat-assistant"
-    _run(
-        [
-            fresh_venv / "bin" / "idp",
-            "new",
-            dest,
-            "--template",
-            "chat-service",
-            "--model",
-            LLAMA,
-            "--defaults",
-        ],
-        cwd=tmp_path,
-    )
-    answers = dest / ".copier-answers.yml"
-    assert answers.is_file()
-    recorded = yaml.safe_load(answers.read_text())
-    # The installed package's template, copied through its git snapshot in the cache.
-    src = Path(recorded["_src_path"]).expanduser()
-    assert snapshots.bundled_name(str(src)) == "chat-service"
-    (installed,) = fresh_venv.resolve().glob(
-        "lib/python*/site-packages/idp_cli/_bundled/templates/chat-service"
-    )
-    tagged = _run(["git", "show", f"{recorded['_commit']}:copier.yml"], cwd=src).stdout
-    assert tagged == (installed / "copier.yml").read_text()
-    # ...and the installed idp keeps the project current.
-    _run(["git", "init", "-q"], cwd=dest)
-    _run(["git", "add", "-A"], cwd=dest)
-    _run(["git", "commit", "-qm", "Generate project"], cwd=dest)
-    assert "Up to date." in _run([fresh_venv / "bin" / "idp", "check"], cwd=dest).stdout
 
 
 # The pre-commit hook this repository provides.

@@ -57,13 +57,13 @@ def style(text: str, *, fg: str | None = None, bold: bool | None = None) -> str:
     """ANSI styling for `echo`, which drops it when stdout is not a terminal; none with NO_COLOR."""
     import os
 
-    import click
+    import typer
 
-    return text if os.environ.get("NO_COLOR") else click.style(text, fg=fg, bold=bold)
+    return text if os.environ.get("NO_COLOR") else typer.style(text, fg=fg, bold=bold)
 
 
 def echo(line: str) -> None:
     """One line to stdout without Rich, for short reports on paths that must start fast."""
-    import click
+    import typer
 
-    click.echo(line)
+    typer.echo(line)

@@ -1,0 +1,227 @@
+"""idp as its users install it: the built wheel, in a new virtual environment, without extras.
+
+The wheel is built from this checkout and installed with its runtime dependencies only (the
+package registries are reachable for installs), so a module that imports a package only the
+test extras bring fails here as it would for a user. The environment is kept under
+`.cache/clean-install/`, keyed by the hash of pyproject.toml and the wheel, so later runs reuse
+it; every command then runs from a folder outside the repository, with its own home and cache.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import pytest
+import yaml
+from filelock import FileLock
+from packaging.requirements import Requirement
+
+from idp_cli.templates import snapshots
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "clean-install"
+# One model each bundled template serves in the bundled catalog.
+MODELS = {
+    "chat-service": "meta-llama/llama-3.1-8b-instruct",
+    "prediction-service": "acme/churn-classifier",
+    "batch-scoring": "acme/churn-classifier",
+}
+
+
+def _run(
+    args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, ok: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env if env is not None else dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if ok:
+        assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr, f"{args}\n{result.stderr}"
+    return result
+
+
+def _runtime_requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [Requirement(line) for line in project["dependencies"]]
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# Nothing under idp_cli/ imports what is not a runtime dependency or the standard library.
+
+
+def _imported_top_level_modules() -> dict[str, set[str]]:
+    """Each top-level module an idp_cli module imports, with the files that import it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "idp_cli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_import_is_a_declared_runtime_dependency() -> None:
+    declared = {_normalized(req.name) for req in _runtime_requirements()}
+    providers = packages_distributions()
+    undeclared = {}
+    for module, files in _imported_top_level_modules().items():
+        if module in sys.stdlib_module_names or module == "idp_cli":
+            continue
+        dists = {_normalized(d) for d in providers.get(module, [])}
+        if not dists & declared:
+            undeclared[module] = sorted(files)
+    assert not undeclared, f"imported but not in [project.dependencies]: {undeclared}"
+
+
+def test_the_import_check_sees_imports_inside_functions() -> None:
+    # console.py imports lazily, inside functions: the check must walk the whole tree
+    imports = _imported_top_level_modules()
+    assert "idp_cli/output/console.py" in imports["rich"]
+    assert "idp_cli/templates/render.py" in imports["copier"]
+
+
+# The wheel and the environment it is installed into.
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    # Built with the build backend of this environment; what it builds is what pip would.
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            out,
+            ROOT,
+        ],
+        cwd=out,
+    )
+    (built,) = out.glob("idp_ai_platform-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def user_venv(wheel: Path) -> Path:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + wheel.read_bytes())
+    venv = CACHE / digest.hexdigest()[:16]
+    done = venv / ".complete"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # A virtual environment cannot be moved once made: it is built where it stays, under a lock.
+    with FileLock(str(CACHE / ".lock")):
+        if not done.exists():
+            for stale in CACHE.iterdir():  # environments of earlier pyproject.toml or wheels
+                if stale.is_dir() and stale != venv:
+                    shutil.rmtree(stale)
+            _run([sys.executable, "-m", "venv", "--clear", venv], cwd=CACHE)
+            _run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel], cwd=CACHE)
+            done.touch()
+    return venv
+
+
+@pytest.fixture
+def user_env(tmp_path: Path, user_venv: Path) -> Iterator[dict[str, str]]:
+    """A user's environment: the new venv first on PATH, nothing of the test environment."""
+    home = tmp_path / "home"
+    home.mkdir()
+    keep = ("LANG", "LC_ALL", "TMPDIR", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")
+    env = {name: os.environ[name] for name in keep if name in os.environ}
+    env.update(
+        PATH=f"{user_venv / 'bin'}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        GIT_AUTHOR_NAME="A User",
+        GIT_AUTHOR_EMAIL="user@example.invalid",
+        GIT_COMMITTER_NAME="A User",
+        GIT_COMMITTER_EMAIL="user@example.invalid",
+        NO_COLOR="1",
+        COLUMNS="120",
+    )
+    yield env
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_catalog_and_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "idp_cli/_bundled/catalog.yaml" in names
+    assert "idp_cli/_bundled/templates/chat-service/copier.yml" in names
+    assert "idp_cli/__init__.py" in names
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert "\nName: idp-ai-platform\n" in zipfile.ZipFile(wheel).read(metadata).decode()
+
+
+@pytest.mark.slow
+def test_the_user_venv_has_no_test_extras(user_venv: Path, tmp_path: Path) -> None:
+    python = user_venv / "bin" / "python"
+    listed = _run([python, "-m", "pip", "list", "--format", "json"], cwd=tmp_path).stdout
+    installed = {_normalized(row["name"]) for row in json.loads(listed)}
+    assert "idp-ai-platform" in installed
+    # what only the test extras bring must not be there, or the install proves nothing
+    assert not installed & {"pytest", "click", "fastapi", "httpx", "jsonschema", "mypy"}
+    where = _run([python, "-c", "import idp_cli; print(idp_cli.__file__)"], cwd=tmp_path)
+    assert Path(where.stdout.strip()).resolve().is_relative_to(user_venv.resolve())
+
+
+@pytest.mark.slow
+def test_a_user_journey_from_a_plain_install(user_env: dict[str, str], tmp_path: Path) -> None:
+    from idp_cli import __version__
+
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def idp(*args: str | Path, cwd: Path = work) -> subprocess.CompletedProcess[str]:
+        return _run(["idp", *args], cwd=cwd, env=user_env)
+
+    assert idp("--version").stdout.strip().endswith(__version__)
+    listed = json.loads(idp("models", "list", "-o", "json").stdout)
+    assert {row["name"] for row in listed} >= set(MODELS.values())
+    shown = json.loads(idp("models", "show", MODELS["chat-service"], "-o", "json").stdout)
+    assert shown["model"]["name"] == MODELS["chat-service"]
+    templates = {row["name"] for row in json.loads(idp("templates", "list", "-o", "json").stdout)}
+    assert templates == set(MODELS)
+    assert "valid" in idp("catalog", "validate").stderr
+    exported = list(yaml.safe_load_all(idp("catalog", "export").stdout))
+    assert {entity["kind"] for entity in exported} >= {"Resource", "API", "Component"}
+
+    for template, model in MODELS.items():
+        project = work / template
+        idp("new", project, "--template", template, "--model", model, "--defaults")
+        recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        assert snapshots.bundled_name(str(recorded["_src_path"])) == template
+        for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Generate project"]):
+            _run(["git", *git], cwd=project, env=user_env)
+        assert "Up to date." in idp("check", cwd=project).stdout
+        updated = idp("update", cwd=project)
+        assert "Traceback" not in updated.stderr
+        status = _run(["git", "status", "--porcelain"], cwd=project, env=user_env).stdout
+        assert status == "", f"{template}: a no-op update changed files:\n{status}"
