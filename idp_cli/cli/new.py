@@ -223,6 +223,7 @@ def new(
     interactive = _interactive(defaults)
     overrides: dict[str, Any] = parse_data(data or [])
     chosen = _choose_template(template, interactive)
+    chosen.refuse_unknown(overrides)
     if dest is None:
         if not interactive:
             raise IdpError(
@@ -293,7 +294,7 @@ def new(
 
 
 def _report(summary: dict[str, Any], dest: Path, pretend: bool) -> None:
-    # Plain click output: a few lines do not need Rich, whose import would cost `idp new`
+    # Plain Typer echo: a few lines do not need Rich, whose import would cost `idp new`
     # a tenth of a second.
     echo, style = console.echo, console.style
     if pretend:

@@ -101,6 +101,7 @@ def update(
     """
     from idp_cli.project import summary, worktree
     from idp_cli.project.update import apply, plan
+    from idp_cli.templates.discovery import at_version
 
     if model and latest:
         raise typer.BadParameter("give --model or --latest, not both", param_hint="--latest")
@@ -108,7 +109,22 @@ def update(
 
     interactive = not defaults and sys.stdin.isatty() and sys.stderr.isatty()
     worktree.require_git(project)
-    dirty = worktree.dirty(project)
+    overrides = parse_data(data or [])
+    # The plan only reads (answers, template tags, catalog): an up-to-date project is said to
+    # be so even with uncommitted changes, which matter only to a merge.
+    made = plan(
+        project,
+        model=model,
+        latest=latest,
+        template_ref=template_ref,
+        overrides=overrides,
+        catalog=catalog or global_option(ctx, "catalog"),
+        catalog_ref=catalog_ref or global_option(ctx, "catalog_ref"),
+    )
+    if overrides:
+        target = made.vcs_ref or made.template.current
+        at_version(made.answers.src_path, target).refuse_unknown(overrides)
+    dirty = worktree.dirty(project) if not made.noop else []
     if dirty and pretend:
         console.warn("the preview starts from the last commit; uncommitted changes are not in it")
     elif dirty:
@@ -118,15 +134,6 @@ def update(
             hint="Commit or stash them (`git stash -u`) first, so the update can be "
             "reviewed and undone with git.",
         )
-    made = plan(
-        project,
-        model=model,
-        latest=latest,
-        template_ref=template_ref,
-        overrides=parse_data(data or []),
-        catalog=catalog or global_option(ctx, "catalog"),
-        catalog_ref=catalog_ref or global_option(ctx, "catalog_ref"),
-    )
     if not made.noop and output is Format.table:
         console.err().print(
             f"Updating {project} …" if not pretend else "Rendering the update in a clone …"

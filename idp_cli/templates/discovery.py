@@ -99,6 +99,24 @@ class Template:
             )
         return out
 
+    def refuse_unknown(self, data: dict[str, Any], flag: str = "--data") -> None:
+        """An answer for a question the template does not ask would be dropped without a
+        word (Copier ignores it): refuse it, naming the closest questions."""
+        names = [q.name for q in self.questions]
+        unknown = [key for key in data if key not in names]
+        if not unknown:
+            return
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hints.append(f"{key}: did you mean {close[0]}?" if close else f"{key}: no such question")
+        raise IdpError(
+            f"template {self.name} asks no question "
+            + ", ".join(repr(k) for k in unknown)
+            + f" ({flag}); nothing was written",
+            hint=" ".join(hints) + f" Its questions: {', '.join(names)}.",
+        )
+
 
 def _parse_config(text: str, label: str) -> dict[str, Any]:
     """copier.yml may hold several YAML documents; Copier merges them in order."""

@@ -369,6 +369,37 @@ def test_third_party_template_without_idp_metadata(invoke: Invoke, tmp_path: Pat
     assert "takes no model" in refused.stderr
 
 
+def test_an_unknown_data_key_is_refused_before_anything_is_written(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    template = _plain_template(
+        tmp_path / "tpl",
+        {"hello.txt.jinja": "Hello {{ greeting }}\n"},
+        "project_name: {type: str}\ngreeting: {type: str, default: world}\n",
+    )
+    result = invoke(
+        "new", tmp_path / "app", "-t", template, "--defaults", "--data", "greetng=there"
+    )
+    assert result.exit_code == 1
+    assert "asks no question 'greetng'" in result.stderr
+    assert "did you mean greeting?" in result.stderr
+    assert not (tmp_path / "app").exists()
+    bundled = invoke(
+        "new",
+        tmp_path / "chat",
+        "-t",
+        "chat-service",
+        "-m",
+        "acme/assistant",
+        "--defaults",
+        "--data",
+        "ownr=group:default/x",
+    )
+    assert bundled.exit_code == 1
+    assert "did you mean owner?" in bundled.stderr
+    assert not (tmp_path / "chat").exists()
+
+
 def test_missing_required_answer_is_named_before_copier(invoke: Invoke, tmp_path: Path) -> None:
     template = _plain_template(
         tmp_path / "tpl", {"x.txt.jinja": "{{ team }}\n"}, "team: {type: str, help: Owning team}\n"

@@ -154,3 +154,28 @@ def test_a_recorded_catalog_that_is_gone(
     message = refused(invoke, project)
     assert "the catalog this project was generated from cannot be read" in message
     assert "--catalog SOURCE" in message
+
+
+def test_an_up_to_date_project_with_uncommitted_changes_is_up_to_date(
+    invoke: Invoke, world: tuple[Path, Path, Path]
+) -> None:
+    _, _, project = world
+    (project / "notes.txt").write_text("unsaved work\n")
+    before = snapshot(project)
+    result = invoke("update", project)
+    assert result.exit_code == 0, result.stderr
+    assert "Already up to date" in result.stdout
+    assert snapshot(project) == before
+
+
+def test_an_unknown_data_key_is_refused_with_a_suggestion(
+    invoke: Invoke, world: tuple[Path, Path, Path]
+) -> None:
+    template, _, project = world
+    release(template, V2, "v2")
+    before, revision = snapshot(project), head(project)
+    result = invoke("update", project, "--data", "descripton=A typo")
+    assert result.exit_code == 1, result.stdout
+    assert "asks no question 'descripton'" in result.stderr
+    assert "did you mean description?" in result.stderr
+    assert snapshot(project) == before and head(project) == revision
