@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from idp_cli.catalog import successor_cycles
 from idp_cli.catalog.model import split_ref
 from idp_cli.catalog.vocabulary import PROTOCOLS_NEEDING_MODEL_ID, RETIRED
 
@@ -177,6 +178,8 @@ def check_models(
         alone = index >= len(alone_done) or not alone_done[index]
         for finding in _check_model(model, others, alone=alone):
             yield index, finding
+    for index, path, message in successor_cycles.find(models, by_name):
+        yield index, Finding(path, message)
 
 
 def model_findings(model: dict[str, Any]) -> Iterator[Finding]:

@@ -734,3 +734,52 @@ def test_the_folder_glob_finds_what_pathlib_finds(tmp_path: Path, pattern: str) 
         p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(pattern) if p.is_file()
     )
     assert FolderReader(tmp_path).glob(pattern) == expected
+
+
+@pytest.mark.parametrize("written", ['"2026-13-45"', '"2026-02-30"', "2026-02-29"])
+def test_dates_that_do_not_exist_are_refused(tmp_path: Path, written: str) -> None:
+    text = edit(CATALOG, 'releasedAt: "2026-06-01"', f"releasedAt: {written}")
+    _, problem = only_problem(tmp_path, text)
+    assert problem.path == "models[0].versions[0].releasedAt"
+    assert "is not a date that exists" in problem.message
+
+
+def _cycles(tmp_path: Path, text: str) -> list[Problem]:
+    _, problems = check(tmp_path, text)
+    return [p for p in problems if "successor cycle" in p.message]
+
+
+def test_a_successor_cycle_of_two_versions(tmp_path: Path) -> None:
+    text = edit(
+        CATALOG,
+        "        aliases: [champion]\n        lifecycle: production\n",
+        "        aliases: [champion]\n        lifecycle: deprecated\n"
+        '        deprecation: {successor: "acme/churn-classifier@3.2.1"}\n',
+    )
+    (problem,) = _cycles(tmp_path, text)
+    assert problem.path == "models[0].versions[0].deprecation.successor"
+    assert "acme/churn-classifier@4.0.0 → acme/churn-classifier@3.2.1 → " in problem.message
+    assert problem.message.count("→") == 2
+
+
+def test_a_successor_cycle_across_models_through_an_alias(tmp_path: Path) -> None:
+    # churn@4.0.0 -> legacy-scorer@1.0.0 -> churn (its default, the champion 4.0.0)
+    text = edit(
+        CATALOG,
+        "        aliases: [champion]\n        lifecycle: production\n",
+        "        aliases: [champion]\n        lifecycle: deprecated\n"
+        '        deprecation: {successor: "acme/legacy-scorer@1.0.0"}\n',
+    )
+    (problem,) = _cycles(tmp_path, text)
+    assert problem.path == "models[0].versions[0].deprecation.successor"
+    assert problem.message.startswith(
+        "successor cycle: acme/churn-classifier@4.0.0 → acme/legacy-scorer@1.0.0 → "
+        "acme/churn-classifier@4.0.0;"
+    )
+
+
+def test_chains_that_end_at_a_live_version_are_no_cycle(tmp_path: Path) -> None:
+    # 2.0.0 -> champion (4.0.0) and 3.2.1 -> 4.0.0 and legacy -> churn: all end at 4.0.0
+    assert _cycles(tmp_path, CATALOG) == []
+    path, problems = check(tmp_path, CATALOG)
+    assert problems == []
