@@ -191,12 +191,14 @@ def answers(
     catalog_commit: str,
     overrides: dict[str, Any],
     catalog_ref: str = "",
+    owner: str | None = None,
 ) -> dict[str, Any]:
-    """The answers for Copier: the binding first, then the user's `--data` on top."""
+    """The answers for Copier: the binding first, then the user's `--data` on top. The app's
+    `owner` is its own (app_owner.py), never the model's; None leaves the template's default."""
     data: dict[str, Any] = {
         "project_name": project_name,
         "description": description(template, version),
-        "owner": version.model.owner,
+        **({"owner": owner} if owner is not None else {}),
         "ci": ci,
         **bound(
             version,

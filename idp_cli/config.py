@@ -18,7 +18,7 @@ class CatalogChoice:
     origin: str  # "flag", "environment", "config file <path>", "bundled"
 
 
-def _read_config() -> dict[str, object]:
+def read_config() -> dict[str, object]:
     path = paths.config_file()
     try:
         with path.open("rb") as handle:
@@ -39,7 +39,7 @@ def choose_catalog(flag: str | None = None, flag_ref: str | None = None) -> Cata
         return CatalogChoice(
             env, flag_ref or os.environ.get("IDP_CATALOG_REF") or None, "environment"
         )
-    config = _read_config()
+    config = read_config()
     configured = config.get("catalog")
     if configured is not None and not isinstance(configured, str):
         raise IdpError(f"{paths.config_file()}: `catalog` must be a string")

@@ -122,6 +122,16 @@ def _check_destination(dest: Path, force: bool) -> None:
         )
 
 
+def _app_owner(template: Template, overrides: dict[str, Any], dest: Path) -> str | None:
+    """The app's owner unless --data gives it: the config file's, else the git user's."""
+    if "owner" in overrides or not any(q.name == "owner" for q in template.questions):
+        return None
+    from idp_cli import app_owner
+
+    found = app_owner.default(dest.resolve().parent)
+    return found.ref if found else None
+
+
 def _missing_answers(template: Template, data: dict[str, Any]) -> list[str]:
     return [
         q.name
@@ -244,12 +254,14 @@ def new(
     _check_destination(dest, force)
 
     summary: dict[str, Any] = {"destination": str(dest), "template": chosen.name, "model": None}
+    user_defaults: dict[str, Any] = {}  # what the prompts offer, in a terminal
     if chosen.binds_model:
         source = catalog_source(ctx, catalog, catalog_ref)
         version = _choose_model(open_catalog(source), chosen, model, environment, interactive)
         _check_lifecycle(version, allow_deprecated)
         result, shown_source, commit = _bind(chosen, version, environment, source)
         assert result.endpoint is not None
+        owner = _app_owner(chosen, overrides, dest)
         answers = binding.answers(
             chosen,
             version,
@@ -260,7 +272,10 @@ def new(
             catalog_commit=commit,
             catalog_ref=source.ref or "",
             overrides=overrides,
+            owner=None if interactive else owner,
         )
+        if interactive and owner is not None:
+            user_defaults["owner"] = owner
         summary["model"] = version.ref
         summary["endpoint"] = result.endpoint.name
     else:
@@ -287,6 +302,7 @@ def new(
         pretend=pretend,
         trust=trust,
         force=force,
+        user_defaults=user_defaults,
     )
     summary["files"] = files
     summary["pretend"] = pretend

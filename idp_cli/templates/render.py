@@ -100,8 +100,10 @@ def generate(
     pretend: bool,
     trust: bool,
     force: bool,
+    user_defaults: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Render `template` into `dest`; returns the files written (or that would be)."""
+    """Render `template` into `dest`; returns the files written (or that would be).
+    `user_defaults` are what Copier's prompts offer in place of the template's defaults."""
     from copier import run_copy
 
     dest = dest.resolve()
@@ -115,6 +117,7 @@ def generate(
                 template.src,
                 rendered,
                 data=data,
+                user_defaults=user_defaults or {},
                 vcs_ref=template.ref,
                 defaults=defaults,
                 unsafe=trust or template.bundled,

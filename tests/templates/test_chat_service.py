@@ -268,8 +268,8 @@ def test_catalog_info_is_a_backstage_component(project: Rendered) -> None:
     spec = entity["spec"]
     assert spec["type"] == "service"
     assert spec["owner"] == answers["owner"]
-    expected_lifecycle = {"staging": "experimental", "production": "production"}
-    assert spec["lifecycle"] == expected_lifecycle[model["lifecycle"]]
+    # the app's own lifecycle, whatever the model's
+    assert spec["lifecycle"] == answers.get("lifecycle", "experimental")
     assert spec["dependsOn"] == [model["backstage"]["resource"]]
     assert spec["consumesApis"] == [model["backstage"]["api"]]
 
@@ -287,20 +287,18 @@ def test_no_secret_in_rendered_files(project: Rendered) -> None:
         assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
 
 
-@pytest.mark.parametrize(
-    ("lifecycle", "expected"),
-    [
-        ("experimental", "experimental"),
-        ("staging", "experimental"),
-        ("production", "production"),
-        ("deprecated", "deprecated"),
-    ],
-)
-def test_lifecycle_mapping(tmp_path: Path, lifecycle: str, expected: str) -> None:
-    model = {**OLLAMA_MODEL, "lifecycle": lifecycle}
-    render(tmp_path / "p", answers_for(model, "github", "life"))
+@pytest.mark.parametrize("model_lifecycle", ["experimental", "production", "deprecated"])
+@pytest.mark.parametrize("app_lifecycle", [None, "production"])
+def test_the_app_lifecycle_is_its_own(
+    tmp_path: Path, model_lifecycle: str, app_lifecycle: str | None
+) -> None:
+    model = {**OLLAMA_MODEL, "lifecycle": model_lifecycle}
+    answers = answers_for(model, "github", "life")
+    if app_lifecycle:
+        answers["lifecycle"] = app_lifecycle
+    render(tmp_path / "p", answers)
     entity = yaml.safe_load((tmp_path / "p" / "catalog-info.yaml").read_text(encoding="utf-8"))
-    assert entity["spec"]["lifecycle"] == expected
+    assert entity["spec"]["lifecycle"] == (app_lifecycle or "experimental")
 
 
 def test_defaults_render_a_placeholder_openai_project(tmp_path: Path) -> None:

@@ -245,8 +245,8 @@ def test_catalog_info_is_a_backstage_component(project: Project) -> None:
     spec = entity["spec"]
     assert spec["type"] == ("service" if project.case.template == "prediction-service" else "job")
     assert spec["owner"] == answers["owner"]
-    lifecycles = {"experimental": "experimental", "staging": "experimental"}
-    assert spec["lifecycle"] == lifecycles.get(model["lifecycle"], model["lifecycle"])
+    # the app's own lifecycle, whatever the model's
+    assert spec["lifecycle"] == answers.get("lifecycle", "experimental")
     if model["backstage"]["resource"]:
         assert spec["dependsOn"] == [model["backstage"]["resource"]]
     if model["backstage"]["api"]:
