@@ -52,7 +52,7 @@ def default(cwd: Path) -> Owner | None:
         if not isinstance(configured, str) or not configured.strip() or " " in configured:
             raise IdpError(
                 f"{paths.config_file()}: `owner` must be a Backstage entity reference "
-                "without spaces, e.g. \"group:default/payments\""
+                'without spaces, e.g. "group:default/payments"'
             )
         return Owner(configured, f"config file {paths.config_file()}")
     # the identity git commits with: its environment variables first, then its config

@@ -109,7 +109,9 @@ class Template:
         hints = []
         for key in unknown:
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hints.append(f"{key}: did you mean {close[0]}?" if close else f"{key}: no such question")
+            hints.append(
+                f"{key}: did you mean {close[0]}?" if close else f"{key}: no such question"
+            )
         raise IdpError(
             f"template {self.name} asks no question "
             + ", ".join(repr(k) for k in unknown)

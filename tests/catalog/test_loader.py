@@ -780,6 +780,5 @@ def test_a_successor_cycle_across_models_through_an_alias(tmp_path: Path) -> Non
 
 def test_chains_that_end_at_a_live_version_are_no_cycle(tmp_path: Path) -> None:
     # 2.0.0 -> champion (4.0.0) and 3.2.1 -> 4.0.0 and legacy -> churn: all end at 4.0.0
-    assert _cycles(tmp_path, CATALOG) == []
-    path, problems = check(tmp_path, CATALOG)
+    _, problems = check(tmp_path, CATALOG)
     assert problems == []
