@@ -132,6 +132,14 @@ def _app_owner(template: Template, overrides: dict[str, Any], dest: Path) -> str
     return found.ref if found else None
 
 
+def _template_default(template: Template, name: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """{name: the template's default} when it asks `name` and no answer is given yet."""
+    for q in template.questions:
+        if q.name == name and name not in answers and q.default is not None:
+            return {name: q.default}
+    return {}
+
+
 def _missing_answers(template: Template, data: dict[str, Any]) -> list[str]:
     return [
         q.name
@@ -276,6 +284,10 @@ def new(
         )
         if interactive and owner is not None:
             user_defaults["owner"] = owner
+        if interactive:
+            # in a terminal only the owner is asked: the app's lifecycle starts at the
+            # template's default, as with --defaults, and is the user's to change later
+            answers.update(_template_default(chosen, "lifecycle", answers))
         summary["model"] = version.ref
         summary["endpoint"] = result.endpoint.name
     else:

@@ -37,6 +37,10 @@ def copier_errors(name: str, shown: str) -> Iterator[None]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cerr.CopierWarning)
             yield
+    except cerr.CopierAnswersInterrupt:
+        # Ctrl-C at one of Copier's questions: an interrupt like any other, not a CopierError
+        # whose text is Copier's whole internal state
+        raise KeyboardInterrupt from None
     except cerr.UnsafeTemplateError as exc:
         raise UntrustedTemplate(
             f"template {name} wants to run code on this machine: {exc}",

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from tests.cli.test_new import CHAT_CATALOG
 
 DEADLINE_S = 60
@@ -69,6 +71,10 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
         assert "acme/assistant@2.0.0" in menu
         assert "acme/embedder" not in menu  # models the template cannot serve are not offered
         os.write(main, b"1\n")
+        # the app's owner is asked, offering the git user (conftest's author@example.invalid)
+        _read_until(main, "Who owns this app", seen)
+        _read_until(main, "user:default/author", seen)
+        os.write(main, b"\n")
         _read_until(main, "Generated", seen)
         assert proc.wait(timeout=DEADLINE_S) == 0
     finally:
@@ -76,8 +82,58 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
         os.close(main)
-    answers = (tmp_path / "picked" / ".copier-answers.yml").read_text()
-    assert "model_ref: acme/assistant@2.0.0" in answers
+    answers = yaml.safe_load((tmp_path / "picked" / ".copier-answers.yml").read_text())
+    assert answers["model_ref"] == "acme/assistant@2.0.0"
+    assert answers["owner"] == "user:default/author"
+    assert answers["lifecycle"] == "experimental"
+
+
+def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
+    """Ctrl-C at Copier's own prompt: "interrupted", exit 130, no project, no dump of state."""
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(CHAT_CATALOG)
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
+    dest = tmp_path / "app"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "idp_cli",
+            "new",
+            str(dest),
+            "-t",
+            "chat-service",
+            "-m",
+            "acme/assistant",
+            "--catalog",
+            str(catalog),
+        ],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(child)
+    seen: list[str] = []
+    try:
+        _read_until(main, "Who owns this app", seen)
+        seen.clear()
+        os.write(main, b"\x03")  # the terminal's Ctrl-C, read by the prompt itself
+        _read_until(main, "interrupted", seen)
+        assert proc.wait(timeout=DEADLINE_S) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)
+    after = "".join(seen)
+    assert "Traceback" not in after
+    assert "--data" not in after  # not reported as bad answers
+    assert len(after) < 500, after
+    assert not dest.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".app.idp-")]
 
 
 def test_ctrl_c_during_generation_leaves_nothing(tmp_path: Path) -> None:
