@@ -92,19 +92,21 @@ def test_check_and_a_noop_update_never_import_copier(invoke: Invoke, tmp_path: P
 
 
 def fake_release(folder: Path, version: str, template: Path, name: str) -> Path:
-    """A wheel of idp-cli `version` that bundles `template` as `name`, as pip downloads it."""
+    """A wheel of idp `version` that bundles `template` as `name`, as pip downloads it."""
     import zipfile
 
     folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"idp_cli-{version}-py3-none-any.whl"
-    dist = f"idp_cli-{version}.dist-info"
+    # Named as the real wheel is: pip finds it only under the distribution's own name.
+    stem = f"{snapshots.PACKAGE.replace('-', '_')}-{version}"
+    wheel = folder / f"{stem}-py3-none-any.whl"
+    dist = f"{stem}.dist-info"
     with zipfile.ZipFile(wheel, "w") as archive:
         for path in sorted(template.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 rel = path.relative_to(template).as_posix()
                 archive.write(path, f"idp_cli/_bundled/templates/{name}/{rel}")
         archive.writestr(
-            f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: idp-cli\nVersion: {version}\n"
+            f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: {snapshots.PACKAGE}\nVersion: {version}\n"
         )
         archive.writestr(
             f"{dist}/WHEEL",
