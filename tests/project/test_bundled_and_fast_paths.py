@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from idp_cli import __version__, binding
 from idp_cli.templates import snapshots
 from tests.helpers import Invoke, commit_all, git, make_repo
 from tests.project.fleet import answers, catalog_repo, generate, template_repo
@@ -106,7 +107,8 @@ def fake_release(folder: Path, version: str, template: Path, name: str) -> Path:
                 rel = path.relative_to(template).as_posix()
                 archive.write(path, f"idp_cli/_bundled/templates/{name}/{rel}")
         archive.writestr(
-            f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: {snapshots.PACKAGE}\nVersion: {version}\n"
+            f"{dist}/METADATA",
+            f"Metadata-Version: 2.1\nName: {snapshots.PACKAGE}\nVersion: {version}\n",
         )
         archive.writestr(
             f"{dist}/WHEEL",
@@ -166,3 +168,35 @@ def test_a_bundled_version_that_cannot_be_fetched_is_a_clear_error(
     assert (
         git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == before
     )
+
+
+def test_the_update_job_installs_the_idp_that_last_updated_the_project(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "chat"
+    made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
+    assert made.exit_code == 0, made.stderr
+    make_repo(project)
+    commit_all(project, "Generate project")
+    workflow = project / ".github" / "workflows" / "idp-update.yml"
+    generated_by = __version__
+    assert answers(project)["idp_version"] == generated_by
+    assert f"'{snapshots.PACKAGE}=={generated_by}'" in workflow.read_text()
+
+    # A newer idp alone is no reason to rewrite the project ...
+    monkeypatch.setattr(binding, "__version__", "99.0.0")
+    unchanged = invoke("update", project, "--defaults", "-o", "json")
+    assert unchanged.exit_code == 0, unchanged.stderr
+    assert json.loads(unchanged.stdout)["files"] == []
+    # ... but when it rewrites it (here: its bundled template moved on), it records itself.
+    monkeypatch.setattr(snapshots, "__version__", "99.0.0")
+    updated = invoke("update", project, "--defaults", "-o", "json")
+    assert updated.exit_code == 0, updated.stderr
+    assert json.loads(updated.stdout)["files"] == [
+        {"path": ".copier-answers.yml", "status": "modified"},
+        {"path": ".github/workflows/idp-update.yml", "status": "modified"},
+        {"path": "README.md", "status": "modified"},  # it names the release the job installs
+    ]
+    assert answers(project)["idp_version"] == "99.0.0"
+    assert f"'{snapshots.PACKAGE}==99.0.0'" in workflow.read_text()
+    assert f"{snapshots.PACKAGE}=={generated_by}" not in workflow.read_text()
