@@ -130,7 +130,7 @@ def ensure(name: str, folder: Path) -> Path:
     return repo
 
 
-# The distribution on the package index; `idp-cli` there is somebody else's project.
+# The distribution on the package index (idp's first name there belongs to another project).
 PACKAGE = "idp-ai-platform"
 PIP_TIMEOUT_S = 600
 
