@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from idp_cli import backstage
+from idp_cli import __version__, backstage
 from idp_cli.catalog.model import Endpoint, Version
 from idp_cli.templates.discovery import Template
 
 DEFAULT_ROUTE_PREFIX = {"openai-v1": "/v1"}
+# The answer that records which idp generated or last updated a project: the bundled
+# templates' idp-update CI job installs exactly that release.
+IDP_VERSION = "idp_version"
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,11 @@ def bound(
     }
 
 
+def running_idp() -> dict[str, str]:
+    """The `idp_version` answer of this idp, for a template that asks it."""
+    return {IDP_VERSION: __version__}
+
+
 def answers(
     template: Template,
     version: Version,
@@ -200,6 +208,7 @@ def answers(
         "description": description(template, version),
         **({"owner": owner} if owner is not None else {}),
         "ci": ci,
+        **running_idp(),
         **bound(
             version,
             endpoint,

@@ -297,8 +297,11 @@ def new(
                 hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",
             )
         answers = dict(overrides)
-        if any(q.name == "project_name" for q in chosen.questions):
+        asked = {q.name for q in chosen.questions}
+        if "project_name" in asked:
             answers.setdefault("project_name", project_name)
+        if binding.IDP_VERSION in asked:
+            answers = {**binding.running_idp(), **answers}
     non_interactive = not interactive
     missing = _missing_answers(chosen, answers) if non_interactive else []
     if missing:

@@ -21,7 +21,16 @@ def title(plan: Plan) -> str:
     return "Update " + ("; ".join(parts) if parts else "nothing (already current)")
 
 
-_BINDING = {"model", "model_ref", "catalog_source", "catalog_ref", "catalog_commit", "description"}
+# Answers idp writes itself: the title names what moved instead.
+_BINDING = {
+    "model",
+    "model_ref",
+    "catalog_source",
+    "catalog_ref",
+    "catalog_commit",
+    "description",
+    "idp_version",
+}
 
 
 def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:

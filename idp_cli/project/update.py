@@ -178,7 +178,22 @@ def plan(
                 )
     result.data.update(overrides)
     result.changed = [k for k, v in result.data.items() if answers.data.get(k) != v]
+    _record_running_idp(result, overrides)
     return result
+
+
+def _record_running_idp(plan: Plan, overrides: dict[str, Any]) -> None:
+    """An update that happens anyway records this idp, whose release the project's CI job
+    installs from then on. A newer idp alone is no reason to rewrite a project (as a newer
+    catalog commit is not). A template version that does not ask `idp_version` ignores it."""
+    key = binding.IDP_VERSION
+    if plan.noop or key in overrides:
+        return
+    if key not in plan.answers.data and not plan.template.outdated:
+        return  # a template version that never asked, and stays
+    plan.data.update(binding.running_idp())
+    if plan.answers.data.get(key) != plan.data[key]:
+        plan.changed.append(key)
 
 
 def apply(

@@ -130,7 +130,8 @@ def ensure(name: str, folder: Path) -> Path:
     return repo
 
 
-PACKAGE = "idp-cli"
+# The distribution on the package index (idp's first name there belongs to another project).
+PACKAGE = "idp-ai-platform"
 PIP_TIMEOUT_S = 600
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from idp_cli import __version__, binding
 from idp_cli.templates import snapshots
 from tests.helpers import Invoke, commit_all, git, make_repo
 from tests.project.fleet import answers, catalog_repo, generate, template_repo
@@ -92,19 +93,22 @@ def test_check_and_a_noop_update_never_import_copier(invoke: Invoke, tmp_path: P
 
 
 def fake_release(folder: Path, version: str, template: Path, name: str) -> Path:
-    """A wheel of idp-cli `version` that bundles `template` as `name`, as pip downloads it."""
+    """A wheel of idp `version` that bundles `template` as `name`, as pip downloads it."""
     import zipfile
 
     folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"idp_cli-{version}-py3-none-any.whl"
-    dist = f"idp_cli-{version}.dist-info"
+    # Named as the real wheel is: pip finds it only under the distribution's own name.
+    stem = f"{snapshots.PACKAGE.replace('-', '_')}-{version}"
+    wheel = folder / f"{stem}-py3-none-any.whl"
+    dist = f"{stem}.dist-info"
     with zipfile.ZipFile(wheel, "w") as archive:
         for path in sorted(template.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 rel = path.relative_to(template).as_posix()
                 archive.write(path, f"idp_cli/_bundled/templates/{name}/{rel}")
         archive.writestr(
-            f"{dist}/METADATA", f"Metadata-Version: 2.1\nName: idp-cli\nVersion: {version}\n"
+            f"{dist}/METADATA",
+            f"Metadata-Version: 2.1\nName: {snapshots.PACKAGE}\nVersion: {version}\n",
         )
         archive.writestr(
             f"{dist}/WHEEL",
@@ -164,3 +168,35 @@ def test_a_bundled_version_that_cannot_be_fetched_is_a_clear_error(
     assert (
         git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == before
     )
+
+
+def test_the_update_job_installs_the_idp_that_last_updated_the_project(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "chat"
+    made = invoke("new", project, "-t", "chat-service", "-m", SUCCESSOR, "--defaults")
+    assert made.exit_code == 0, made.stderr
+    make_repo(project)
+    commit_all(project, "Generate project")
+    workflow = project / ".github" / "workflows" / "idp-update.yml"
+    generated_by = __version__
+    assert answers(project)["idp_version"] == generated_by
+    assert f"'{snapshots.PACKAGE}=={generated_by}'" in workflow.read_text()
+
+    # A newer idp alone is no reason to rewrite the project ...
+    monkeypatch.setattr(binding, "__version__", "99.0.0")
+    unchanged = invoke("update", project, "--defaults", "-o", "json")
+    assert unchanged.exit_code == 0, unchanged.stderr
+    assert json.loads(unchanged.stdout)["files"] == []
+    # ... but when it rewrites it (here: its bundled template moved on), it records itself.
+    monkeypatch.setattr(snapshots, "__version__", "99.0.0")
+    updated = invoke("update", project, "--defaults", "-o", "json")
+    assert updated.exit_code == 0, updated.stderr
+    assert json.loads(updated.stdout)["files"] == [
+        {"path": ".copier-answers.yml", "status": "modified"},
+        {"path": ".github/workflows/idp-update.yml", "status": "modified"},
+        {"path": "README.md", "status": "modified"},  # it names the release the job installs
+    ]
+    assert answers(project)["idp_version"] == "99.0.0"
+    assert f"'{snapshots.PACKAGE}==99.0.0'" in workflow.read_text()
+    assert f"{snapshots.PACKAGE}=={generated_by}" not in workflow.read_text()

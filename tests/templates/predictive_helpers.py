@@ -87,6 +87,7 @@ SHARED_QUESTIONS = (
     "package_name",
     "owner",
     "ci",
+    "idp_version",
     "model_ref",
     "catalog_source",
     "catalog_commit",

@@ -14,7 +14,6 @@ for each outcome: check 0 (current), 5 (drift) with update 0 (done), 6 (conflict
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -28,20 +27,21 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.templates.contract import run_module
-from tests.templates.predictive_helpers import SECRET, TEMPLATES, idp, isolated
-
-TEMPLATE_NAMES = ("chat-service", "prediction-service", "batch-scoring")
-CI_SYSTEMS = ("github", "gitlab")
-GITHUB_WORKFLOW = ".github/workflows/idp-update.yml"
-GITHUB_CI = ".github/workflows/ci.yml"
-GITLAB_CI = ".gitlab-ci.yml"
-UPDATE_CALL = "idp update --latest --defaults --summary-file"
-# The update job's files in the templates; each is the same in all three.
-JOB_SOURCES = (
-    "template/{% if ci == 'github' %}.github{% endif %}/workflows/idp-update.yml",
-    "template/{% if ci == 'gitlab' %}.gitlab-ci.yml{% endif %}.jinja",
+from idp_cli import __version__
+from idp_cli.templates import snapshots
+from tests.templates.ci_projects import (
+    CI_SYSTEMS,
+    GITHUB_CI,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    JOB_SOURCES,
+    TEMPLATE_NAMES,
+    Project,
 )
+from tests.templates.contract import run_module
+from tests.templates.predictive_helpers import SECRET, TEMPLATES
+
+UPDATE_CALL = "idp update --latest --defaults --summary-file"
 # Token shapes that must never appear in a generated CI file.
 TOKEN_LITERALS = re.compile(
     r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|sk-[\w-]{16,}"
@@ -49,55 +49,8 @@ TOKEN_LITERALS = re.compile(
 SUMMARY = "# Update acme/model 1.0.0 -> 2.0.0 and template v1 -> v2\n\nFiles changed: README.md\n"
 BOT_TOKEN = "test-bot-token-value-0123"
 CATALOG_TOKEN = "test-catalog-token-value-4567"
-
-
-@dataclass(frozen=True)
-class Project:
-    template: str
-    ci: str
-    path: Path
-
-    def text(self, relpath: str) -> str:
-        return (self.path / relpath).read_text(encoding="utf-8")
-
-    def yaml(self, relpath: str) -> Any:
-        return yaml.safe_load(self.text(relpath))
-
-
-def _chat_model() -> str:
-    result = idp("templates", "show", "chat-service", "-o", "json")
-    assert result.exit_code == 0, result.output
-    return str(json.loads(result.stdout)["compatible"][0]["ref"])
-
-
-@pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Project]:
-    """Each template with each CI system, generated once with the real `idp new`."""
-    root = tmp_path_factory.mktemp("update-jobs")
-    generated: dict[tuple[str, str], Project] = {}
-    with isolated(root / "home"):
-        models = {
-            "chat-service": _chat_model(),
-            "prediction-service": "acme/churn-classifier@4.0.0",
-            "batch-scoring": "acme/churn-classifier@4.0.0",
-        }
-        for template in TEMPLATE_NAMES:
-            for ci in CI_SYSTEMS:
-                dest = root / f"{template}-{ci}"
-                args: list[str | Path] = [
-                    "new",
-                    dest,
-                    "-t",
-                    template,
-                    "-m",
-                    models[template],
-                    "--ci",
-                    ci,
-                ]
-                result = idp(*args, "--defaults", "-o", "json")
-                assert result.exit_code == 0, result.output
-                generated[template, ci] = Project(template, ci, dest)
-    return generated
+# What the job installs when no CI variable says otherwise: the idp that generated it.
+PINNED = f"{snapshots.PACKAGE}=={__version__}"
 
 
 CASES = [pytest.param((t, ci), id=f"{t}-{ci}") for t in TEMPLATE_NAMES for ci in CI_SYSTEMS]
@@ -182,7 +135,9 @@ def test_the_job_runs_on_a_schedule(project: Project) -> None:
         (cron,) = triggers["schedule"]
         fields = cron["cron"].split()
         assert len(fields) == 5 and fields[4] != "*", "weekly"
-        assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+        assert workflow["permissions"] == {}, "only the job gets write access"
+        (job,) = workflow["jobs"].values()
+        assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     else:
         config = project.yaml(GITLAB_CI)
         job = config["idp-update"]
@@ -222,14 +177,19 @@ def test_the_request_uses_the_summary_file(project: Project) -> None:
         assert variables["PIP_CACHE_DIR"].startswith("/tmp/")
 
 
-def test_idp_is_installed_from_a_ci_variable(project: Project) -> None:
+def test_idp_is_installed_as_recorded_unless_a_ci_variable_says_otherwise(
+    project: Project,
+) -> None:
+    assert project.yaml(".copier-answers.yml")["idp_version"] == __version__
     if project.ci == "github":
         (install,) = [s for s in _github_steps(project) if "pip install" in s.get("run", "")]
-        assert install["env"]["IDP_PIP_SPEC"] == "${{ vars.IDP_PIP_SPEC || 'idp-cli' }}"
-        assert '"$IDP_PIP_SPEC"' in install["run"]
+        assert install["env"]["IDP_PIP_SPEC"] == f"${{{{ vars.IDP_PIP_SPEC || '{PINNED}' }}}}"
+        assert 'python -m pip install "$IDP_PIP_SPEC"' in install["run"]
     else:
         job = project.yaml(GITLAB_CI)["idp-update"]
-        assert 'python -m pip install "${IDP_PIP_SPEC:-idp-cli}"' in job["before_script"]
+        # A job variable: project, group and schedule variables of the same name override it.
+        assert job["variables"]["IDP_PIP_SPEC"] == PINNED
+        assert 'python -m pip install "$IDP_PIP_SPEC"' in job["before_script"]
 
 
 def test_no_secret_literal_in_the_ci_files(project: Project) -> None:
@@ -262,6 +222,8 @@ def test_the_readme_explains_how_to_stay_current(project: Project) -> None:
         "idp check",
         "idp update --latest --defaults",
         "IDP_PIP_SPEC",
+        PINNED,
+        "PIP_INDEX_URL",
         "IDP_CATALOG_TOKEN",
     ):
         assert expected in section, expected
@@ -725,21 +687,20 @@ def test_gitlab_job_pushes_with_the_bot_token(gitlab_project: Project, tmp_path:
 _DOC_BLOCK = re.compile(r"<!-- schema: ([\w.-]+) -->\n```yaml\n(.*?)\n```", re.DOTALL)
 
 
-def test_the_ci_recipe_is_the_generated_job() -> None:
+def test_the_ci_recipe_is_the_generated_job(projects: dict[tuple[str, str], Project]) -> None:
     text = (TEMPLATES.parent / "docs" / "ci-recipes.md").read_text(encoding="utf-8")
     fleet = text[text.index("## Regenerating a fleet") :]
     blocks = _DOC_BLOCK.findall(fleet)
     github = [b for schema, b in blocks if schema == "vendor.github-workflows"]
     gitlab = [b for schema, b in blocks if schema == "vendor.gitlab-ci"]
-    workflow = (TEMPLATES / "chat-service" / JOB_SOURCES[0]).read_text(encoding="utf-8")
-    assert github[0] + "\n" == workflow
-    template_ci = yaml.safe_load(
-        (TEMPLATES / "chat-service" / JOB_SOURCES[1])
-        .read_text(encoding="utf-8")
-        .replace("{{ project_name | replace('_', '-') }}", "demo")
-    )
+    # The docs show the version a project records as X.Y.Z.
+    shown = f"{snapshots.PACKAGE}==X.Y.Z"
+    workflow = projects["chat-service", "github"].text(GITHUB_WORKFLOW)
+    assert github[0] + "\n" == workflow.replace(PINNED, shown)
+    generated = projects["chat-service", "gitlab"].yaml(GITLAB_CI)["idp-update"]
+    generated["variables"]["IDP_PIP_SPEC"] = shown
     (recipe,) = gitlab
-    assert yaml.safe_load(recipe + "\n")["idp-update"] == template_ci["idp-update"]
+    assert yaml.safe_load(recipe + "\n")["idp-update"] == generated
     assert "idp check" in fleet and "-o json" in fleet
     assert UPDATE_CALL.replace("--summary-file", '"$dir" --latest') not in fleet
     assert 'idp update "$dir" --latest --defaults --summary-file "$summary"' in fleet

@@ -1,0 +1,63 @@
+"""Every bundled template generated with the real `idp new` for each CI system, once per test
+session: the CI files they hold are what tests/templates/test_update_jobs.py and
+test_ci_workflows.py check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.templates.predictive_helpers import idp, isolated
+
+TEMPLATE_NAMES = ("chat-service", "prediction-service", "batch-scoring")
+CI_SYSTEMS = ("github", "gitlab")
+GITHUB_WORKFLOW = ".github/workflows/idp-update.yml"
+GITHUB_CI = ".github/workflows/ci.yml"
+GITLAB_CI = ".gitlab-ci.yml"
+# The update job's files in the templates; each is the same in all three.
+JOB_SOURCES = (
+    "template/{% if ci == 'github' %}.github{% endif %}/workflows/idp-update.yml.jinja",
+    "template/{% if ci == 'gitlab' %}.gitlab-ci.yml{% endif %}.jinja",
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    template: str
+    ci: str
+    path: Path
+
+    def text(self, relpath: str) -> str:
+        return (self.path / relpath).read_text(encoding="utf-8")
+
+    def yaml(self, relpath: str) -> Any:
+        return yaml.safe_load(self.text(relpath))
+
+
+def _chat_model() -> str:
+    result = idp("templates", "show", "chat-service", "-o", "json")
+    assert result.exit_code == 0, result.output
+    return str(json.loads(result.stdout)["compatible"][0]["ref"])
+
+
+def generate_all(root: Path) -> dict[tuple[str, str], Project]:
+    """Each template with each CI system, generated with the real `idp new` under `root`."""
+    generated: dict[tuple[str, str], Project] = {}
+    with isolated(root / "home"):
+        models = {
+            "chat-service": _chat_model(),
+            "prediction-service": "acme/churn-classifier@4.0.0",
+            "batch-scoring": "acme/churn-classifier@4.0.0",
+        }
+        for template in TEMPLATE_NAMES:
+            for ci in CI_SYSTEMS:
+                dest = root / f"{template}-{ci}"
+                args: list[str | Path] = ["new", dest, "-t", template, "-m", models[template]]
+                result = idp(*args, "--ci", ci, "--defaults", "-o", "json")
+                assert result.exit_code == 0, result.output
+                generated[template, ci] = Project(template, ci, dest)
+    return generated

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.templates.ci_projects import Project, generate_all
+
+
+@pytest.fixture(scope="session")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Project]:
+    """Each bundled template with each CI system, generated once with the real `idp new`."""
+    return generate_all(tmp_path_factory.mktemp("ci-projects"))
