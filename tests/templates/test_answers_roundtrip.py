@@ -20,7 +20,6 @@ from tests.helpers import Invoke, write_catalog
 from tests.project.fleet import snapshot
 from tests.templates.matrix import ids, servable
 
-
 MATRIX = servable()
 
 
@@ -129,7 +128,15 @@ def test_values_that_yaml_could_lose_come_back_the_same(
     catalog = write_catalog(tmp_path / "catalog", TRICKY)
     project = tmp_path / "app"
     made = invoke(
-        "new", project, "-t", template, "-m", "acme/tricky@1.0.0", "--catalog", catalog, "--defaults"
+        "new",
+        project,
+        "-t",
+        template,
+        "-m",
+        "acme/tricky@1.0.0",
+        "--catalog",
+        catalog,
+        "--defaults",
     )
     assert made.exit_code == 0, made.stderr
     recorded: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
