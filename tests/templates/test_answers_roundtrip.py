@@ -16,11 +16,13 @@ import pytest
 import yaml
 
 from idp_cli.templates.discovery import bundled
-from tests.helpers import Invoke, write_catalog
-from tests.project.fleet import snapshot
+from tests.helpers import Invoke, make_repo, write_catalog
+from tests.project.fleet import V1, catalog_repo, release, snapshot
 from tests.templates.matrix import ids, servable
 
 MATRIX = servable()
+# The answers-file template in Copier's documentation: it sorts keys at every depth.
+COPIER_DEFAULT = "{{ _copier_answers|to_nice_yaml -}}\n"
 
 
 def rerender(project: Path, dest: Path) -> None:
@@ -156,3 +158,18 @@ def test_values_that_yaml_could_lose_come_back_the_same(
 
     rerender(project, tmp_path / "again" / "app")
     assert_same_tree(project, tmp_path / "again" / "app")
+
+
+def test_a_template_whose_answers_file_sorts_keys_is_named(invoke: Invoke, tmp_path: Path) -> None:
+    template = make_repo(tmp_path / "template")
+    release(template, {**V1, "template/{{_copier_conf.answers_file}}.jinja": COPIER_DEFAULT}, "v1")
+    catalog = catalog_repo(tmp_path / "catalog")
+    args = ("-m", "acme/assistant", "--catalog", catalog, "--defaults")
+    sorting = invoke("new", tmp_path / "a", "-t", f"file://{template}", *args)
+    assert sorting.exit_code == 0, sorting.stderr
+    assert "does not record model in its answers file as given" in " ".join(sorting.stderr.split())
+
+    release(template, V1, "v2")  # the answers file as the bundled templates write it
+    keeping = invoke("new", tmp_path / "b", "-t", f"file://{template}", *args)
+    assert keeping.exit_code == 0, keeping.stderr
+    assert "answers file" not in keeping.stderr
