@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from idp_cli import notices
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.templates.discovery import Template
 
@@ -89,6 +90,35 @@ def _record_snapshot(template: Template, rendered: Path) -> None:
     path.write_text("".join(out), encoding="utf-8")
 
 
+def _lossy_answers(template: Template, rendered: Path, data: dict[str, Any]) -> list[str]:
+    """The structured answers (mappings, lists) that the answers file does not give back
+    exactly as passed, key order included. `copier update` rebuilds the project from that file,
+    so such a template conflicts on updates of projects nobody touched (Copier's default
+    answers file sorts keys)."""
+    import json
+
+    import yaml
+
+    answers_file = str(template.config.get("_answers_file") or ".copier-answers.yml")
+    try:
+        recorded = yaml.safe_load((rendered / answers_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []  # no answers file to update from: `idp update` says so when it is run
+    if not isinstance(recorded, dict):
+        return []
+
+    def exact(value: Any) -> str:
+        return json.dumps(value, default=repr)
+
+    return [
+        key
+        for key, value in data.items()
+        if isinstance(value, dict | list)
+        and key in recorded
+        and exact(recorded[key]) != exact(value)
+    ]
+
+
 def files_in(folder: Path) -> list[str]:
     return sorted(
         p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()
@@ -128,6 +158,14 @@ def generate(
                 quiet=True,
                 overwrite=True,
                 cleanup_on_error=False,
+            )
+        lossy = _lossy_answers(template, rendered, data)
+        if lossy:
+            notices.warn(
+                f"template {template.name} does not record {', '.join(lossy)} in its answers "
+                "file as given (keys sorted?), so `idp update` may see edits nobody made and "
+                "report conflicts; its answers-file template should dump with "
+                "`to_nice_yaml(sort_keys=false)`"
             )
         if template.bundled:
             _record_snapshot(template, rendered)

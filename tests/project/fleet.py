@@ -24,6 +24,11 @@ catalog_commit: {type: str, default: ""}
 model: {type: yaml, default: {}}
 """
 
+# As the bundled templates write it: nested mappings keep their order (see test_answers_roundtrip).
+ANSWERS_FILE = (
+    "{{ dict(_copier_answers | dictsort(case_sensitive=true)) | to_nice_yaml(sort_keys=false) -}}\n"
+)
+
 README_V1 = """\
 # {{ project_name }}
 
@@ -36,7 +41,7 @@ Template line three.
 
 V1 = {
     "copier.yml": COPIER_YML,
-    "template/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml -}}\n",
+    "template/{{_copier_conf.answers_file}}.jinja": ANSWERS_FILE,
     "template/client.py.jinja": (
         'ENDPOINT = "{{ model.endpoint.url }}"\nMODEL_ID = "{{ model.endpoint.model_id }}"\n'
     ),
