@@ -219,3 +219,29 @@ def test_a_compatible_successor_has_no_breaking_section_entries(
     markdown = summary.read_text()
     assert "## Breaking changes\n\nNone." in markdown
     assert "- compatible: optional input region (string) added" in markdown
+
+
+def test_a_version_published_with_endpoint_flags_can_be_bound(
+    invoke: Invoke, world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The flag names no capabilities; the protocol's default lets the template serve it."""
+    catalog, project = world
+    signature = tmp_path / "signature.yaml"
+    signature.write_text(
+        f"inputs: [{INPUTS}]\noutputs: [{{name: churn_probability, type: double}}]\n"
+    )
+    published = invoke(
+        "models", "publish", "--catalog", catalog, "--model", "acme/churn",
+        "--version", "4.3.0", "--lifecycle", "production", "--signature-file", signature,
+        "--endpoint", "protocol=oip-v2,url=https://churn.example.internal,model-id=churn,name=prod",
+        "--no-commit",
+    )  # fmt: skip
+    assert published.exit_code == 0, published.stderr
+    commit_all(catalog, "publish 4.3.0")
+    code, report = check(invoke, project)
+    assert code == 5
+    assert report["model"]["latest"] == "acme/churn@4.3.0"  # type: ignore[index]
+    assert report["model"]["unservable_successor"] is None  # type: ignore[index]
+    result = invoke("update", project, "--latest", "--defaults")
+    assert result.exit_code == 0, result.stderr
+    assert answers(project)["model_ref"] == "acme/churn@4.3.0"
