@@ -111,7 +111,8 @@ def compare(old: Interface, new: Interface) -> list[Change]:
             Change(
                 "model-id-changed",
                 "endpoint.modelId",
-                BREAKING,
+                # the regenerated code defaults to the new id, as it does to a moved URL
+                COMPATIBLE,
                 f"model id {old.model_id or '(none)'} -> {new.model_id or '(none)'}: "
                 "deployments that set MODEL_NAME must change it",
             )

@@ -183,7 +183,7 @@ CASES: list[tuple[str, Interface, list[tuple[str, str, str, str]]]] = [
     (
         "model id changed",
         _interface(model_id="churn-4"),
-        [("model-id-changed", "endpoint.modelId", "breaking", "churn -> churn-4")],
+        [("model-id-changed", "endpoint.modelId", "compatible", "churn -> churn-4")],
     ),
 ]
 

@@ -24,7 +24,8 @@ app = typer.Typer(
             "idp_cli.cli.history:diff",
             "Compare the catalog at two git refs: models and versions added, removed and changed\n"
             "field by field, lifecycle transitions, endpoint changes, and the impact on generated\n"
-            "projects (a version deprecated or archived, an endpoint moved or removed).",
+            "projects (a version deprecated or archived, an endpoint moved or removed, a successor\n"
+            "that breaks callers).",
         ),
     ),
     help="Check the catalog and describe its format.",
