@@ -102,8 +102,7 @@ def compare(old: Interface, new: Interface) -> list[Change]:
                 "protocol-changed",
                 "endpoint.protocol",
                 BREAKING,
-                f"endpoint protocol {old.protocol} -> {new.protocol}: the model client is "
-                "regenerated, and MODEL_ENDPOINT must point at a server speaking it",
+                f"endpoint protocol {old.protocol} -> {new.protocol}: MODEL_ENDPOINT must speak it",
             )
         )
     if old.model_id != new.model_id and (old.model_id or new.model_id):
@@ -111,10 +110,10 @@ def compare(old: Interface, new: Interface) -> list[Change]:
             Change(
                 "model-id-changed",
                 "endpoint.modelId",
-                # the regenerated code defaults to the new id, as it does to a moved URL
+                # the regenerated code defaults to the new id, as it does to a moved URL;
+                # only a deployment that sets MODEL_NAME itself has to follow
                 COMPATIBLE,
-                f"model id {old.model_id or '(none)'} -> {new.model_id or '(none)'}: "
-                "deployments that set MODEL_NAME must change it",
+                f"model id {old.model_id or '(none)'} -> {new.model_id or '(none)'}",
             )
         )
     return sorted(changes, key=lambda c: not c.breaking)
