@@ -169,6 +169,9 @@ def _print(noop: bool, pretend: bool, result: dict[str, Any]) -> None:
         return
     verb = "Would change" if pretend else "Changed"
     out.print(f"{escape(result['title'])}.")
+    for change in result["changes"]:
+        if change["severity"] == "breaking":
+            out.print(f"[red]breaking[/]: {escape(change['description'])}")
     files = [f for f in result["files"] if f["status"] != "conflict"]
     out.print(f"{verb} {len(files)} files:")
     for f in files:

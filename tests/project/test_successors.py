@@ -196,6 +196,7 @@ def test_a_successor_that_adds_a_required_input_is_named_breaking(
     summary = tmp_path / "summary.md"
     result = invoke("update", project, "--latest", "--defaults", "--summary-file", summary)
     assert result.exit_code == 0, result.stderr
+    assert "breaking: required input region (string) added" in result.stdout
     markdown = summary.read_text()
     sections = [line for line in markdown.splitlines() if line.startswith("## ")]
     assert sections[0] == "## Breaking changes"
