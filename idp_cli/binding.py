@@ -85,6 +85,15 @@ def fit(template: Template, version: Version, environment: str | None = None) ->
     return Fit(usable[0], reasons)
 
 
+def fit_like(template: Template, version: Version, environment: str | None) -> Fit:
+    """`fit` in the environment a project's endpoint was in, else in any: what re-binding a
+    project to another version, and choosing which version `--latest` may bind, both use."""
+    result = fit(template, version, environment)
+    if result.endpoint is None and environment:
+        result = fit(template, version)
+    return result
+
+
 def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
     """The `model` answer: everything a template needs to know about the bound model."""
     model = version.model

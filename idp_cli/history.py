@@ -16,7 +16,7 @@ uses them without importing the library.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,13 +27,14 @@ from idp_cli.catalog.query import closest_names_hint
 from idp_cli.catalog.sources import FolderReader, Source, match_glob
 from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.errors import CatalogError, IdpError, NotFound, SourceError
+from idp_cli.field_changes import field_changes
+from idp_cli.successor_impact import successor_impact
 
 if TYPE_CHECKING:
     import git
 
 WORKTREE = "working tree"
 ENDPOINT_FIELDS = ("protocol", "url", "modelId")
-_LIST_KEYS = ("name", "version", "type", "title")
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,69 +258,6 @@ def _header(data: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "models"} if isinstance(data, dict) else {}
 
 
-# --------------------------------------------------------------------------------------------
-# Field-by-field comparison
-# --------------------------------------------------------------------------------------------
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _list_key(a: list[Any], b: list[Any]) -> str | None:
-    """The field that names each item of two lists of mappings, when one does."""
-    for key in _LIST_KEYS:
-        ok = True
-        for items in (a, b):
-            seen = set()
-            for item in items:
-                if not isinstance(item, dict) or not isinstance(item.get(key), str | int):
-                    ok = False
-                    break
-                seen.add(str(item[key]))
-            if not ok or len(seen) != len(items):
-                ok = False
-                break
-        if ok:
-            return key
-    return None
-
-
-def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict) and value:
-        for key, inner in value.items():
-            yield from _leaves(inner, _join(path, str(key)))
-    else:
-        yield path, value
-
-
-def field_changes(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
-    """(dotted path, old, new) for every leaf that differs; None stands for absent.
-    Lists of mappings are matched by name (`serving.endpoints[prod].url`); other lists
-    compare whole."""
-    if a == b:
-        return []
-    if isinstance(a, dict) and isinstance(b, dict):
-        out: list[tuple[str, Any, Any]] = []
-        for key in [*a, *(k for k in b if k not in a)]:
-            out.extend(field_changes(a.get(key), b.get(key), _join(path, str(key))))
-        return out
-    if isinstance(a, dict) and b is None:
-        return [(p, v, None) for p, v in _leaves(a, path)]
-    if a is None and isinstance(b, dict):
-        return [(p, None, v) for p, v in _leaves(b, path)]
-    if isinstance(a, list) and isinstance(b, list) and a and b:
-        key = _list_key(a, b)
-        if key is not None:
-            old = {str(item[key]): item for item in a}
-            new = {str(item[key]): item for item in b}
-            out = []
-            for name in [*old, *(n for n in new if n not in old)]:
-                out.extend(field_changes(old.get(name), new.get(name), f"{path}[{name}]"))
-            return out
-    return [(path, a, b)]
-
-
 def _versions(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
     versions = model.get("versions")
     if not isinstance(versions, list):
@@ -456,6 +394,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> dict[str, Any]:
                 impact,
             )
 
+    impact.extend(successor_impact(before, after))
     return {
         "from": {"ref": old.label, "commit": old.commit},
         "to": {"ref": new.label, "commit": new.commit},

@@ -27,16 +27,6 @@ REQUIRED_MODEL_FIELDS = {
     "tasks": "--task",
     "license": "--license",
 }
-_ENDPOINT_KEYS = {
-    "name": "name",
-    "environment": "environment",
-    "protocol": "protocol",
-    "url": "url",
-    "model-id": "modelId",
-    "model-version": "modelVersion",
-    "route-prefix": "routePrefix",
-    "auth": "auth",
-}
 _MAX_WIDTH = 4096  # never re-wrap a long line
 
 
@@ -211,35 +201,16 @@ def _quoted(value: str) -> Any:
     return DoubleQuotedScalarString(value)
 
 
-def parse_endpoint(spec: str) -> dict[str, Any]:
-    """`protocol=oip-v2,url=https://...,model-id=x,auth=bearer:ENV` -> an endpoint entry."""
-    values: dict[str, str] = {}
-    for part in spec.split(","):
-        key, sep, value = part.partition("=")
-        key = key.strip()
-        if not sep or key not in _ENDPOINT_KEYS:
-            raise PublishError(
-                f"--endpoint {spec!r}: {key or part!r} is not a known key=value pair",
-                hint=f"Use comma-separated pairs of {', '.join(_ENDPOINT_KEYS)}, e.g. "
-                "protocol=openai-v1,url=https://llm.example/v1,model-id=chat,auth=bearer:TOKEN_ENV.",
-            )
-        values[_ENDPOINT_KEYS[key]] = value.strip()
-    for needed in ("protocol", "url"):
-        if not values.get(needed):
-            raise PublishError(
-                f"--endpoint {spec!r}: {needed}= is required",
-                hint="e.g. --endpoint protocol=oip-v2,url=https://churn.example,model-id=churn",
-            )
-    entry: dict[str, Any] = {"name": values.pop("name", None) or values.get("environment", "")}
-    entry["name"] = entry["name"] or "production"
-    for key in ("environment", "protocol", "url", "routePrefix", "modelId", "modelVersion"):
-        if values.get(key):
-            entry[key] = values[key]
-    if values.get("auth"):
-        kind, _, env = values["auth"].partition(":")
-        entry["auth"] = _flow({"type": kind, "tokenEnv": env} if env else {"type": kind})
+def parse_endpoint(spec: str) -> Any:
+    """An `--endpoint` flag as round-trip YAML, its small mappings and lists in flow style."""
     from ruamel.yaml.comments import CommentedMap
 
+    from idp_cli import endpoint_flag
+
+    entry = endpoint_flag.parse(spec)
+    if "auth" in entry:
+        entry["auth"] = _flow(entry["auth"])
+    entry["capabilities"] = _flow_list(entry["capabilities"])
     return CommentedMap(entry)
 
 
@@ -647,6 +618,8 @@ def publish(source: Source, request: Request) -> Published:
             hint="Fix the options or the fragment (lines are as they would be after the edit).",
         )
 
+    if deprecated:
+        _warn_if_breaking(f"{name}@{deprecated}", existing[deprecated], f"{name}@{version}", entry)
     files = [(folder / rel).relative_to(root).as_posix() for rel in edited]
     result = Published(name, version, files, None, None, place is None, deprecated)
     if not request.commit:
@@ -658,6 +631,18 @@ def publish(source: Source, request: Request) -> Published:
     branch = request.branch or default_branch(name, version)
     _commit(root, folder, edited, files, branch, message, result)
     return result
+
+
+def _warn_if_breaking(old_ref: str, old: Any, new_ref: str, new: Any) -> None:
+    """Projects bound to the deprecated version move to its successor with `idp update
+    --latest`: whoever deprecates should know when that breaks their callers."""
+    from idp_cli import notices
+    from idp_cli.signature_changes import Interface, compare
+
+    changes = compare(Interface.of_version(old), Interface.of_version(new))
+    breaking = "; ".join(c.description for c in changes if c.breaking)
+    if breaking:
+        notices.warn(f"{new_ref} breaks callers of {old_ref}, its successor now: {breaking}")
 
 
 def _deprecate(old: Any, successor: str) -> None:

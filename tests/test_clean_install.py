@@ -66,6 +66,12 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def test_the_wheel_fallback_fetches_our_own_distribution() -> None:
+    # `idp update` rebuilds an old bundled template from `pip download NAME==VERSION`
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert snapshots.PACKAGE == project["name"] == "idp-ai-platform"
+
+
 # Nothing under idp_cli/ imports what is not a runtime dependency or the standard library.
 
 

@@ -19,3 +19,14 @@ CAPABILITIES = (
     "predict",
     "explain",
 )
+
+# What `idp models publish --endpoint` declares for an endpoint that names no capabilities:
+# what a server speaking the protocol offers in the common case (an embeddings server on
+# openai-v1 must say so). docs/catalog.md shows this table; a test keeps the two the same.
+DEFAULT_CAPABILITIES = {
+    "openai-v1": ("chat",),
+    "ollama": ("chat",),
+    "oip-v2": ("predict",),
+    "kserve-v1": ("predict",),
+    "mlflow-invocations": ("predict",),
+}

@@ -24,7 +24,8 @@ app = typer.Typer(
             "idp_cli.cli.history:diff",
             "Compare the catalog at two git refs: models and versions added, removed and changed\n"
             "field by field, lifecycle transitions, endpoint changes, and the impact on generated\n"
-            "projects (a version deprecated or archived, an endpoint moved or removed).",
+            "projects (a version deprecated or archived, an endpoint moved or removed, a successor\n"
+            "that breaks callers).",
         ),
     ),
     help="Check the catalog and describe its format.",
@@ -47,6 +48,8 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 
 def _report(loaded: Loaded) -> dict[str, Any]:
+    from idp_cli.catalog.advice import advice
+
     catalog = loaded.catalog
     return {
         "valid": not loaded.problems,
@@ -55,6 +58,7 @@ def _report(loaded: Loaded) -> dict[str, Any]:
         "models": len(catalog.models) if catalog else None,
         "versions": sum(len(m.raw["versions"]) for m in catalog.models) if catalog else None,
         "problems": [p.to_dict() for p in loaded.problems],
+        "warnings": [a.to_dict() for a in advice(catalog)] if catalog else [],
     }
 
 
@@ -81,6 +85,9 @@ def validate(
 ) -> None:
     """Check the catalog against its format and rules, reporting every problem at once.
 
+    Also warns about what is valid but no template can use, such as a version whose endpoints
+    declare no capability (warnings do not change the exit status).
+
     Exit status: 0 when valid, 3 when problems were found, 1 when the catalog cannot be read.
     """
     # problems and counts are all it reports: a summary of each valid model is enough
@@ -93,6 +100,9 @@ def validate(
     elif output is ValidateFormat.yaml:
         sys.stdout.write(dump_yaml(report))
     elif output is ValidateFormat.github:
+        for warning in report["warnings"]:
+            title = _github_escape(f"catalog: {warning['ref']}", property_value=True)
+            sys.stdout.write(f"::warning title={title}::{_github_escape(warning['message'])}\n")
         for problem in loaded.problems:
             title = _github_escape(f"catalog: {problem.path or 'document'}", property_value=True)
             sys.stdout.write(
@@ -103,6 +113,8 @@ def validate(
     else:
         for problem in loaded.problems:
             sys.stdout.write(problem.render() + "\n")
+        for warning in report["warnings"]:
+            console.warn(warning["message"])
     if loaded.problems:
         files = len({p.file for p in loaded.problems})
         count = len(loaded.problems)

@@ -33,6 +33,10 @@ def check(
     """Report whether the project's template has a newer version and whether its bound model
     version was deprecated, superseded or moved in the catalog.
 
+    Successors count only when the project's template can serve them; a newer one it cannot
+    serve is named with the reason. Changes that moving to `idp update --latest`'s version
+    makes for the generated code's callers are listed, breaking or compatible.
+
     The catalog is the one recorded in the project's answers unless --catalog is given. Exit 0
     when everything is current, 5 when something is out of date (then run `idp update`).
     """
@@ -74,6 +78,15 @@ def _print(report: Report) -> None:
             out.print(f"          catalog entry changed: {escape(', '.join(m.binding_changes))}")
         if m.latest != m.ref:
             out.print(f"          `idp update --latest` binds {escape(m.latest)}")
+        if m.unservable_successor:
+            u = m.unservable_successor
+            out.print(
+                f"          [yellow]successor {escape(u['ref'])} cannot be bound[/]: "
+                f"{escape(u['reason'])}"
+            )
+        for item in m.changes:
+            color = "red" if item["severity"] == "breaking" else "green"
+            out.print(f"          [{color}]{item['severity']}[/]: {escape(item['description'])}")
     c = report.catalog
     if c is not None:
         recorded = c.recorded_commit[:12] or "no commit"
@@ -82,6 +95,12 @@ def _print(report: Report) -> None:
         out.print(f"catalog   {escape(c.source)}{moved}")
     if report.outdated:
         out.print("[yellow]Out of date[/]: " + escape("; ".join(report.reasons())))
-        out.print("Run `idp update --latest` (or `idp update` to keep the model version).")
+        if m is not None and m.unservable_successor and m.latest == m.ref:
+            out.print(
+                "No newer version can be bound: bind another with `idp update --model REF`, "
+                "or have the catalog entry fixed."
+            )
+        else:
+            out.print("Run `idp update --latest` (or `idp update` to keep the model version).")
     else:
         out.print("[green]Up to date.[/]")

@@ -136,7 +136,8 @@ def diff(
 ) -> None:
     """Compare the catalog at two git refs: models and versions added, removed and changed
     field by field, lifecycle transitions, endpoint changes, and the impact on generated
-    projects (a version deprecated or archived, an endpoint moved or removed).
+    projects (a version deprecated or archived, an endpoint moved or removed, a successor
+    that breaks callers).
 
     Exit status: 0 (also when there are changes, unless --exit-code: then 5), 1 when a ref
     does not exist or the catalog cannot be read.

@@ -66,7 +66,8 @@ def publish(
             "--endpoint",
             metavar="K=V,...",
             help="A serving endpoint, repeatable: protocol=...,url=...[,model-id=...]"
-            "[,name=...][,environment=...][,auth=bearer:ENV_VAR].",
+            "[,name=...][,environment=...][,auth=bearer:ENV_VAR][,capabilities=a|b]; "
+            "capabilities default from the protocol (see docs/catalog.md).",
             rich_help_panel=_VERSION,
         ),
     ] = None,

@@ -41,7 +41,9 @@ def update(
         typer.Option(
             "--latest",
             help="Follow the bound version's successor if it is deprecated or archived, else "
-            "move to the model's newest production version.",
+            "move to the model's newest production version; only versions the template can "
+            "serve count (the newest such one is bound, and a newer one passed over is named). "
+            "Refused when none can be served.",
         ),
     ] = False,
     template_ref: Annotated[
@@ -154,6 +156,8 @@ def update(
             "to": made.template.newest if made.template.outdated else made.template.current,
         },
         "model": {"from": made.old_model, "to": made.new_model},
+        "changes": [c.to_dict() for c in made.changes],
+        "unservable_successor": made.unservable.to_dict() if made.unservable else None,
         "answers_changed": made.changed,
         "files": [{"path": c.path, "status": c.status} for c in outcome.changes],
         "conflicts": outcome.conflicts,
@@ -172,6 +176,9 @@ def _print(noop: bool, pretend: bool, result: dict[str, Any]) -> None:
         return
     verb = "Would change" if pretend else "Changed"
     out.print(f"{escape(result['title'])}.")
+    for change in result["changes"]:
+        if change["severity"] == "breaking":
+            out.print(f"[red]breaking[/]: {escape(change['description'])}")
     files = [f for f in result["files"] if f["status"] != "conflict"]
     out.print(f"{verb} {len(files)} files:")
     for f in files:

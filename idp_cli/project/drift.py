@@ -10,7 +10,10 @@ from idp_cli import binding
 from idp_cli.catalog.model import Catalog, Endpoint, Version, split_ref, version_key
 from idp_cli.catalog.query import closest_names_hint
 from idp_cli.errors import NotFound
+from idp_cli.project import successors
 from idp_cli.project.answers import Answers
+from idp_cli.signature_changes import Interface, compare
+from idp_cli.templates.discovery import Template
 
 ENDPOINT_FIELDS = ("url", "protocol", "model_id")
 
@@ -34,10 +37,24 @@ class ModelDrift:
     endpoint_changes: list[str] = field(default_factory=list)
     binding_changes: list[str] = field(default_factory=list)  # other fields of the answer
     latest: str = ""  # what `idp update --latest` binds
+    # the newest successor, when the project's template cannot serve it: {ref, reason}
+    unservable_successor: dict[str, str] | None = None
+    # what re-binding to `latest` (or re-reading the bound entry) changes for the callers
+    # of the generated code: signature_changes.Change.to_dict(), breaking ones first
+    changes: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def outdated(self) -> bool:
-        return bool(self.latest != self.ref or self.endpoint_changes or self.binding_changes)
+        return bool(
+            self.latest != self.ref
+            or self.endpoint_changes
+            or self.binding_changes
+            or self.unservable_successor
+        )
+
+    @property
+    def breaking(self) -> list[dict[str, str]]:
+        return [c for c in self.changes if c["severity"] == "breaking"]
 
 
 @dataclass
@@ -70,6 +87,12 @@ class Report:
                 out.append(f"newer production version {m.newer_production}")
             elif m.lifecycle != m.recorded_lifecycle:
                 out.append(f"{m.ref} is now {m.lifecycle}")
+            if m.unservable_successor:
+                u = m.unservable_successor
+                out.append(f"successor {u['ref']} cannot be bound: {u['reason']}")
+            if m.breaking:
+                count = len(m.breaking)
+                out.append(f"{count} breaking change{'s' if count != 1 else ''} in {m.latest}")
             out.extend(f"endpoint {change}" for change in m.endpoint_changes)
             other = [c for c in m.binding_changes if c != "lifecycle"]
             if other:
@@ -106,37 +129,13 @@ def bound_version(catalog: Catalog, answers: Answers) -> Version:
     return version
 
 
-def follow_successors(catalog: Catalog, version: Version) -> Version:
-    """The first version down the successor chain that is not deprecated or archived."""
-    seen = {version.ref}
-    while version.retired and version.successor:
-        name, selector = split_ref(version.successor)
-        model = catalog.get(name)
-        nxt = model.find(selector) if model and selector else None
-        if nxt is None or nxt.ref in seen:
-            break
-        seen.add(nxt.ref)
-        version = nxt
-    return version
-
-
-def latest(catalog: Catalog, version: Version) -> Version:
-    """What `--latest` binds: the successor of a retired version, else the newest production
-    version of the same model when it is newer."""
-    if version.retired:
-        return follow_successors(catalog, version)
-    newest = version.model.newest("production")
-    if newest is not None and version_key(newest.version) > version_key(version.version):
-        return newest
-    return version
-
-
 def same_endpoint(version: Version, recorded: dict[str, Any]) -> Endpoint | None:
     name = recorded.get("name")
     return next((e for e in version.endpoints if e.name == name), None)
 
 
-def model_drift(catalog: Catalog, answers: Answers) -> ModelDrift:
+def model_drift(catalog: Catalog, answers: Answers, template: Template) -> ModelDrift:
+    """`template` is the one `idp update` would render: it decides which successors count."""
     version = bound_version(catalog, answers)
     recorded = answers.model
     recorded_endpoint = (
@@ -149,15 +148,23 @@ def model_drift(catalog: Catalog, answers: Answers) -> ModelDrift:
         if newest is not None and version_key(newest.version) > version_key(version.version)
         else None
     )
+    environment = str(recorded_endpoint.get("environment") or "") or None
+    target = successors.latest(catalog, version, template, environment)
     drift = ModelDrift(
         ref=version.ref,
         lifecycle=version.lifecycle,
         recorded_lifecycle=str(recorded.get("lifecycle") or ""),
         successor=version.successor,
         newer_production=newer,
-        latest=latest(catalog, version).ref,
+        latest=target.version.ref,
+        unservable_successor=target.unservable.to_dict() if target.unservable else None,
     )
     endpoint = same_endpoint(version, recorded_endpoint)
+    target_endpoint = target.endpoint or endpoint
+    if target_endpoint is not None:
+        now = binding.model_mapping(target.version, target_endpoint)
+        changes = compare(Interface.of_binding(recorded), Interface.of_binding(now))
+        drift.changes = [c.to_dict() for c in changes]
     if endpoint is None:
         drift.endpoint_changes.append(
             f"{recorded_endpoint.get('name')!r} is no longer served for {version.ref}"

@@ -66,4 +66,11 @@ def check(project: Path, catalog: str | None, catalog_ref: str | None) -> drift.
         recorded_commit=answers.text("catalog_commit"),
         current_commit=commit or "",
     )
-    return drift.Report(str(project), template, drift.model_drift(loaded, answers), state)
+    from idp_cli.templates.discovery import at_version
+
+    # the template version `idp update` would render decides which successors it can bind
+    rendered = at_version(
+        answers.src_path, template.newest if template.outdated else template.current
+    )
+    model = drift.model_drift(loaded, answers, rendered)
+    return drift.Report(str(project), template, model, state)

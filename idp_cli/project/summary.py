@@ -37,6 +37,17 @@ def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
     lines = [f"# {title(plan)}", ""]
     if pretend:
         lines += ["_Pretend run: nothing was written._", ""]
+    if plan.new_version is not None:
+        # first: what a reviewer must not miss before merging
+        breaking = [c for c in plan.changes if c.breaking]
+        lines += ["## Breaking changes", ""]
+        lines += [f"- {c.description}" for c in breaking] or ["None."]
+        lines.append("")
+    if plan.unservable is not None:
+        lines += [
+            f"`{plan.unservable.ref}` cannot be bound: {plan.unservable.reason}.",
+            "",
+        ]
     lines += ["| | before | after |", "|---|---|---|"]
     lines.append(
         f"| template `{plan.template_name}` | {plan.template.current} | "
@@ -55,6 +66,7 @@ def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
                 f"- endpoint `{plan.endpoint.name}`: {plan.endpoint.protocol} at "
                 f"{plan.endpoint.url} (model id `{plan.endpoint.model_id}`)"
             )
+        lines += [f"- compatible: {c.description}" for c in plan.changes if not c.breaking]
         changelog = str(version.raw.get("changelog") or "").strip()
         if changelog:
             lines += ["", "Changelog:", "", *(f"> {line}" for line in changelog.splitlines())]

@@ -8,6 +8,7 @@ place, as markers or `.rej` files, for the user to resolve.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -16,14 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli import binding
+from idp_cli import binding, notices
 from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError, NotFound
-from idp_cli.project import catalog_source, drift, worktree
+from idp_cli.project import catalog_source, drift, successors, worktree
 from idp_cli.project.answers import Answers, read
 from idp_cli.project.status import template_state
+from idp_cli.signature_changes import Change, Interface, compare
 from idp_cli.templates import versions
 from idp_cli.templates.discovery import Template, at_version
 
@@ -40,6 +42,9 @@ class Plan:
     old_model: str | None = None
     new_version: Version | None = None
     endpoint: Endpoint | None = None
+    # what the re-binding changes for the generated code's callers, breaking ones first
+    changes: list[Change] = field(default_factory=list)
+    unservable: successors.Unservable | None = None  # a newer successor `--latest` passed over
 
     @property
     def project(self) -> Path:
@@ -98,10 +103,7 @@ def _endpoint(
         if endpoint is not None:
             return endpoint
     template = template_at()
-    environment = str(recorded.get("environment") or "") or None
-    fit = binding.fit(template, version, environment)
-    if fit.endpoint is None and environment:
-        fit = binding.fit(template, version)
+    fit = binding.fit_like(template, version, str(recorded.get("environment") or "") or None)
     if not fit.ok or fit.endpoint is None:
         raise IdpError(
             f"template {template.name} cannot serve {version.ref}: {'; '.join(fit.reasons)}",
@@ -110,13 +112,26 @@ def _endpoint(
     return fit.endpoint
 
 
-def _rebound_version(
-    catalog: Catalog, answers: Answers, model: str | None, latest: bool
-) -> Version:
-    if model:
-        return resolve(catalog, model)
+def _latest(catalog: Catalog, answers: Answers, template: Template) -> successors.Latest:
+    """What `--latest` binds; refused when the template can serve none of the candidates."""
     version = drift.bound_version(catalog, answers)
-    return drift.latest(catalog, version) if latest else version
+    recorded = answers.model.get("endpoint") or {}
+    environment = str(recorded.get("environment") or "") or None
+    chosen = successors.latest(catalog, version, template, environment)
+    skipped = chosen.unservable
+    if skipped is not None and chosen.version.ref == version.ref:
+        raise IdpError(
+            f"--latest cannot move {version.ref}: template {template.name} cannot serve "
+            f"{skipped.ref}: {skipped.reason}; nothing was changed",
+            hint="Keep the binding (`idp update` without --latest), bind another version "
+            "with --model REF, or have the catalog entry fixed.",
+        )
+    if skipped is not None:
+        notices.warn(
+            f"binding {chosen.version.ref}: template {template.name} cannot serve the newer "
+            f"{skipped.ref} ({skipped.reason})"
+        )
+    return chosen
 
 
 def plan(
@@ -148,11 +163,19 @@ def plan(
     else:
         source = catalog_source.for_project(answers, catalog, catalog_ref)
         loaded = open_catalog(source)
-        version = _rebound_version(loaded, answers, model, latest)
         ref = state.newest if state.outdated else state.current
+        # read once, and only when needed: it may mean fetching the template
+        template_at = functools.cache(lambda: at_version(answers.src_path, ref))
+        if model:
+            version = resolve(loaded, model)
+        elif latest:
+            chosen = _latest(loaded, answers, template_at())
+            version, result.unservable = chosen.version, chosen.unservable
+        else:
+            version = drift.bound_version(loaded, answers)
         same = version.ref == answers.model_ref
         endpoint = _endpoint(
-            lambda: at_version(answers.src_path, ref),
+            template_at,
             version,
             answers.model.get("endpoint") or {},
             same,
@@ -171,6 +194,9 @@ def plan(
             result.data.update(rebound)
             result.new_version = version
             result.endpoint = endpoint
+            result.changes = compare(
+                Interface.of_binding(answers.model), Interface.of_binding(rebound["model"])
+            )
             described = _IDP_DESCRIPTION.match(answers.text("description"))
             if described and described["ref"] == answers.model_ref:
                 result.data["description"] = (

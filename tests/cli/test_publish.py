@@ -162,6 +162,7 @@ def test_new_version_is_committed_on_a_new_branch(tmp_path: Path, invoke: Invoke
             "url": "https://churn-next.example.internal",
             "modelId": "churn",
             "auth": {"type": "bearer", "tokenEnv": "CHURN_TOKEN"},
+            "capabilities": ["predict"],  # oip-v2's default
         }
     ]
 

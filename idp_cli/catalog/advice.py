@@ -1,0 +1,38 @@
+"""What `idp catalog validate` warns about: entries that are valid but that no template can
+use as they are. Warnings never fail validation (exit 0); pure, over a loaded catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from idp_cli.catalog.model import Catalog
+
+
+@dataclass(frozen=True)
+class Advice:
+    ref: str  # name@version
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"ref": self.ref, "message": self.message}
+
+
+def advice(catalog: Catalog) -> list[Advice]:
+    out: list[Advice] = []
+    for model in catalog.models:
+        for version in model.versions:
+            # An archived version is never bound again; a version without endpoints is not
+            # served at all, which the rules already allow on purpose.
+            endpoints = version.endpoints
+            if version.lifecycle == "archived" or not endpoints:
+                continue
+            if not any(e.capabilities for e in endpoints):
+                out.append(
+                    Advice(
+                        version.ref,
+                        f"no endpoint of {version.ref} declares a capability, so no template "
+                        "that needs one (chat, predict, ...) can serve it; add "
+                        "`capabilities: [...]` to its endpoints",
+                    )
+                )
+    return out

@@ -1,0 +1,91 @@
+"""`idp catalog diff`'s impact of successors: where the new catalog moves projects bound to a
+version onto another (a successor named, a newer production version published) whose
+signature or endpoint breaks the callers of their generated code. Pure, over the catalog's
+YAML as written (the models of the files that changed, on both sides)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from idp_cli.catalog.model import split_ref, version_key
+from idp_cli.signature_changes import Interface, compare
+
+
+def _versions(model: dict[str, Any] | None) -> list[dict[str, Any]]:
+    versions = (model or {}).get("versions")
+    if not isinstance(versions, list):
+        return []
+    return [v for v in versions if isinstance(v, dict) and "version" in v]
+
+
+def _successor(version: dict[str, Any]) -> str | None:
+    deprecation = version.get("deprecation")
+    successor = deprecation.get("successor") if isinstance(deprecation, dict) else None
+    return str(successor) if successor else None
+
+
+def _find(models: dict[str, dict[str, Any]], ref: str) -> tuple[str, dict[str, Any]] | None:
+    """A version by name@version or name@alias among `models`."""
+    name, selector = split_ref(ref)
+    versions = _versions(models.get(name))
+    found = next((v for v in versions if str(v["version"]) == selector), None) or next(
+        (v for v in versions if selector in (v.get("aliases") or [])), None
+    )
+    return (f"{name}@{found['version']}", found) if found else None
+
+
+def _newest_production(model: dict[str, Any] | None) -> dict[str, Any] | None:
+    production = [v for v in _versions(model) if v.get("lifecycle") == "production"]
+    return max(production, key=lambda v: version_key(str(v["version"])), default=None)
+
+
+def _moves(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(from ref, from version, to ref, to version) for every move the new catalog makes."""
+    moves = []
+    for name, model in after.items():
+        old = {str(v["version"]): v for v in _versions(before.get(name))}
+        for version in _versions(model):
+            successor = _successor(version)
+            was = old.get(str(version["version"]))
+            if successor and (was is None or _successor(was) != successor):
+                target = _find(after, successor)
+                if target is not None:
+                    moves.append((f"{name}@{version['version']}", version, *target))
+        previous, newest = _newest_production(before.get(name)), _newest_production(model)
+        if previous is not None and newest is not None and previous["version"] != newest["version"]:
+            # projects on the previous newest production version follow `--latest` here
+            kept = next((v for v in _versions(model) if v["version"] == previous["version"]), None)
+            if kept is not None and kept.get("lifecycle") == "production":
+                moves.append(
+                    (f"{name}@{kept['version']}", kept, f"{name}@{newest['version']}", newest)
+                )
+    return moves
+
+
+def successor_impact(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    impact: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for old_ref, old, new_ref, new in _moves(before, after):
+        if (old_ref, new_ref) in seen or old_ref == new_ref:
+            continue
+        seen.add((old_ref, new_ref))
+        changes = compare(Interface.of_version(old), Interface.of_version(new))
+        breaking = [c.description for c in changes if c.breaking]
+        if not breaking:
+            continue
+        impact.append(
+            {
+                "kind": "breaking-changes",
+                "model": split_ref(old_ref)[0],
+                "ref": old_ref,
+                "successor": new_ref,
+                "changes": [c.to_dict() for c in changes],
+                "message": f"{new_ref} breaks callers of {old_ref} (`idp update --latest` "
+                f"moves projects to it): {'; '.join(breaking)}",
+            }
+        )
+    return impact

@@ -1,0 +1,105 @@
+"""`idp catalog diff`'s impact section names the changes a successor makes that break the
+callers of projects bound to the version it replaces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import Invoke, commit_all, git, make_repo
+
+HEAD = """\
+apiVersion: idp/v1alpha1
+kind: ModelCatalog
+models:
+  - name: acme/churn
+    description: Predicts churn.
+    owner: group:default/ds
+    modelType: predictive
+    tasks: [tabular-classification]
+    license: proprietary
+    versions:
+"""
+REGION = "{name: tenure_months, type: long}, {name: region, type: string}"
+
+
+def version(number: str, *, inputs: str = "{name: tenure_months, type: long}",
+            lifecycle: str = "production", successor: str = "") -> str:  # fmt: skip
+    deprecation = f'        deprecation: {{successor: "{successor}"}}\n' if successor else ""
+    return f"""\
+      - version: "{number}"
+        lifecycle: {lifecycle}
+{deprecation}        signature:
+          inputs: [{inputs}]
+          outputs: [{{name: churn_probability, type: double}}]
+        serving:
+          endpoints:
+            - {{name: prod, protocol: oip-v2, url: https://churn.example.internal, modelId: churn, capabilities: [predict]}}
+"""
+
+
+def _repo(tmp_path: Path, *texts: str) -> Path:
+    repo = make_repo(tmp_path / "catalog")
+    for index, text in enumerate(texts, 1):
+        (repo / "catalog.yaml").write_text(text)
+        commit_all(repo, f"catalog {index}")
+        git(repo, "tag", f"v{index}")
+    return repo
+
+
+def _impact(invoke: Invoke, repo: Path) -> list[dict[str, Any]]:
+    result = invoke("catalog", "diff", "v1", "v2", "--catalog", repo, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    impact: list[dict[str, Any]] = json.loads(result.stdout)["impact"]
+    return impact
+
+
+def test_a_breaking_successor_is_in_the_impact_section(invoke: Invoke, tmp_path: Path) -> None:
+    repo = _repo(
+        tmp_path,
+        HEAD + version("4.2.0"),
+        HEAD
+        + version("4.3.0", inputs=REGION)
+        + version("4.2.0", lifecycle="deprecated", successor="acme/churn@4.3.0"),
+    )
+    impact = _impact(invoke, repo)
+    assert [i["kind"] for i in impact] == ["deprecated", "breaking-changes"]
+    breaking = impact[1]
+    assert breaking["ref"] == "acme/churn@4.2.0"
+    assert breaking["successor"] == "acme/churn@4.3.0"
+    assert [(c["kind"], c["subject"], c["severity"]) for c in breaking["changes"]] == [
+        ("input-added", "inputs.region", "breaking")
+    ]
+    assert "required input region (string) added" in breaking["message"]
+
+    table = invoke("catalog", "diff", "v1", "v2", "--catalog", repo)
+    impact_text = table.stdout.split("Impact on generated projects:")[1]
+    assert "acme/churn@4.3.0 breaks callers of acme/churn@4.2.0" in impact_text
+    markdown = invoke("catalog", "diff", "v1", "v2", "--catalog", repo, "-o", "markdown").stdout
+    assert "- **breaking-changes**: acme/churn@4.3.0 breaks callers of" in markdown
+
+
+def test_a_newer_production_version_that_breaks_callers_is_named(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """Projects bound to 4.2.0 move to 4.3.0 with `idp update --latest` though 4.2.0 stays."""
+    repo = _repo(
+        tmp_path, HEAD + version("4.2.0"), HEAD + version("4.3.0", inputs=REGION) + version("4.2.0")
+    )
+    impact = _impact(invoke, repo)
+    assert [(i["kind"], i["ref"], i["successor"]) for i in impact] == [
+        ("breaking-changes", "acme/churn@4.2.0", "acme/churn@4.3.0")
+    ]
+
+
+def test_a_compatible_successor_has_no_impact_entry(invoke: Invoke, tmp_path: Path) -> None:
+    optional = "{name: tenure_months, type: long}, {name: region, type: string, required: false}"
+    repo = _repo(
+        tmp_path,
+        HEAD + version("4.2.0"),
+        HEAD
+        + version("4.3.0", inputs=optional)
+        + version("4.2.0", lifecycle="deprecated", successor="acme/churn@4.3.0"),
+    )
+    assert [i["kind"] for i in _impact(invoke, repo)] == ["deprecated"]
