@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -119,6 +121,21 @@ def _lossy_answers(template: Template, rendered: Path, data: dict[str, Any]) -> 
     ]
 
 
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT until the block ends, where it raises KeyboardInterrupt: Ctrl-C then lands
+    before or after the block, never halfway through it. The mask is this thread's: `idp new`
+    generates on the main thread, which is where Python runs its SIGINT handler."""
+    if sys.platform == "win32":  # no signal masks; Ctrl-C there is not a POSIX signal anyway
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def files_in(folder: Path) -> list[str]:
     return sorted(
         p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()
@@ -142,8 +159,12 @@ def generate(
 
     dest = dest.resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.idp-", dir=dest.parent))
+    staging: Path | None = None
     try:
+        # Ctrl-C between mkdtemp making the folder and `staging` naming it would leave the
+        # folder behind, out of reach of the cleanup below.
+        with _ctrl_c_held():
+            staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.idp-", dir=dest.parent))
         # The project folder keeps the destination's name: templates may derive defaults from it.
         rendered = staging / dest.name
         with copier_errors(template.name, template.name if template.bundled else template.src):
@@ -172,15 +193,18 @@ def generate(
         files = files_in(rendered)
         if pretend:
             return files
-        if dest.exists():
-            if not force:  # the caller checked; a folder that appeared meanwhile is kept
-                raise IdpError(f"{dest} appeared while generating; nothing was written there")
-            _merge_into(rendered, dest)
-        else:
-            rendered.rename(dest)
+        # A merge cut short by Ctrl-C would leave the destination half old, half new.
+        with _ctrl_c_held():
+            if dest.exists():
+                if not force:  # the caller checked; a folder that appeared meanwhile is kept
+                    raise IdpError(f"{dest} appeared while generating; nothing was written there")
+                _merge_into(rendered, dest)
+            else:
+                rendered.rename(dest)
         return files
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _merge_into(rendered: Path, dest: Path) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pty
 import re
 import select
+import shlex
 import signal
 import subprocess
 import sys
@@ -136,12 +138,35 @@ def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".app.idp-")]
 
 
+def _sigint_as_in_a_terminal() -> None:
+    # Runs in the child before exec. A shell starts background jobs with SIGINT ignored and
+    # the ignoring is inherited: run that way, idp would never see the Ctrl-C this test sends.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _open_writer(fifo: Path, proc: subprocess.Popen[bytes]) -> int:
+    """Open `fifo` for writing once the task has it open for reading."""
+    end = time.monotonic() + DEADLINE_S
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:  # ENXIO: no reader yet
+            if exc.errno != errno.ENXIO:
+                raise
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < end, "the task never opened its FIFO"
+        time.sleep(0.05)
+
+
 def test_ctrl_c_during_generation_leaves_nothing(tmp_path: Path) -> None:
     """A template task that waits, interrupted with SIGINT: exit 130, no project, no staging."""
     template = tmp_path / "tpl"
     template.mkdir()
-    marker = tmp_path / "task-started"
-    (template / "copier.yml").write_text(f"_tasks:\n  - touch {marker} && sleep 30\n")
+    fifo = tmp_path / "task-waits-here"
+    os.mkfifo(fifo)
+    # `exec` replaces the task's shell with cat, which waits on the FIFO for as long as the
+    # test holds it open: once the FIFO has its reader there is nothing left to race with.
+    (template / "copier.yml").write_text(f"_tasks:\n  - exec cat {shlex.quote(str(fifo))}\n")
     (template / "a.txt").write_text("a\n")
     out = tmp_path / "out"
     out.mkdir()
@@ -160,19 +185,20 @@ def test_ctrl_c_during_generation_leaves_nothing(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_sigint_as_in_a_terminal,
     )
+    writer = None
     try:
-        end = time.monotonic() + DEADLINE_S
-        while not marker.exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < end, "the task never started"
-            time.sleep(0.05)
+        writer = _open_writer(fifo, proc)
         # Ctrl-C in a terminal reaches the whole foreground process group
         os.killpg(proc.pid, signal.SIGINT)
-        _, stderr = proc.communicate(timeout=DEADLINE_S)
+        stdout, stderr = proc.communicate(timeout=DEADLINE_S)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert proc.returncode == 130, stderr
+        if writer is not None:
+            os.close(writer)
+    assert proc.returncode == 130, (stdout, stderr)
+    assert b"interrupted" in stderr
     assert list(out.iterdir()) == []
