@@ -94,7 +94,8 @@ def _print(report: Report) -> None:
         moved = "" if recorded == now else f" (recorded {escape(recorded)}, now {escape(now)})"
         out.print(f"catalog   {escape(c.source)}{moved}")
     if report.outdated:
-        out.print("[yellow]Out of date[/]: " + escape("; ".join(report.reasons())))
+        # one line, never broken inside a model ref: CI logs and scripts grep it whole
+        out.print("[yellow]Out of date[/]: " + escape("; ".join(report.reasons())), soft_wrap=True)
         if m is not None and m.unservable_successor and m.latest == m.ref:
             out.print(
                 "No newer version can be bound: bind another with `idp update --model REF`, "
