@@ -270,4 +270,5 @@ def url_source(spec: str, ref: str | None) -> Source:
         ref=ref,
         commit=commit.hexsha,
         dirty=False,
+        _url=strip_credentials(spec),
     )

@@ -120,6 +120,7 @@ class Source:
     dirty: bool | None = None
     _worktree_root: Path | None = field(default=None, repr=False)  # a local repository's
     _subdir: str = ""
+    _url: str = ""  # a git URL source's spec as a project records it: without credentials
 
     def revision(self) -> tuple[str | None, bool | None]:
         """The git commit the catalog was read from and whether the files differed from it."""
@@ -135,7 +136,7 @@ class Source:
         it by that name: a local repository is named by its `origin` remote's URL (with the
         catalog's path inside it after `#`), a path only when it has no `origin`."""
         if self.kind in ("bundled", "git-url"):
-            return self.display, True
+            return self._url or self.display, True
         if self._worktree_root is not None:
             from idp_cli import gitsource
 

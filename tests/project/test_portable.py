@@ -199,6 +199,24 @@ def test_the_origin_is_recorded_without_credentials_and_with_the_catalogs_path(
     assert "s3cret" not in (tmp_path / "app" / ".copier-answers.yml").read_text()
 
 
+def test_a_catalog_url_is_recorded_without_its_credentials(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin, _ = origin_and_checkout(tmp_path)
+    url = "https://bot:s3cret@git.example.invalid/catalog.git"
+    # git reads the "remote" from the local bare repository: no network in tests
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", f"url.{origin.as_uri()}.insteadOf")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", url)
+    template = template_repo(tmp_path / "template")
+    result = invoke(
+        "new", tmp_path / "app", "-t", f"file://{template}", "-m", MODEL,
+        "--catalog", url, "--defaults",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert answers(tmp_path / "app")["catalog_source"] == "https://git.example.invalid/catalog.git"
+
+
 def test_a_bundled_template_project_updates_under_another_cache_folder(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
