@@ -8,6 +8,7 @@ corrupt the mirror.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -22,6 +23,7 @@ from idp_cli import notices, paths
 from idp_cli.catalog.sources import Source, match_glob
 from idp_cli.errors import CatalogError, SourceError
 from idp_cli.redaction import redact as redact  # re-exported: callers holding gitsource use it
+from idp_cli.redaction import strip_credentials
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "SSH_ASKPASS": "true"}
 LOCK_TIMEOUT_S = 300
@@ -125,6 +127,54 @@ def worktree_revision(root: Path, files: list[str]) -> tuple[str | None, bool]:
     return head, bool(status.strip())
 
 
+def origin_url(root: Path) -> str | None:
+    """The repository's `origin` remote as another machine can name it, credentials removed:
+    a remote that is a local path becomes a `file://` URL. None without an `origin`."""
+    url = open_repo(root).config_reader().get_value('remote "origin"', "url", default="")
+    if not isinstance(url, str) or not url:
+        return None
+    colon, slash = url.find(":"), url.find("/")
+    if "://" in url or (colon > 1 and (slash == -1 or colon < slash)):  # a URL or `host:path`
+        return strip_credentials(url)
+    path = Path(url).expanduser()
+    return (path if path.is_absolute() else root / path).resolve().as_uri()
+
+
+def default_branch(root: Path) -> str | None:
+    """The branch a local catalog repository publishes: origin's HEAD branch as last fetched
+    (`origin/main`), else a local `main`, else `master`; None when there is none of them."""
+    repo = open_repo(root)
+    candidates = ["refs/heads/main", "refs/heads/master"]
+    # origin/HEAD is only known after a clone (or `git remote set-head`)
+    with contextlib.suppress(git.GitCommandError):
+        candidates.insert(0, repo.git.symbolic_ref("--quiet", "refs/remotes/origin/HEAD"))
+    for ref in candidates:
+        try:
+            repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+        except git.GitCommandError:
+            continue
+        return ref.removeprefix("refs/remotes/").removeprefix("refs/heads/")
+    return None
+
+
+def unread_worktree(root: Path, commit: str, files: list[str]) -> str | None:
+    """What in the checked-out catalog differs from `commit`, which is read instead: another
+    branch or commit, uncommitted changes; None when the working tree holds just that."""
+    repo = open_repo(root)
+    try:
+        head = repo.head.commit.hexsha
+    except ValueError:  # no commits yet
+        head = ""
+    different = []
+    if head != commit:
+        branch = None if repo.head.is_detached else repo.active_branch.name
+        different.append(f"branch {branch}" if branch else f"commit {head[:12]}")
+    folders = sorted({str(Path(f).parent) for f in files})
+    if repo.git.status("--porcelain", "--untracked-files=all", "--", *folders).strip():
+        different.append("uncommitted changes")
+    return " and ".join(different) or None
+
+
 def _split_url(spec: str) -> tuple[str, str, str]:
     """`URL[#path/to/catalog.yaml]` -> (url, subdir, main file)."""
     url, _, inner = spec.partition("#")
@@ -220,4 +270,5 @@ def url_source(spec: str, ref: str | None) -> Source:
         ref=ref,
         commit=commit.hexsha,
         dirty=False,
+        _url=strip_credentials(spec),
     )

@@ -111,15 +111,16 @@ class Source:
     """A resolved catalog source, ready to be read."""
 
     kind: str  # bundled | file | git-worktree | git-ref | git-url
-    display: str  # what to show and record; never holds credentials
+    display: str  # what to show; never holds credentials
     reader: Reader
     main: str  # the catalog file, relative to the reader's root
     identity: str  # what the parsed-catalog cache is keyed by
     ref: str | None = None
     commit: str | None = None  # known at once for refs; worktrees resolve it on demand
     dirty: bool | None = None
-    _worktree_root: Path | None = field(default=None, repr=False)
+    _worktree_root: Path | None = field(default=None, repr=False)  # a local repository's
     _subdir: str = ""
+    _url: str = ""  # a git URL source's spec as a project records it: without credentials
 
     def revision(self) -> tuple[str | None, bool | None]:
         """The git commit the catalog was read from and whether the files differed from it."""
@@ -130,6 +131,21 @@ class Source:
             self.commit, self.dirty = gitsource.worktree_revision(self._worktree_root, files)
         return self.commit, self.dirty
 
+    def recorded(self) -> tuple[str, bool]:
+        """How a generated project names this catalog, and whether another machine can read
+        it by that name: a local repository is named by its `origin` remote's URL (with the
+        catalog's path inside it after `#`), a path only when it has no `origin`."""
+        if self.kind in ("bundled", "git-url"):
+            return self._url or self.display, True
+        if self._worktree_root is not None:
+            from idp_cli import gitsource
+
+            url = gitsource.origin_url(self._worktree_root)
+            if url is not None:
+                inner = f"{self._subdir}{self.main}"
+                return (url if inner == "catalog.yaml" else f"{url}#{inner}"), True
+        return self.display, False
+
 
 def _find_git_root(path: Path) -> Path | None:
     for parent in (path, *path.parents):
@@ -138,7 +154,10 @@ def _find_git_root(path: Path) -> Path | None:
     return None
 
 
-def resolve_source(choice: CatalogChoice) -> Source:
+def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:
+    """The source `choice` names. With `published` (commands that bind a project to the
+    catalog or check it), a local repository without a ref is read at its default branch,
+    not in its working tree, which may hold an unreviewed publish branch."""
     if choice.spec is None:
         main = paths.bundled_catalog()
         if choice.ref:
@@ -157,10 +176,10 @@ def resolve_source(choice: CatalogChoice) -> Source:
         from idp_cli import gitsource
 
         return gitsource.url_source(choice.spec, choice.ref)
-    return _path_source(Path(choice.spec).expanduser(), choice.ref)
+    return _path_source(Path(choice.spec).expanduser(), choice.ref, published)
 
 
-def _path_source(path: Path, ref: str | None) -> Source:
+def _path_source(path: Path, ref: str | None, published: bool = False) -> Source:
     path = path.resolve()
     if path.is_dir():
         folder, main = path, "catalog.yaml"
@@ -178,18 +197,16 @@ def _path_source(path: Path, ref: str | None) -> Source:
             "a git repository or a git URL).",
         )
     root = _find_git_root(folder)
-    if ref is not None:
-        if root is None:
-            raise CatalogError(
-                f"--catalog-ref {ref}: {folder} is not inside a git repository",
-                hint="Drop --catalog-ref to read the files as they are.",
-            )
-        from idp_cli import gitsource
-
-        subdir = folder.relative_to(root).as_posix()
-        return gitsource.ref_source(
-            root, ref, "" if subdir == "." else f"{subdir}/", main, str(path)
+    if ref is not None and root is None:
+        raise CatalogError(
+            f"--catalog-ref {ref}: {folder} is not inside a git repository",
+            hint="Drop --catalog-ref to read the files as they are.",
         )
+    if root is not None and (ref is not None or published):
+        subdir = folder.relative_to(root).as_posix()
+        at_ref = _ref_source(root, ref, "" if subdir == "." else f"{subdir}/", main, str(path))
+        if at_ref is not None:
+            return at_ref
     source = Source(
         kind="git-worktree" if root else "file",
         display=str(path),
@@ -201,4 +218,33 @@ def _path_source(path: Path, ref: str | None) -> Source:
         source._worktree_root = root
         subdir = folder.relative_to(root).as_posix()
         source._subdir = "" if subdir == "." else f"{subdir}/"
+    return source
+
+
+def _ref_source(root: Path, ref: str | None, subdir: str, main: str, shown: str) -> Source | None:
+    """The catalog at `ref`, else at the repository's default branch (warning when the working
+    tree holds something else); None when there is no default branch to read."""
+    from idp_cli import gitsource, notices
+
+    if ref is not None:
+        source = gitsource.ref_source(root, ref, subdir, main, shown)
+    else:
+        branch = gitsource.default_branch(root)
+        if branch is None:
+            notices.warn(
+                f"{root} has no default branch (origin's HEAD branch, main or master); "
+                "reading its working tree as it is"
+            )
+            return None
+        source = gitsource.ref_source(root, branch, subdir, main, shown)
+        source.ref = None  # chosen, not asked for: the project follows the default branch
+        assert source.commit is not None
+        unread = gitsource.unread_worktree(root, source.commit, [f"{subdir}{main}"])
+        if unread is not None:
+            notices.warn(
+                f"reading the catalog at {branch}, the default branch of {root}; what its "
+                f"working tree holds ({unread}) is not read (pass --catalog-ref to read "
+                "another branch, tag or commit)"
+            )
+    source._worktree_root, source._subdir = root, subdir
     return source

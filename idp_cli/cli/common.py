@@ -54,13 +54,18 @@ def global_option(ctx: typer.Context | None, key: str) -> str | None:
 
 
 def catalog_source(
-    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+    ctx: typer.Context | None,
+    catalog: str | None,
+    catalog_ref: str | None,
+    *,
+    published: bool = False,
 ) -> Source:
-    """The source named on the command, else on `idp` itself, else by environment/config."""
+    """The source named on the command, else on `idp` itself, else by environment/config.
+    `published`: a local repository is read at its default branch (see resolve_source)."""
     choice = choose_catalog(
         catalog or global_option(ctx, "catalog"), catalog_ref or global_option(ctx, "catalog_ref")
     )
-    return resolve_source(choice)
+    return resolve_source(choice, published=published)
 
 
 def load_catalog(

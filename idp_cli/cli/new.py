@@ -163,7 +163,18 @@ def _bind(
     commit, dirty = source.revision()
     if dirty:
         console.warn("the catalog has uncommitted changes; the recorded commit does not hold them")
-    return result, source.display, commit or ""
+    recorded, portable = source.recorded()
+    if not portable:
+        how = (
+            "add an `origin` remote to the catalog repository"
+            if source.kind.startswith("git")
+            else "keep the catalog in a git repository with an `origin` remote"
+        )
+        console.warn(
+            f"the project records the catalog as the local path {recorded}, which `idp check` "
+            f"and `idp update` elsewhere (CI) cannot read; {how}, or pass --catalog URL"
+        )
+    return result, recorded, commit or ""
 
 
 @guard
@@ -264,7 +275,7 @@ def new(
     summary: dict[str, Any] = {"destination": str(dest), "template": chosen.name, "model": None}
     user_defaults: dict[str, Any] = {}  # what the prompts offer, in a terminal
     if chosen.binds_model:
-        source = catalog_source(ctx, catalog, catalog_ref)
+        source = catalog_source(ctx, catalog, catalog_ref, published=True)
         version = _choose_model(open_catalog(source), chosen, model, environment, interactive)
         _check_lifecycle(version, allow_deprecated)
         result, shown_source, commit = _bind(chosen, version, environment, source)

@@ -45,7 +45,8 @@ CatalogRefOpt = Annotated[
         "--catalog-ref",
         metavar="REF",
         help="Branch, tag or commit to read a git catalog at, without checking it out. "
-        "Default: $IDP_CATALOG_REF; a local repository's working tree; a URL's default branch.",
+        "Default: $IDP_CATALOG_REF; else the default branch (new, check, update) or the working "
+        "tree (other commands) of a local repository; a URL's default branch.",
         show_default=False,
     ),
 ]

@@ -14,15 +14,20 @@ BUNDLED_PREFIX = "bundled:"
 
 def for_project(answers: Answers, flag: str | None, flag_ref: str | None) -> Source:
     """`--catalog`, then `IDP_CATALOG`, then the source recorded at generation, then the
-    usual order (config file, bundled)."""
+    usual order (config file, bundled).
+
+    The recorded source is read at its default branch, not at the recorded `catalog_ref`: that
+    says where the binding was read, and a tag or commit never changes, so a deprecation
+    published later would never be seen. `--catalog-ref` (or IDP_CATALOG_REF) chooses another.
+    """
     recorded = answers.text("catalog_source")
     if flag or os.environ.get("IDP_CATALOG") or not recorded:
-        return resolve_source(choose_catalog(flag, flag_ref))
+        return resolve_source(choose_catalog(flag, flag_ref), published=True)
     if recorded.startswith(BUNDLED_PREFIX):
         return resolve_source(CatalogChoice(None, None, "bundled"))
-    ref = flag_ref or answers.text("catalog_ref") or None
+    ref = flag_ref or os.environ.get("IDP_CATALOG_REF") or None
     try:
-        return resolve_source(CatalogChoice(recorded, ref, f"{answers.path.name}"))
+        return resolve_source(CatalogChoice(recorded, ref, f"{answers.path.name}"), published=True)
     except CatalogError as exc:
         raise CatalogError(
             f"the catalog this project was generated from cannot be read: {exc.message}",

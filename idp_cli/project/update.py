@@ -184,7 +184,7 @@ def plan(
         rebound = binding.bound(
             version,
             endpoint,
-            catalog_source=source.display,
+            catalog_source=source.recorded()[0],
             catalog_ref=source.ref or "",
             catalog_commit=commit or "",
         )

@@ -234,8 +234,11 @@ def update(
     `vcs_ref=None` keeps the template version the project has. Without `defaults`, only
     questions the new version adds are asked."""
     from copier import VcsRef, run_update
+    from plumbum import local  # Copier runs git through plumbum, with plumbum's environment
 
-    with copier_errors(name, name):
+    from idp_cli.templates import snapshots
+
+    with copier_errors(name, name), local.env(**snapshots.git_env(local.env.getdict())):
         run_update(
             str(project),
             data=data,

@@ -3,10 +3,12 @@
 Copier updates only from a git template: it rebuilds the project as the old template version
 rendered it, and merges. The bundled templates are plain folders inside idp, so each one is
 committed into a repository in the cache and tagged with idp's version (`v0.1.0`); projects
-record that repository and tag. A later idp adds its own tag on top, which is the newer
+record that tag, and the repository by a name that holds no path of the machine that wrote it:
+`git+idp://bundled-templates/<name>`. A later idp adds its own tag on top, which is the newer
 template version `idp check` reports. The repository lives under
-`~/.cache/idp/bundled-templates/<name>` (or under `$IDP_CACHE_DIR`), which is how a project's `_src_path` is recognised as
-bundled on any machine.
+`~/.cache/idp/bundled-templates/<name>` (or under `$IDP_CACHE_DIR`); while idp runs Copier,
+git is told that the recorded name means that folder (`url.<folder>.insteadOf`), so the
+project updates from whichever cache the machine running idp has.
 """
 
 from __future__ import annotations
@@ -39,25 +41,56 @@ def tag() -> str:
     return f"v{__version__}"
 
 
+SCHEME = f"idp://{FOLDER}/"
+
+
 def recorded_location(name: str) -> str:
-    """The path projects record: with `~` and outside platform-specific cache folders, so a
-    project generated on a laptop is updated from the same path on a CI runner."""
+    """What projects record as `_src_path`: the same on every machine and for every cache
+    folder, so a project generated on a laptop is updated on a CI runner. The `git+` prefix
+    makes Copier treat it as a git URL, which git resolves through `git_env()`."""
+    return f"git+{SCHEME}{name}"
+
+
+def _root() -> Path:
     explicit = os.environ.get("IDP_CACHE_DIR")
     if explicit:
-        return str(Path(explicit).resolve() / FOLDER / name)
-    return f"~/.cache/idp/{FOLDER}/{name}"
+        return Path(explicit).resolve() / FOLDER
+    # not platformdirs' cache folder: projects made by earlier idp versions record this
+    # path itself, which Copier reads as it stands
+    return Path(f"~/.cache/idp/{FOLDER}").expanduser()
 
 
 def location(name: str) -> Path:
-    return Path(recorded_location(name)).expanduser()
+    return _root() / name
 
 
 def bundled_name(src_path: str) -> str | None:
-    """The bundled template a recorded `_src_path` points at, whatever machine wrote it."""
+    """The bundled template a recorded `_src_path` names, whatever machine wrote it: the
+    stable `git+idp://bundled-templates/NAME`, or the cache path older idp versions recorded
+    (`~/.cache/idp/bundled-templates/NAME`, or a folder under some `$IDP_CACHE_DIR`)."""
+    stable = src_path.removeprefix("git+")
+    if stable.startswith(SCHEME):
+        name = stable.removeprefix(SCHEME)
+        return name if name and "/" not in name else None
     parts = Path(src_path).parts
     if len(parts) >= 2 and parts[-2] == FOLDER:
         return parts[-1]
     return None
+
+
+def git_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Git configuration, as environment variables added after any already in `environ`,
+    that makes the recorded `idp://bundled-templates/NAME` mean this machine's snapshot."""
+    environ = dict(os.environ) if environ is None else environ
+    try:
+        count = int(environ.get("GIT_CONFIG_COUNT") or 0)
+    except ValueError:
+        count = 0
+    return {
+        "GIT_CONFIG_COUNT": str(count + 1),
+        f"GIT_CONFIG_KEY_{count}": f"url.{_root()}/.insteadOf",
+        f"GIT_CONFIG_VALUE_{count}": SCHEME,
+    }
 
 
 def _files(folder: Path) -> list[Path]:
