@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import pty
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -36,30 +38,33 @@ def _read_until(fd: int, needle: str, seen: list[str]) -> None:
             seen.append(chunk.decode(errors="replace"))
 
 
-def test_prompts_for_template_and_model(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _idp_new_in_a_terminal(
+    tmp_path: Path, *args: str | Path
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`idp new ARGS --catalog CHAT_CATALOG` on a pseudo-terminal: the process and the
+    terminal's controlling end, both cleaned up afterwards."""
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(CHAT_CATALOG)
     main, child = pty.openpty()
     env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
+    command = [sys.executable, "-m", "idp_cli", "new", *map(str, args), "--catalog", str(catalog)]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "idp_cli",
-            "new",
-            str(tmp_path / "picked"),
-            "--catalog",
-            str(catalog),
-        ],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        start_new_session=True,
+        command, stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
     )
     os.close(child)
-    seen: list[str] = []
     try:
+        yield proc, main
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)
+
+
+def test_prompts_for_template_and_model(tmp_path: Path) -> None:
+    seen: list[str] = []
+    with _idp_new_in_a_terminal(tmp_path, tmp_path / "picked") as (proc, main):
         _read_until(main, "Template", seen)
         _read_until(main, "Number", seen)
         menu = "".join(seen)
@@ -79,11 +84,6 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
         os.write(main, b"\n")
         _read_until(main, "Generated", seen)
         assert proc.wait(timeout=DEADLINE_S) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(main)
     answers = yaml.safe_load((tmp_path / "picked" / ".copier-answers.yml").read_text())
     assert answers["model_ref"] == "acme/assistant@2.0.0"
     assert answers["owner"] == "user:default/author"
@@ -92,44 +92,15 @@ def test_prompts_for_template_and_model(tmp_path: Path) -> None:
 
 def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
     """Ctrl-C at Copier's own prompt: "interrupted", exit 130, no project, no dump of state."""
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(CHAT_CATALOG)
-    main, child = pty.openpty()
-    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
     dest = tmp_path / "app"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "idp_cli",
-            "new",
-            str(dest),
-            "-t",
-            "chat-service",
-            "-m",
-            "acme/assistant",
-            "--catalog",
-            str(catalog),
-        ],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(child)
     seen: list[str] = []
-    try:
+    args = (dest, "-t", "chat-service", "-m", "acme/assistant")
+    with _idp_new_in_a_terminal(tmp_path, *args) as (proc, main):
         _read_until(main, "Who owns this app", seen)
         seen.clear()
         os.write(main, b"\x03")  # the terminal's Ctrl-C, read by the prompt itself
         _read_until(main, "interrupted", seen)
         assert proc.wait(timeout=DEADLINE_S) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(main)
     after = "".join(seen)
     assert "Traceback" not in after
     assert "--data" not in after  # not reported as bad answers
