@@ -61,3 +61,33 @@ def generate_all(root: Path) -> dict[tuple[str, str], Project]:
                 assert result.exit_code == 0, result.output
                 generated[template, ci] = Project(template, ci, dest)
     return generated
+
+
+# Reading the generated jobs.
+
+
+def workflow_triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the key `on` as true.
+    triggers = workflow.get("on", workflow.get(True))
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def github_steps(project: Project) -> list[dict[str, Any]]:
+    workflow = project.yaml(GITHUB_WORKFLOW)
+    (job,) = workflow["jobs"].values()
+    steps: list[dict[str, Any]] = job["steps"]
+    return steps
+
+
+def github_snippet(project: Project) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The step that runs idp, and the step that opens the pull request."""
+    steps = github_steps(project)
+    (run,) = [s for s in steps if "idp check" in s.get("run", "")]
+    (pr,) = [s for s in steps if str(s.get("uses", "")).startswith("peter-evans/create-pull")]
+    return run, pr
+
+
+def gitlab_script(project: Project) -> str:
+    job = project.yaml(GITLAB_CI)["idp-update"]
+    return "\n".join(job["script"])
