@@ -16,7 +16,21 @@ import typer
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
+from idp_cli.history.records import (
+    AddedEvent,
+    CatalogDiff,
+    DiffSummary,
+    Event,
+    FieldChange,
+    LifecycleEvent,
+    ModelHistory,
+    ModelListed,
+    RemovedEvent,
+    SuccessorEvent,
+    VersionListed,
+)
 from idp_cli.output import console
+from idp_cli.output.jsonable import to_json
 from idp_cli.output.render import Format, dump_json, emit
 
 
@@ -45,11 +59,12 @@ def history(
     line; a merged pull request counts as its merge commit), from git's objects: nothing is
     checked out. The catalog must be in a git repository (a path inside one, or a git URL).
     """
-    from idp_cli import history as core
     from idp_cli.catalog.loader import load
+    from idp_cli.history.gitcatalog import locate
+    from idp_cli.history.log import model_history
 
     source = catalog_source(ctx, catalog, None)
-    located = core.locate(source)
+    located = locate(source)
 
     def names() -> list[str]:
         try:
@@ -58,43 +73,43 @@ def history(
             return []
         return [m.name for m in loaded.catalog.models] if loaded.catalog else []
 
-    data = core.model_history(located, name.strip(), names=names)
-    emit(data, output, lambda: _history_table(data))
+    data = model_history(located, name.strip(), names=names)
+    emit(to_json(data), output, lambda: _history_table(data))
 
 
-def _history_change(event: dict[str, Any]) -> str:
-    kind = str(event["event"])
-    successor = f", successor {event['successor']}" if event.get("successor") else ""
-    if kind == "added":
-        return f"added ({event['to']}){successor}"
-    if kind == "lifecycle":
-        return f"{event['from']} -> {event['to']}{successor}"
-    if kind == "successor":
-        return f"successor {event['successor']}"
-    if kind == "removed":
-        return f"removed (was {event['from']})"
-    return kind.replace("-", " ")
+def _history_change(event: Event) -> str:
+    match event:
+        case AddedEvent():
+            return f"added ({event.to})"
+        case LifecycleEvent():
+            successor = f", successor {event.successor}" if event.successor else ""
+            return f"{event.from_} -> {event.to}{successor}"
+        case SuccessorEvent():
+            return f"successor {event.successor}"
+        case RemovedEvent():
+            return f"removed (was {event.from_})"
+    return event.event.replace("-", " ")
 
 
-def _history_table(data: dict[str, Any]) -> None:
+def _history_table(data: ModelHistory) -> None:
     from idp_cli.output.plain import print_table
 
     rows = [
         [
-            event["date"][:10],
-            event["commit"][:10],
-            event["author"],
-            event["version"] or "-",
+            event.date[:10],
+            event.commit[:10],
+            event.author,
+            event.version or "-",
             _history_change(event),
-            event["subject"],
+            event.subject,
         ]
-        for event in data["events"]
+        for event in data.events
     ]
     print_table(["DATE", "COMMIT", "AUTHOR", "VERSION", "CHANGE", "SUBJECT"], rows)
-    live = [v for v in data["versions"] if v["current"]]
+    live = [v for v in data.versions if v.current]
     console.err().print(
-        f"{data['model']}: {len(data['versions'])} version(s) seen, {len(live)} in the catalog "
-        f"at {data['until']['ref']}; {data['commits']} catalog commit(s) read."
+        f"{data.model}: {len(data.versions)} version(s) seen, {len(live)} in the catalog "
+        f"at {data.until.ref}; {data.commits} catalog commit(s) read."
     )
 
 
@@ -142,17 +157,17 @@ def diff(
     Exit status: 0 (also when there are changes, unless --exit-code: then 5), 1 when a ref
     does not exist or the catalog cannot be read.
     """
-    from idp_cli import history as core
+    from idp_cli.history.diff import diff_refs
+    from idp_cli.history.gitcatalog import locate
 
-    located = core.locate(catalog_source(ctx, catalog, None))
-    data = core.diff_refs(located, ref_a, ref_b)
+    data = diff_refs(locate(catalog_source(ctx, catalog, None)), ref_a, ref_b)
     if output is DiffFormat.json:
-        sys.stdout.write(dump_json(data) + "\n")
+        sys.stdout.write(dump_json(to_json(data)) + "\n")
     elif output is DiffFormat.markdown:
         sys.stdout.write(markdown(data))
     else:
         _diff_table(data)
-    if exit_code and data["changed"]:
+    if exit_code and data.changed:
         raise typer.Exit(int(ExitCode.DRIFT))
 
 
@@ -164,24 +179,22 @@ def _value(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _rows(data: dict[str, Any], limit: int) -> list[list[str]]:
+def _rows(data: CatalogDiff, limit: int) -> list[list[str]]:
     rows = []
-    for change in data["changes"]:
-        kind = change["change"]
-        field = change.get("path") or ""
-        before, after = "", ""
-        if kind in ("model-added", "model-removed"):
-            listed = "versions " + ", ".join(change["versions"])
-            before, after = ("", listed) if kind == "model-added" else (listed, "")
-        elif kind == "version-added":
-            after = _value(change.get("lifecycle"), limit)
-        elif kind == "version-removed":
-            before = _value(change.get("lifecycle"), limit)
-        else:
-            before, after = _value(change["from"], limit), _value(change["to"], limit)
-        rows.append(
-            [kind, change["model"] or "(catalog)", change["version"] or "", field, before, after]
-        )
+    for change in data.changes:
+        kind = change.change
+        field, before, after = "", "", ""
+        match change:
+            case ModelListed():
+                listed = "versions " + ", ".join(change.versions)
+                before, after = ("", listed) if kind == "model-added" else (listed, "")
+            case VersionListed():
+                shown = _value(change.lifecycle, limit)
+                before, after = ("", shown) if kind == "version-added" else (shown, "")
+            case FieldChange():
+                field = change.path
+                before, after = _value(change.from_, limit), _value(change.to, limit)
+        rows.append([kind, change.model or "(catalog)", change.version or "", field, before, after])
     return rows
 
 
@@ -189,42 +202,41 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary_text(data: dict[str, Any]) -> str:
-    labels = {
-        "modelsAdded": "model added",
-        "modelsRemoved": "model removed",
-        "modelsChanged": "model changed",
-        "versionsAdded": "version added",
-        "versionsRemoved": "version removed",
-        "versionsChanged": "version changed",
-        "lifecycleTransitions": "lifecycle transition",
-        "endpointChanges": "endpoint change",
-    }
+def summary_text(summary: DiffSummary) -> str:
+    counts = [
+        (summary.models_added, "model added"),
+        (summary.models_removed, "model removed"),
+        (summary.models_changed, "model changed"),
+        (summary.versions_added, "version added"),
+        (summary.versions_removed, "version removed"),
+        (summary.versions_changed, "version changed"),
+        (summary.lifecycle_transitions, "lifecycle transition"),
+        (summary.endpoint_changes, "endpoint change"),
+    ]
     parts = []
-    for key, label in labels.items():
-        count = data["summary"][key]
+    for count, label in counts:
         if count:
             noun, _, rest = label.partition(" ")
             parts.append(f"{_plural(count, noun)} {rest}".strip())
     return ", ".join(parts) or "catalog header changed only"
 
 
-def _diff_table(data: dict[str, Any]) -> None:
+def _diff_table(data: CatalogDiff) -> None:
     from idp_cli.output.plain import print_table
 
-    a, b = data["from"]["ref"], data["to"]["ref"]
-    if not data["changed"]:
+    a, b = data.from_.ref, data.to.ref
+    if not data.changed:
         console.err().print(f"No catalog changes between {a} and {b}.")
         return
     print_table(
         ["CHANGE", "MODEL", "VERSION", "FIELD", "FROM", "TO"],
         _rows(data, 60),
     )
-    if data["impact"]:
+    if data.impact:
         sys.stdout.write("\nImpact on generated projects:\n")
-        for item in data["impact"]:
-            sys.stdout.write(f"  - {item['message']}\n")
-    console.err().print(f"{a} -> {b}: {summary_text(data)}.")
+        for item in data.impact:
+            sys.stdout.write(f"  - {item.message}\n")
+    console.err().print(f"{a} -> {b}: {summary_text(data.summary)}.")
 
 
 def _md(text: str) -> str:
@@ -235,14 +247,14 @@ def _md_cell(text: str) -> str:
     return f"`{_md(text)}`" if text and text != "-" else text
 
 
-def markdown(data: dict[str, Any]) -> str:
+def markdown(data: CatalogDiff) -> str:
     """The diff as GitHub-flavoured Markdown, for a pull request comment."""
-    a, b = data["from"]["ref"], data["to"]["ref"]
+    a, b = data.from_.ref, data.to.ref
     lines = [f"### Model catalog: `{_md(a)}` → `{_md(b)}`", ""]
-    if not data["changed"]:
+    if not data.changed:
         lines.append("No catalog changes.")
         return "\n".join(lines) + "\n"
-    lines += [f"**{summary_text(data)}**", ""]
+    lines += [f"**{summary_text(data.summary)}**", ""]
     lines += ["| Change | Model | Version | Field | From | To |", "|---|---|---|---|---|---|"]
     for kind, model, version, field, before, after in _rows(data, 200):
         lines.append(
@@ -250,8 +262,8 @@ def markdown(data: dict[str, Any]) -> str:
             f"| {_md_cell(before)} | {_md_cell(after)} |"
         )
     lines += ["", "#### Impact on generated projects", ""]
-    if data["impact"]:
-        lines += [f"- **{item['kind']}**: {_md(item['message'])}" for item in data["impact"]]
+    if data.impact:
+        lines += [f"- **{item.kind}**: {_md(item.message)}" for item in data.impact]
     else:
         lines.append("None: no bound version retired, no endpoint moved.")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from idp_cli.catalog.model import split_ref, version_key
+from idp_cli.history import entries
+from idp_cli.history.records import BreakingSuccessor
 from idp_cli.signature_changes import Interface, compare
 
 
@@ -16,12 +18,6 @@ def _versions(model: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not isinstance(versions, list):
         return []
     return [v for v in versions if isinstance(v, dict) and "version" in v]
-
-
-def _successor(version: dict[str, Any]) -> str | None:
-    deprecation = version.get("deprecation")
-    successor = deprecation.get("successor") if isinstance(deprecation, dict) else None
-    return str(successor) if successor else None
 
 
 def _find(models: dict[str, dict[str, Any]], ref: str) -> tuple[str, dict[str, Any]] | None:
@@ -47,9 +43,9 @@ def _moves(
     for name, model in after.items():
         old = {str(v["version"]): v for v in _versions(before.get(name))}
         for version in _versions(model):
-            successor = _successor(version)
+            successor = entries.successor(version)
             was = old.get(str(version["version"]))
-            if successor and (was is None or _successor(was) != successor):
+            if successor and (was is None or entries.successor(was) != successor):
                 target = _find(after, successor)
                 if target is not None:
                     moves.append((f"{name}@{version['version']}", version, *target))
@@ -66,8 +62,8 @@ def _moves(
 
 def successor_impact(
     before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    impact: list[dict[str, Any]] = []
+) -> list[BreakingSuccessor]:
+    impact: list[BreakingSuccessor] = []
     seen: set[tuple[str, str]] = set()
     for old_ref, old, new_ref, new in _moves(before, after):
         if (old_ref, new_ref) in seen or old_ref == new_ref:
@@ -78,14 +74,14 @@ def successor_impact(
         if not breaking:
             continue
         impact.append(
-            {
-                "kind": "breaking-changes",
-                "model": split_ref(old_ref)[0],
-                "ref": old_ref,
-                "successor": new_ref,
-                "changes": [c.to_dict() for c in changes],
-                "message": f"{new_ref} breaks callers of {old_ref} (`idp update --latest` "
+            BreakingSuccessor(
+                kind="breaking-changes",
+                model=split_ref(old_ref)[0],
+                ref=old_ref,
+                successor=new_ref,
+                changes=tuple(changes),
+                message=f"{new_ref} breaks callers of {old_ref} (`idp update --latest` "
                 f"moves projects to it): {'; '.join(breaking)}",
-            }
+            )
         )
     return impact
