@@ -20,6 +20,25 @@ _NEW = "New model"
 _VERSION = "Version"
 _GIT = "Git"
 
+# How the core's messages name each input.
+_FLAGS = {
+    "model": "--model",
+    "version": "--version",
+    "lifecycle": "--lifecycle",
+    "signature_file": "--signature-file",
+    "deprecates": "--deprecates",
+    "from_file": "--from-file",
+    "branch": "--branch",
+    "no_commit": "--no-commit",
+    "catalog": "--catalog",
+    "catalog_ref": "--catalog-ref (and unset IDP_CATALOG_REF)",
+    "description": "--description",
+    "owner": "--owner",
+    "modelType": "--model-type",
+    "tasks": "--task",
+    "license": "--license",
+}
+
 
 @guard
 def publish(
@@ -181,6 +200,7 @@ def publish(
     out for a pull request (refused when the files to edit have uncommitted changes), or
     only written with --no-commit.
     """
+    from idp_cli import endpoint_flag
     from idp_cli import publish as core
 
     request = core.Request(
@@ -188,7 +208,7 @@ def publish(
         version=version,
         lifecycle=lifecycle,
         artifact_uri=artifact_uri,
-        endpoints=endpoint or [],
+        endpoints=[endpoint_flag.parse(spec) for spec in endpoint or []],
         signature_file=signature_file,
         changelog=changelog,
         aliases=alias or [],
@@ -204,6 +224,7 @@ def publish(
         },
         branch=branch,
         commit=not no_commit,
+        names=_FLAGS,
     )
     result = core.publish(catalog_source(ctx, catalog, None), request)
 

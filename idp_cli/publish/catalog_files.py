@@ -1,0 +1,126 @@
+"""The files of a catalog that publish reads and edits: which one holds a model (the main file
+or one of its includes), where a new model's own file goes, and the catalog validated as it
+would be with the edited texts, before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from idp_cli.catalog.sources import FolderReader, Source, match_glob
+from idp_cli.errors import Problem
+from idp_cli.publish.edit import Document
+from idp_cli.publish.request import PublishError
+
+
+@dataclass
+class Place:
+    doc: Document
+    model: Any  # the model's CommentedMap inside doc.data
+
+
+class CatalogFiles:
+    def __init__(self, folder: Path, main: str) -> None:
+        self.folder = folder
+        self.reader = FolderReader(folder)
+        self.main = self._doc(main)
+        if not isinstance(self.main.data, dict):
+            raise PublishError(
+                f"{self.reader.label(main)}: not a catalog (a mapping with apiVersion, kind, models)",
+                hint="Run `idp catalog validate` to see what is wrong.",
+            )
+        includes = self.main.data.get("include")
+        self.includes = [p for p in includes if isinstance(p, str)] if includes else []
+
+    def _doc(self, rel: str) -> Document:
+        return Document(rel, self.reader.read_text(rel), self.reader.label(rel))
+
+    def find(self, name: str) -> Place | None:
+        for model in _models_in(self.main.data):
+            if model.get("name") == name:
+                return Place(self.main, model)
+        seen: set[str] = {self.main.rel}
+        for pattern in self.includes:
+            for rel in self.reader.glob(pattern):
+                if rel in seen:
+                    continue
+                seen.add(rel)
+                if name not in self.reader.read_text(rel):
+                    continue  # parse only the files that can hold the model
+                doc = self._doc(rel)
+                for model in _models_in(doc.data, included=True):
+                    if model.get("name") == name:
+                        return Place(doc, model)
+        return None
+
+    def new_model_file(self, name: str) -> str | None:
+        """Where a new model's own file goes, when the catalog is split with includes."""
+        slug = name.replace("/", "-")
+        for pattern in self.includes[:1]:
+            parts = PurePosixPath(pattern).parts
+            folder = [p for p in parts[:-1] if not any(c in p for c in "*?[")]
+            if len(folder) != len(parts) - 1 and "**" not in parts:
+                return None
+            last = parts[-1]
+            if last.count("*") == 1 and not any(c in last for c in "?["):
+                filename = last.replace("*", slug)
+            else:
+                filename = f"{slug}.yaml"
+            rel = "/".join([*folder, filename])
+            if match_glob([rel], pattern):
+                return rel
+        return None
+
+
+def _models_in(data: Any, *, included: bool = False) -> list[Any]:
+    # the shapes an included file may hold its models in: `models:`, one model, or a list
+    if isinstance(data, dict):
+        if isinstance(data.get("models"), list):
+            return [m for m in data["models"] if isinstance(m, dict)]
+        return [data] if included and "name" in data else []
+    if included and isinstance(data, list):
+        return [m for m in data if isinstance(m, dict)]
+    return []
+
+
+class _OverlayReader:
+    """The catalog's folder as it would be with `texts` written (nothing is)."""
+
+    def __init__(self, base: FolderReader, texts: dict[str, str]) -> None:
+        self.base = base
+        self.texts = texts
+
+    def read_text(self, rel: str) -> str:
+        return self.texts[rel] if rel in self.texts else self.base.read_text(rel)
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(set(self.base.glob(pattern)) | set(match_glob(list(self.texts), pattern)))
+
+    def fingerprint(self, rel: str) -> str:
+        return f"publish:{hash(self.texts[rel])}" if rel in self.texts else "publish"
+
+    def label(self, rel: str) -> str:
+        return self.base.label(rel)
+
+
+def check(folder: Path, main: str, texts: dict[str, str]) -> list[Problem]:
+    """The problems of the catalog in `folder` as it would be with `texts` written."""
+    from idp_cli.catalog.loader import load
+
+    source = Source(
+        kind="file",
+        display=str(folder / main),
+        reader=_OverlayReader(FolderReader(folder), texts),
+        main=main,
+        # one fixed cache slot per catalog, overwritten by each publish and never read back
+        identity=f"publish-check:{folder / main}",
+    )
+    return load(source, use_cache=False, summary=True).problems
+
+
+def write(folder: Path, texts: dict[str, str]) -> None:
+    for rel, text in texts.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")

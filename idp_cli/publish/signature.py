@@ -1,0 +1,72 @@
+"""A version's signature from a file: MLflow's `MLmodel` (its `signature:` holds each part as
+a JSON string) or our own YAML with `inputs:`/`outputs:` lists of columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from idp_cli.publish.nodes import flow_map
+from idp_cli.publish.request import PublishError
+
+
+def read_signature(path: Path, input_name: str) -> Any:
+    """The signature in `path` as catalog YAML; `input_name` names the file in messages."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise _bad_signature(input_name, path, str(exc).splitlines()[0]) from None
+    if isinstance(raw, dict) and isinstance(raw.get("signature"), dict):
+        raw = raw["signature"]  # an MLmodel file (or our YAML under `signature:`)
+    if not isinstance(raw, dict) or not ({"inputs", "outputs"} & set(raw)):
+        raise _bad_signature(
+            input_name, path, "no `inputs`/`outputs` (nor an MLmodel `signature:`) found"
+        )
+    from ruamel.yaml.comments import CommentedMap
+
+    out = CommentedMap()
+    for key in ("inputs", "outputs", "params"):
+        value = raw.get(key)
+        if isinstance(value, str):  # MLflow stores each part as a JSON string
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise _bad_signature(input_name, path, f"{key}: not JSON ({exc.msg})") from None
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+            raise _bad_signature(input_name, path, f"{key}: must be a list of columns")
+        out[key] = [flow_map(_column(input_name, path, key, c)) for c in value]
+    if isinstance(raw.get("example"), dict):
+        out["example"] = flow_map(dict(raw["example"]))
+    return out
+
+
+def _column(input_name: str, path: Path, key: str, column: dict[str, Any]) -> dict[str, Any]:
+    if column.get("type") == "tensor" or "tensor-spec" in column:
+        raise _bad_signature(
+            input_name, path, f"{key}: tensor-based signatures are not supported; use named columns"
+        )
+    if not column.get("name"):
+        raise _bad_signature(input_name, path, f"{key}: every column needs a name")
+    out: dict[str, Any] = {"name": column["name"], "type": column.get("type")}
+    if key == "params":
+        if column.get("default") is not None:
+            out["default"] = column["default"]
+    elif column.get("required") is False:
+        out["required"] = False
+    for extra in ("enum", "description"):
+        if column.get(extra) is not None:
+            out[extra] = column[extra]
+    return out
+
+
+def _bad_signature(input_name: str, path: Path, why: str) -> PublishError:
+    return PublishError(
+        f"{input_name} {path}: does not parse: {why}",
+        hint="Pass an MLflow MLmodel file (with a column-based `signature:`) or YAML with "
+        "`inputs:` and `outputs:` lists of {name, type}.",
+    )
