@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from idp_cli import __version__, backstage
-from idp_cli.catalog.model import Endpoint, Version
+from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.templates.discovery import Template
 
 DEFAULT_ROUTE_PREFIX = {"openai-v1": "/v1"}
@@ -83,6 +83,37 @@ def fit(template: Template, version: Version, environment: str | None = None) ->
         return Fit(None, reasons)
     usable.sort(key=lambda e: e.environment != "production")
     return Fit(usable[0], reasons)
+
+
+@dataclass(frozen=True)
+class Misfit:
+    version: Version
+    reasons: list[str]  # why the template cannot serve it
+
+
+@dataclass(frozen=True)
+class CatalogFit:
+    fitting: list[Version]
+    misfits: list[Misfit]
+
+
+def fit_catalog(template: Template, catalog: Catalog, environment: str | None = None) -> CatalogFit:
+    """Which models the template can serve, and why not the others: each model's default
+    version, retired ones left out (nobody should start a project on them). A template without
+    `_idp` metadata binds no model, so it serves none and misses none."""
+    found = CatalogFit([], [])
+    if not template.binds_model:
+        return found
+    for model in catalog.models:
+        version = model.shown_version
+        if version.retired:
+            continue
+        result = fit(template, version, environment)
+        if result.ok:
+            found.fitting.append(version)
+        else:
+            found.misfits.append(Misfit(version, result.reasons))
+    return found
 
 
 def fit_like(template: Template, version: Version, environment: str | None) -> Fit:

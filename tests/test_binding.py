@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from idp_cli.binding import answers, fit
+from idp_cli.binding import CatalogFit, answers, fit, fit_catalog
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.query import resolve
 from idp_cli.templates.discovery import Template, find
@@ -44,6 +44,20 @@ def test_fit_prefers_production_and_explains_refusals() -> None:
     assert not embedder.ok
     assert any("feature-extraction" in r for r in embedder.reasons)
     assert any("chat" in r for r in embedder.reasons)  # capability missing
+
+
+def test_fit_catalog_names_what_a_template_serves_and_why_not_the_rest() -> None:
+    catalog = _catalog()
+    chat = find("chat-service")
+    served = fit_catalog(chat, catalog)
+    assert [v.ref for v in served.fitting] == ["acme/assistant@2.0.0"]
+    assert [m.version.ref for m in served.misfits] == ["acme/embedder@1.0.0"]
+    assert served.misfits[0].reasons == fit(chat, served.misfits[0].version).reasons
+    # the environment narrows the endpoints, as `idp new --environment` does
+    assert fit_catalog(chat, catalog, "development").fitting == []
+    # a template without `_idp` metadata binds no model: nothing fits, nothing is refused
+    plain = Template(name="p", src="/p", ref=None, bundled=False, config={"x": 1})
+    assert fit_catalog(plain, catalog) == CatalogFit([], [])
 
 
 def test_fit_checks_signature_requirements() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -42,6 +43,11 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     return wrapper
+
+
+def interactive(defaults: bool) -> bool:
+    """Whether a command may ask: not with --defaults, and only with a terminal to ask in."""
+    return not defaults and sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def global_option(ctx: typer.Context | None, key: str) -> str | None:

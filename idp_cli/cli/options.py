@@ -50,3 +50,14 @@ CatalogRefOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def parse_data(pairs: list[str]) -> dict[str, str]:
+    """--data KEY=VALUE pairs as answers; a later pair for the same key wins."""
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--data")
+        data[key.strip()] = value
+    return data

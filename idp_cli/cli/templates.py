@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from idp_cli.binding import fit
-from idp_cli.catalog.model import Catalog, Version
+from idp_cli.binding import CatalogFit, fit_catalog
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
@@ -21,33 +20,7 @@ app = typer.Typer(
 )
 
 
-def compatible(template: Template, catalog: Catalog) -> list[Version]:
-    """Each model's default version, when the template can serve it."""
-    if not template.binds_model:
-        return []
-    return [
-        m.shown_version
-        for m in catalog.models
-        if not m.shown_version.retired and fit(template, m.shown_version).ok
-    ]
-
-
-def _incompatible(template: Template, catalog: Catalog) -> list[dict[str, Any]]:
-    """Each model whose default version the template cannot serve, and why."""
-    if not template.binds_model:
-        return []
-    out = []
-    for model in catalog.models:
-        version = model.shown_version
-        if version.retired:
-            continue
-        result = fit(template, version)
-        if not result.ok:
-            out.append({"ref": version.ref, "reasons": result.reasons})
-    return out
-
-
-def _summary(template: Template, catalog: Catalog) -> dict[str, Any]:
+def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
     return {
         "name": template.name,
         "title": template.title,
@@ -58,7 +31,7 @@ def _summary(template: Template, catalog: Catalog) -> dict[str, Any]:
         "tasks": template.supports("tasks"),
         "protocols": template.supports("protocols"),
         "capabilities": template.supports("capabilities"),
-        "compatibleModels": len(compatible(template, catalog)),
+        "compatibleModels": len(served.fitting),
     }
 
 
@@ -72,7 +45,7 @@ def list_templates(
 ) -> None:
     """List the bundled templates with the models each can serve."""
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, cat) for t in bundled()]
+    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled()]
 
     def table() -> None:
         from rich.markup import escape
@@ -112,8 +85,9 @@ def show(
     """Show a template: what it supports, the questions it asks, the models it can serve."""
     template = find(name)
     cat = load_catalog(ctx, catalog, catalog_ref)
-    models = compatible(template, cat)
-    data = _summary(template, cat)
+    served = fit_catalog(template, cat)
+    models = served.fitting
+    data = _summary(template, served)
     data["questions"] = [
         {
             "name": q.name,
@@ -127,7 +101,7 @@ def show(
     data["compatible"] = [
         {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in models
     ]
-    data["incompatible"] = _incompatible(template, cat)
+    data["incompatible"] = [{"ref": m.version.ref, "reasons": m.reasons} for m in served.misfits]
     data["unsafeFeatures"] = template.unsafe_features
 
     def table() -> None:

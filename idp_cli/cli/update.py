@@ -10,10 +10,9 @@ import typer
 
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
-from idp_cli.cli.common import global_option, guard
-from idp_cli.cli.new import parse_data
-from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt
-from idp_cli.errors import ExitCode, IdpError
+from idp_cli.cli.common import global_option, guard, interactive
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, parse_data
+from idp_cli.errors import ExitCode
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
@@ -102,46 +101,28 @@ def update(
     or already current, 6 when conflicts were left to resolve.
     """
     from idp_cli.project import summary, worktree
-    from idp_cli.project.update import apply, plan
-    from idp_cli.templates.discovery import at_version
+    from idp_cli.project.update import apply, plan, require_clean
 
     if model and latest:
         raise typer.BadParameter("give --model or --latest, not both", param_hint="--latest")
-    import sys
-
-    interactive = not defaults and sys.stdin.isatty() and sys.stderr.isatty()
+    may_ask = interactive(defaults)
     worktree.require_git(project)
-    overrides = parse_data(data or [])
-    # The plan only reads (answers, template tags, catalog): an up-to-date project is said to
-    # be so even with uncommitted changes, which matter only to a merge.
     made = plan(
         project,
         model=model,
         latest=latest,
         template_ref=template_ref,
-        overrides=overrides,
+        overrides=parse_data(data or []),
         catalog=catalog or global_option(ctx, "catalog"),
         catalog_ref=catalog_ref or global_option(ctx, "catalog_ref"),
     )
-    if overrides:
-        target = made.vcs_ref or made.template.current
-        at_version(made.answers.src_path, target).refuse_unknown(overrides)
-    dirty = worktree.dirty(project) if not made.noop else []
-    if dirty and pretend:
-        console.warn("the preview starts from the last commit; uncommitted changes are not in it")
-    elif dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise IdpError(
-            f"{project} has uncommitted changes ({shown}); nothing was updated",
-            hint="Commit or stash them (`git stash -u`) first, so the update can be "
-            "reviewed and undone with git.",
-        )
+    require_clean(made, pretend=pretend)
     if not made.noop and output is Format.table:
         console.err().print(
             f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
         )
     outcome = apply(
-        made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not interactive
+        made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
     )
     if summary_file is not None:
         summary_file.write_text(summary.markdown(made, outcome, pretend=pretend), encoding="utf-8")

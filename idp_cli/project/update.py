@@ -146,6 +146,9 @@ def plan(
 ) -> Plan:
     answers = read(project)
     state = _target_template(answers, template_ref)
+    target = state.newest if state.outdated else state.current
+    # read once, and only when needed: it may mean fetching the template
+    template_at = functools.cache(lambda: at_version(answers.src_path, target))
     result = Plan(
         answers=answers,
         template=state,
@@ -163,9 +166,6 @@ def plan(
     else:
         source = catalog_source.for_project(answers, catalog, catalog_ref)
         loaded = open_catalog(source)
-        ref = state.newest if state.outdated else state.current
-        # read once, and only when needed: it may mean fetching the template
-        template_at = functools.cache(lambda: at_version(answers.src_path, ref))
         if model:
             version = resolve(loaded, model)
         elif latest:
@@ -205,6 +205,8 @@ def plan(
     result.data.update(overrides)
     result.changed = [k for k, v in result.data.items() if answers.data.get(k) != v]
     _record_running_idp(result, overrides)
+    if overrides:  # the template version updated to must ask them
+        template_at().refuse_unknown(overrides)
     return result
 
 
@@ -220,6 +222,22 @@ def _record_running_idp(plan: Plan, overrides: dict[str, Any]) -> None:
     plan.data.update(binding.running_idp())
     if plan.answers.data.get(key) != plan.data[key]:
         plan.changed.append(key)
+
+
+def require_clean(plan: Plan, *, pretend: bool) -> None:
+    """A merge is reviewed with `git diff` and undone with git, so uncommitted changes refuse
+    it; a preview is only warned that it starts from the last commit. A project with nothing
+    to update is said to be current, uncommitted changes or not."""
+    dirty = worktree.dirty(plan.project) if not plan.noop else []
+    if dirty and pretend:
+        notices.warn("the preview starts from the last commit; uncommitted changes are not in it")
+    elif dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise IdpError(
+            f"{plan.project} has uncommitted changes ({shown}); nothing was updated",
+            hint="Commit or stash them (`git stash -u`) first, so the update can be "
+            "reviewed and undone with git.",
+        )
 
 
 def apply(

@@ -1,0 +1,317 @@
+"""`idp new`'s work: choose the template and the model, apply the rules a new project must meet
+(its name, an empty destination, a live model version the template can serve, every question
+answered), then let Copier render it.
+
+As with `idp update` (update.py), the plan decides everything without Copier; `apply` renders.
+The core never prompts: what a terminal may ask for is handed in as `Prompts`. Warnings go
+through `notices`, as everywhere in the core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from idp_cli import binding, notices
+from idp_cli.catalog.model import Catalog, Endpoint, Version
+from idp_cli.catalog.query import resolve
+from idp_cli.errors import IdpError
+from idp_cli.templates.discovery import Template, bundled, find
+
+PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
+# how many of the models that fit a "no model given" hint names
+_SHOWN_MODELS = 8
+
+
+class CatalogSource(Protocol):
+    """What a project records about the catalog it was bound from (a catalog source has it)."""
+
+    kind: str
+    ref: str | None
+
+    def revision(self) -> tuple[str | None, bool | None]: ...
+
+    def recorded(self) -> tuple[str, bool]: ...
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """Asking the user for what the command line left out; each returns the chosen name."""
+
+    template: Callable[[list[Template]], str]
+    model: Callable[[list[Version]], str]  # returns a model reference
+    destination: Callable[[], Path]
+
+
+@dataclass(frozen=True)
+class Request:
+    destination: Path | None
+    template: str | None  # a bundled name, a folder or a git URL[@ref]
+    # the catalog and where it was read; opened only for a template that binds a model
+    catalog: Callable[[], tuple[Catalog, CatalogSource]]
+    model: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # --data answers, which win
+    ci: str = "github"
+    environment: str | None = None
+    allow_deprecated: bool = False
+    force: bool = False
+    pretend: bool = False
+    trust: bool = False
+    prompts: Prompts | None = None  # None: nothing may be asked (no terminal, or --defaults)
+
+    @property
+    def interactive(self) -> bool:
+        return self.prompts is not None
+
+
+@dataclass
+class Plan:
+    request: Request
+    template: Template
+    destination: Path
+    answers: dict[str, Any]
+    user_defaults: dict[str, Any] = field(default_factory=dict)  # what Copier's prompts offer
+    version: Version | None = None
+    endpoint: Endpoint | None = None
+
+
+@dataclass(frozen=True)
+class Generated:
+    destination: Path
+    template: str
+    model: str | None
+    endpoint: str | None
+    files: list[str]
+    pretend: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "destination": str(self.destination),
+            "template": self.template,
+            "model": self.model,
+        }
+        if self.endpoint is not None:  # only a bound project names its endpoint
+            data["endpoint"] = self.endpoint
+        data["files"] = self.files
+        data["pretend"] = self.pretend
+        return data
+
+
+def plan(request: Request) -> Plan:
+    """Everything `apply` needs, checked; the catalog and the terminal are read, nothing is
+    written."""
+    template = _choose_template(request)
+    template.refuse_unknown(request.data)
+    dest = request.destination
+    if dest is None:
+        if request.prompts is None:
+            raise IdpError(
+                "no destination folder given",
+                hint="Pass it as the first argument: idp new DEST ...",
+            )
+        dest = request.prompts.destination()
+    dest = dest.expanduser()
+    project_name = str(request.data.get("project_name", dest.resolve().name))
+    check_project_name(project_name)
+    check_destination(dest, request.force)
+    if template.binds_model:
+        made = _bound(request, template, dest, project_name)
+    else:
+        made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
+    if not request.interactive:
+        _require_answers(template, made.answers)
+    return made
+
+
+def apply(plan: Plan) -> Generated:
+    from idp_cli.templates.render import generate
+
+    request = plan.request
+    files = generate(
+        plan.template,
+        plan.destination,
+        plan.answers,
+        defaults=not request.interactive,
+        pretend=request.pretend,
+        trust=request.trust,
+        force=request.force,
+        user_defaults=plan.user_defaults,
+    )
+    return Generated(
+        destination=plan.destination,
+        template=plan.template.name,
+        model=plan.version.ref if plan.version else None,
+        endpoint=plan.endpoint.name if plan.endpoint else None,
+        files=files,
+        pretend=request.pretend,
+    )
+
+
+def check_project_name(name: str) -> None:
+    if not PROJECT_NAME.match(name):
+        raise IdpError(
+            f"{name!r} is not a valid project name",
+            hint="Use lowercase letters, digits, '-' and '_', starting with a letter "
+            "(rename the folder or pass --data project_name=NAME).",
+        )
+
+
+def check_destination(dest: Path, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise IdpError(f"{dest} exists and is not a folder", hint="Choose another destination.")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise IdpError(
+            f"{dest} is not empty; nothing was written",
+            hint="Choose an empty or new folder, or pass --force to write the template's files into it.",
+        )
+
+
+def check_lifecycle(version: Version, allow_deprecated: bool) -> None:
+    """A retired version is refused unless asked for; a usable but risky one is warned of."""
+    if version.retired and not allow_deprecated:
+        raise IdpError(
+            f"{version.ref} is {version.lifecycle}; its successor is {version.successor}",
+            hint=f"Use --model {version.successor}, or pass --allow-deprecated to bind it anyway.",
+        )
+    if version.retired:
+        notices.warn(f"{version.ref} is {version.lifecycle}; its successor is {version.successor}")
+    elif version.lifecycle == "experimental":
+        notices.warn(f"{version.ref} is experimental: it may change or disappear without notice")
+
+
+def _choose_template(request: Request) -> Template:
+    if request.template:
+        return find(request.template)
+    templates = bundled()
+    if request.prompts is None or not templates:
+        raise IdpError(
+            "no template given",
+            hint=f"Pass --template NAME ({', '.join(t.name for t in templates)}), a folder or a git URL.",
+        )
+    return find(request.prompts.template(templates))
+
+
+def _choose_model(request: Request, catalog: Catalog, template: Template) -> Version:
+    if request.model:
+        return resolve(catalog, request.model)
+    fitting = binding.fit_catalog(template, catalog, request.environment).fitting
+    if not fitting:
+        raise IdpError(f"no model in the catalog fits template {template.name}")
+    if request.prompts is None:
+        raise IdpError(
+            "no model given",
+            hint=f"Pass --model REF; models that fit {template.name}: "
+            + ", ".join(v.ref for v in fitting[:_SHOWN_MODELS])
+            + ("…" if len(fitting) > _SHOWN_MODELS else ""),
+        )
+    return resolve(catalog, request.prompts.model(fitting))
+
+
+def _endpoint(template: Template, version: Version, environment: str | None) -> Endpoint:
+    result = binding.fit(template, version, environment)
+    if not result.ok or result.endpoint is None:
+        raise IdpError(
+            f"template {template.name} cannot serve {version.ref}: {'; '.join(result.reasons)}",
+            hint="See the models it can serve with `idp templates show " + template.name + "`.",
+        )
+    return result.endpoint
+
+
+def _recorded_catalog(source: CatalogSource) -> tuple[str, str]:
+    """How the project records the catalog (its name, its commit), with a warning when the
+    record will not lead back to what was read."""
+    commit, dirty = source.revision()
+    if dirty:
+        notices.warn("the catalog has uncommitted changes; the recorded commit does not hold them")
+    recorded, portable = source.recorded()
+    if not portable:
+        how = (
+            "add an `origin` remote to the catalog repository"
+            if source.kind.startswith("git")
+            else "keep the catalog in a git repository with an `origin` remote"
+        )
+        notices.warn(
+            f"the project records the catalog as the local path {recorded}, which `idp check` "
+            f"and `idp update` elsewhere (CI) cannot read; {how}, or pass --catalog URL"
+        )
+    return recorded, commit or ""
+
+
+def _bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
+    catalog, source = request.catalog()
+    version = _choose_model(request, catalog, template)
+    check_lifecycle(version, request.allow_deprecated)
+    endpoint = _endpoint(template, version, request.environment)
+    recorded, commit = _recorded_catalog(source)
+    owner = _app_owner(template, request.data, dest)
+    answers = binding.answers(
+        template,
+        version,
+        endpoint,
+        project_name=project_name,
+        ci=request.ci,
+        catalog_source=recorded,
+        catalog_commit=commit,
+        catalog_ref=source.ref or "",
+        overrides=request.data,
+        # in a terminal the owner is offered as the prompt's default, not answered for the user
+        owner=None if request.interactive else owner,
+    )
+    user_defaults: dict[str, Any] = {}
+    if request.interactive:
+        if owner is not None:
+            user_defaults["owner"] = owner
+        # in a terminal only the owner is asked: the app's lifecycle starts at the
+        # template's default, as with --defaults, and is the user's to change later
+        answers.update(_template_default(template, "lifecycle", answers))
+    return Plan(request, template, dest, answers, user_defaults, version, endpoint)
+
+
+def _unbound_answers(request: Request, template: Template, project_name: str) -> dict[str, Any]:
+    if request.model:
+        raise IdpError(
+            f"template {template.name} has no `_idp` metadata, so it takes no model",
+            hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",
+        )
+    answers = dict(request.data)
+    asked = {q.name for q in template.questions}
+    if "project_name" in asked:
+        answers.setdefault("project_name", project_name)
+    if binding.IDP_VERSION in asked:
+        answers = {**binding.running_idp(), **answers}
+    return answers
+
+
+def _app_owner(template: Template, overrides: dict[str, Any], dest: Path) -> str | None:
+    """The app's owner unless --data gives it: the config file's, else the git user's."""
+    if "owner" in overrides or not any(q.name == "owner" for q in template.questions):
+        return None
+    from idp_cli import app_owner
+
+    found = app_owner.default(dest.resolve().parent)
+    return found.ref if found else None
+
+
+def _template_default(template: Template, name: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """{name: the template's default} when it asks `name` and no answer is given yet."""
+    for q in template.questions:
+        if q.name == name and name not in answers and q.default is not None:
+            return {name: q.default}
+    return {}
+
+
+def _require_answers(template: Template, answers: dict[str, Any]) -> None:
+    """Without a terminal Copier cannot ask: a question with no default needs an answer."""
+    missing = [
+        q.name
+        for q in template.questions
+        if not q.computed and q.default is None and q.name not in answers
+    ]
+    if missing:
+        raise IdpError(
+            f"template {template.name} needs an answer for: {', '.join(missing)}",
+            hint=" ".join(f"--data {name}=..." for name in missing),
+        )

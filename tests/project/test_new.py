@@ -1,0 +1,154 @@
+"""`idp new`'s core without the CLI: what it asks goes through the prompts it is handed, what it
+warns goes through `notices`, and what it generated comes back as data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from idp_cli import app_owner, binding, notices
+from idp_cli.catalog.model import Catalog, Version
+from idp_cli.errors import IdpError
+from idp_cli.project import new
+from idp_cli.templates.discovery import Template, find
+from tests.cli.test_new import CHAT_CATALOG
+
+Opener = Callable[[], tuple[Catalog, new.CatalogSource]]
+
+
+@dataclass
+class Source:
+    kind: str = "file"
+    ref: str | None = None
+    dirty: bool = False
+    portable: bool = True
+
+    def revision(self) -> tuple[str | None, bool | None]:
+        return "c0ffee", self.dirty
+
+    def recorded(self) -> tuple[str, bool]:
+        return "/elsewhere/catalog.yaml", self.portable
+
+
+def _catalog() -> Catalog:
+    return Catalog(yaml.safe_load(CHAT_CATALOG), ["catalog.yaml"])
+
+
+def _opener(source: Source | None = None) -> tuple[list[str], Opener]:
+    opened: list[str] = []
+
+    def read() -> tuple[Catalog, new.CatalogSource]:
+        opened.append("catalog")
+        return _catalog(), source or Source()
+
+    return opened, read
+
+
+@pytest.fixture
+def warned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(notices, "warn", seen.append)
+    return seen
+
+
+def test_what_is_missing_is_asked_through_the_prompts(tmp_path: Path, warned: list[str]) -> None:
+    offered: dict[str, list[str]] = {}
+
+    def template(templates: list[Template]) -> str:
+        offered["templates"] = [t.name for t in templates]
+        return "chat-service"
+
+    def model(versions: list[Version]) -> str:
+        offered["models"] = [v.ref for v in versions]
+        return versions[0].ref
+
+    _, read = _opener()
+    request = new.Request(
+        destination=None,
+        template=None,
+        catalog=read,
+        prompts=new.Prompts(template, model, lambda: tmp_path / "chat-app"),
+    )
+    made = new.plan(request)
+    assert "chat-service" in offered["templates"]
+    chat = find("chat-service")
+    assert offered["models"] == [v.ref for v in binding.fit_catalog(chat, _catalog()).fitting]
+    assert made.destination == tmp_path / "chat-app"
+    assert made.version is not None and made.version.ref == "acme/assistant@2.0.0"
+    assert made.endpoint is not None and made.endpoint.name == "prod"
+    # in a terminal the owner is the prompt's default, not an answer given for the user
+    owner = app_owner.default(tmp_path)
+    assert owner is not None and made.user_defaults == {"owner": owner.ref}
+    assert "owner" not in made.answers
+    assert made.answers["project_name"] == "chat-app"
+    assert made.answers["catalog_commit"] == "c0ffee"
+    assert warned == []
+
+
+def test_without_prompts_nothing_is_chosen_for_the_user(tmp_path: Path) -> None:
+    _, read = _opener()
+    request = new.Request(destination=tmp_path / "app", template="chat-service", catalog=read)
+    with pytest.raises(IdpError, match="no model given") as refused:
+        new.plan(request)
+    assert refused.value.hint is not None and "acme/assistant@2.0.0" in refused.value.hint
+    with pytest.raises(IdpError, match="no destination folder given"):
+        new.plan(new.Request(destination=None, template="chat-service", catalog=read))
+
+
+def test_rules_are_checked_before_the_catalog_is_read(tmp_path: Path) -> None:
+    opened, read = _opener()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    for dest, message in (
+        (tmp_path / "Bad_Name", "not a valid project name"),
+        (tmp_path / "full", "is not empty"),
+    ):
+        request = new.Request(
+            destination=dest,
+            template="chat-service",
+            model="acme/assistant",
+            catalog=read,
+        )
+        with pytest.raises(IdpError, match=message):
+            new.plan(request)
+    assert opened == []
+
+
+def test_warnings_go_through_notices(tmp_path: Path, warned: list[str]) -> None:
+    _, read = _opener(Source(kind="git-worktree", dirty=True, portable=False))
+    request = new.Request(
+        destination=tmp_path / "app",
+        template="chat-service",
+        model="acme/assistant@3.0.0-rc1",
+        environment="development",
+        catalog=read,
+    )
+    new.plan(request)
+    assert warned[:2] == [
+        "acme/assistant@3.0.0-rc1 is experimental: it may change or disappear without notice",
+        "the catalog has uncommitted changes; the recorded commit does not hold them",
+    ]
+    assert "records the catalog as the local path /elsewhere/catalog.yaml" in warned[2]
+    assert "add an `origin` remote to the catalog repository" in warned[2]
+    assert len(warned) == 3
+
+
+def test_apply_reports_what_was_generated(tmp_path: Path) -> None:
+    _, read = _opener()
+    request = new.Request(
+        destination=tmp_path / "app",
+        template="chat-service",
+        model="acme/assistant",
+        catalog=read,
+        pretend=True,
+    )
+    made = new.apply(new.plan(request))
+    assert not (tmp_path / "app").exists()
+    data = made.to_dict()
+    assert list(data) == ["destination", "template", "model", "endpoint", "files", "pretend"]
+    assert data["model"] == "acme/assistant@2.0.0" and data["endpoint"] == "prod"
+    assert ".copier-answers.yml" in data["files"] and data["pretend"] is True
