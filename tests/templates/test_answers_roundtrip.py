@@ -29,10 +29,15 @@ def rerender(project: Path, dest: Path) -> None:
     """Render the project's recorded template version from its own answers file alone."""
     from copier import run_copy
     from copier.errors import CopierWarning
+    from plumbum import local
+
+    from idp_cli.templates import snapshots
 
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     data = {k: v for k, v in recorded.items() if not k.startswith("_")}
-    with warnings.catch_warnings():
+    # a bundled template is recorded by its stable name, which git is told means this
+    # machine's snapshot, as `idp update` does
+    with warnings.catch_warnings(), local.env(**snapshots.git_env(local.env.getdict())):
         warnings.simplefilter("ignore", CopierWarning)
         run_copy(
             recorded["_src_path"],
