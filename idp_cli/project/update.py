@@ -24,7 +24,7 @@ from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.project import catalog_source, drift, successors, worktree
 from idp_cli.project.answers import Answers, read
-from idp_cli.project.status import template_state
+from idp_cli.project.check import template_state
 from idp_cli.signature_changes import Change, Interface, compare
 from idp_cli.templates import versions
 from idp_cli.templates.discovery import Template, at_version
