@@ -18,7 +18,7 @@ from pathlib import Path
 import git
 from git.exc import BadName, BadObject
 
-from idp_cli import notices, paths
+from idp_cli import paths, warning_sink
 from idp_cli.catalog.sources import Source, match_glob
 from idp_cli.errors import CatalogError, SourceError
 from idp_cli.redaction import redact as redact  # re-exported: callers holding gitsource use it
@@ -166,7 +166,7 @@ def mirror(url: str) -> git.Repo:
                     repo.git.fetch("--prune", "origin", env=_GIT_ENV)
                     (target / "idp-fetched").write_text(str(time.time()))
                 except git.GitCommandError as exc:
-                    notices.warn(
+                    warning_sink.warn(
                         f"could not fetch {shown} ({_git_error(exc)}); "
                         f"using the cached copy fetched {_age(target)}"
                     )

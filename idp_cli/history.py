@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from idp_cli import gitsource, notices
+from idp_cli import gitsource, warning_sink
 from idp_cli.catalog.model import version_key
 from idp_cli.catalog.query import closest_names_hint
 from idp_cli.catalog.sources import FolderReader, Source, match_glob
@@ -597,7 +597,7 @@ def model_history(cat: GitCatalog, name: str, *, names: Callable[[], list[str]])
         except IdpError as exc:
             if sha not in warned:
                 warned.add(sha)
-                notices.warn(f"{exc.message}; this version of the file is skipped")
+                warning_sink.warn(f"{exc.message}; this version of the file is skipped")
             return False
         match = next((m for m in _models_in(parsed, rel == cat.main) if m["name"] == name), None)
         found[sha] = match

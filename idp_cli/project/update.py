@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli import binding, notices
+from idp_cli import binding, warning_sink
 from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
@@ -127,7 +127,7 @@ def _latest(catalog: Catalog, answers: Answers, template: Template) -> successor
             "with --model REF, or have the catalog entry fixed.",
         )
     if skipped is not None:
-        notices.warn(
+        warning_sink.warn(
             f"binding {chosen.version.ref}: template {template.name} cannot serve the newer "
             f"{skipped.ref} ({skipped.reason})"
         )
