@@ -19,8 +19,8 @@ import git
 from git.exc import BadName, BadObject
 
 from idp_cli import paths, warning_sink
-from idp_cli.catalog.sources import Source, match_glob
 from idp_cli.errors import CatalogError, SourceError
+from idp_cli.posix_glob import match_glob
 from idp_cli.redaction import redact as redact  # re-exported: callers holding gitsource use it
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "SSH_ASKPASS": "true"}
@@ -98,21 +98,6 @@ class TreeReader:
         return f"{self.ref_label}:{self.subdir}{rel}"
 
 
-def ref_source(root: Path, ref: str, subdir: str, main: str, display: str) -> Source:
-    repo = open_repo(root)
-    commit = resolve_commit(repo, ref, str(root))
-    return Source(
-        kind="git-ref",
-        display=display,
-        reader=TreeReader(commit, subdir, ref),
-        main=main,
-        identity=f"git:{commit.hexsha}:{subdir}{main}",
-        ref=ref,
-        commit=commit.hexsha,
-        dirty=False,
-    )
-
-
 def worktree_revision(root: Path, files: list[str]) -> tuple[str | None, bool]:
     repo = open_repo(root)
     try:
@@ -123,18 +108,6 @@ def worktree_revision(root: Path, files: list[str]) -> tuple[str | None, bool]:
     # is_dirty takes one path; git status takes several
     status = repo.git.status("--porcelain", "--untracked-files=all", "--", *folders)
     return head, bool(status.strip())
-
-
-def _split_url(spec: str) -> tuple[str, str, str]:
-    """`URL[#path/to/catalog.yaml]` -> (url, subdir, main file)."""
-    url, _, inner = spec.partition("#")
-    inner = inner.strip("/")
-    if not inner:
-        return url, "", "catalog.yaml"
-    if inner.endswith((".yaml", ".yml")):
-        parent, _, name = inner.rpartition("/")
-        return url, f"{parent}/" if parent else "", name
-    return url, f"{inner}/", "catalog.yaml"
 
 
 def _mirror_dir(url: str) -> Path:
@@ -204,20 +177,3 @@ def _age(target: Path) -> str:
         return f"{minutes} min ago"
     hours = minutes // 60
     return f"{hours} h ago" if hours < 48 else f"{hours // 24} days ago"
-
-
-def url_source(spec: str, ref: str | None) -> Source:
-    url, subdir, main = _split_url(spec)
-    repo = mirror(url)
-    shown = redact(spec)
-    commit = resolve_commit(repo, ref or "HEAD", redact(url))
-    return Source(
-        kind="git-url",
-        display=shown,
-        reader=TreeReader(commit, subdir, ref or "HEAD"),
-        main=main,
-        identity=f"git:{commit.hexsha}:{subdir}{main}",
-        ref=ref,
-        commit=commit.hexsha,
-        dirty=False,
-    )

@@ -7,12 +7,14 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
+from idp_cli.posix_glob import match_glob as match_glob  # re-exported: history, publish
+from idp_cli.redaction import redact
 
 _WILDCARD = re.compile(r"[*?\[]")
 _URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
@@ -98,14 +100,6 @@ class FolderReader:
         return path[len(self._cwd) :] if path.startswith(self._cwd) else path
 
 
-def match_glob(names: list[str], pattern: str) -> list[str]:
-    """Glob over a list of POSIX paths with pathlib's rules (`*` stays inside one folder)."""
-    if "**" in pattern:
-        return sorted(n for n in names if PurePosixPath(n).match(pattern))
-    depth = pattern.count("/")
-    return sorted(n for n in names if n.count("/") == depth and fnmatch.fnmatchcase(n, pattern))
-
-
 @dataclass
 class Source:
     """A resolved catalog source, ready to be read."""
@@ -154,9 +148,7 @@ def resolve_source(choice: CatalogChoice) -> Source:
             identity=f"file:{main}",
         )
     if _URL.match(choice.spec):
-        from idp_cli import gitsource
-
-        return gitsource.url_source(choice.spec, choice.ref)
+        return _url_source(choice.spec, choice.ref)
     return _path_source(Path(choice.spec).expanduser(), choice.ref)
 
 
@@ -184,12 +176,8 @@ def _path_source(path: Path, ref: str | None) -> Source:
                 f"--catalog-ref {ref}: {folder} is not inside a git repository",
                 hint="Drop --catalog-ref to read the files as they are.",
             )
-        from idp_cli import gitsource
-
         subdir = folder.relative_to(root).as_posix()
-        return gitsource.ref_source(
-            root, ref, "" if subdir == "." else f"{subdir}/", main, str(path)
-        )
+        return _ref_source(root, ref, "" if subdir == "." else f"{subdir}/", main, str(path))
     source = Source(
         kind="git-worktree" if root else "file",
         display=str(path),
@@ -202,3 +190,55 @@ def _path_source(path: Path, ref: str | None) -> Source:
         subdir = folder.relative_to(root).as_posix()
         source._subdir = "" if subdir == "." else f"{subdir}/"
     return source
+
+
+# Git sources are read through gitsource, imported inside the functions that use it so that
+# GitPython loads only when a git catalog is read.
+
+
+def _ref_source(root: Path, ref: str, subdir: str, main: str, display: str) -> Source:
+    from idp_cli import gitsource
+
+    repo = gitsource.open_repo(root)
+    commit = gitsource.resolve_commit(repo, ref, str(root))
+    return Source(
+        kind="git-ref",
+        display=display,
+        reader=gitsource.TreeReader(commit, subdir, ref),
+        main=main,
+        identity=f"git:{commit.hexsha}:{subdir}{main}",
+        ref=ref,
+        commit=commit.hexsha,
+        dirty=False,
+    )
+
+
+def _split_url(spec: str) -> tuple[str, str, str]:
+    """`URL[#path/to/catalog.yaml]` -> (url, subdir, main file)."""
+    url, _, inner = spec.partition("#")
+    inner = inner.strip("/")
+    if not inner:
+        return url, "", "catalog.yaml"
+    if inner.endswith((".yaml", ".yml")):
+        parent, _, name = inner.rpartition("/")
+        return url, f"{parent}/" if parent else "", name
+    return url, f"{inner}/", "catalog.yaml"
+
+
+def _url_source(spec: str, ref: str | None) -> Source:
+    from idp_cli import gitsource
+
+    url, subdir, main = _split_url(spec)
+    repo = gitsource.mirror(url)
+    shown = redact(spec)
+    commit = gitsource.resolve_commit(repo, ref or "HEAD", redact(url))
+    return Source(
+        kind="git-url",
+        display=shown,
+        reader=gitsource.TreeReader(commit, subdir, ref or "HEAD"),
+        main=main,
+        identity=f"git:{commit.hexsha}:{subdir}{main}",
+        ref=ref,
+        commit=commit.hexsha,
+        dirty=False,
+    )
