@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from idp_cli import __version__, backstage
+from idp_cli import __version__
+from idp_cli.backstage.names import endpoint_api, model_resource
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.templates.discovery import Template
 
@@ -170,8 +171,8 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
         "signature": _signature(signature),
         "context_length": int((raw.get("llm") or {}).get("contextLength") or 0),
         "backstage": {
-            "resource": backstage.model_resource(model.name),
-            "api": backstage.endpoint_api(model.name, version.version, endpoint.name),
+            "resource": model_resource(model.name),
+            "api": endpoint_api(model.name, version.version, endpoint.name),
         },
     }
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import git
 from git.exc import BadName, BadObject
 
-from idp_cli import notices, paths
-from idp_cli.catalog.sources import Source, match_glob
+from idp_cli import paths, warning_sink
 from idp_cli.errors import CatalogError, SourceError
+from idp_cli.posix_glob import match_glob
 from idp_cli.redaction import redact as redact  # re-exported: callers holding gitsource use it
 from idp_cli.redaction import strip_credentials
 
@@ -100,21 +100,6 @@ class TreeReader:
         return f"{self.ref_label}:{self.subdir}{rel}"
 
 
-def ref_source(root: Path, ref: str, subdir: str, main: str, display: str) -> Source:
-    repo = open_repo(root)
-    commit = resolve_commit(repo, ref, str(root))
-    return Source(
-        kind="git-ref",
-        display=display,
-        reader=TreeReader(commit, subdir, ref),
-        main=main,
-        identity=f"git:{commit.hexsha}:{subdir}{main}",
-        ref=ref,
-        commit=commit.hexsha,
-        dirty=False,
-    )
-
-
 def worktree_revision(root: Path, files: list[str]) -> tuple[str | None, bool]:
     repo = open_repo(root)
     try:
@@ -175,18 +160,6 @@ def unread_worktree(root: Path, commit: str, files: list[str]) -> str | None:
     return " and ".join(different) or None
 
 
-def _split_url(spec: str) -> tuple[str, str, str]:
-    """`URL[#path/to/catalog.yaml]` -> (url, subdir, main file)."""
-    url, _, inner = spec.partition("#")
-    inner = inner.strip("/")
-    if not inner:
-        return url, "", "catalog.yaml"
-    if inner.endswith((".yaml", ".yml")):
-        parent, _, name = inner.rpartition("/")
-        return url, f"{parent}/" if parent else "", name
-    return url, f"{inner}/", "catalog.yaml"
-
-
 def _mirror_dir(url: str) -> Path:
     digest = hashlib.sha256(url.encode()).hexdigest()[:20]
     return paths.cache_dir() / "repos" / digest
@@ -216,7 +189,7 @@ def mirror(url: str) -> git.Repo:
                     repo.git.fetch("--prune", "origin", env=_GIT_ENV)
                     (target / "idp-fetched").write_text(str(time.time()))
                 except git.GitCommandError as exc:
-                    notices.warn(
+                    warning_sink.warn(
                         f"could not fetch {shown} ({_git_error(exc)}); "
                         f"using the cached copy fetched {_age(target)}"
                     )
@@ -254,21 +227,3 @@ def _age(target: Path) -> str:
         return f"{minutes} min ago"
     hours = minutes // 60
     return f"{hours} h ago" if hours < 48 else f"{hours // 24} days ago"
-
-
-def url_source(spec: str, ref: str | None) -> Source:
-    url, subdir, main = _split_url(spec)
-    repo = mirror(url)
-    shown = redact(spec)
-    commit = resolve_commit(repo, ref or "HEAD", redact(url))
-    return Source(
-        kind="git-url",
-        display=shown,
-        reader=TreeReader(commit, subdir, ref or "HEAD"),
-        main=main,
-        identity=f"git:{commit.hexsha}:{subdir}{main}",
-        ref=ref,
-        commit=commit.hexsha,
-        dirty=False,
-        _url=strip_credentials(spec),
-    )

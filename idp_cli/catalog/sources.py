@@ -7,12 +7,13 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
+from idp_cli.redaction import redact, strip_credentials
 
 _WILDCARD = re.compile(r"[*?\[]")
 _URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
@@ -98,14 +99,6 @@ class FolderReader:
         return path[len(self._cwd) :] if path.startswith(self._cwd) else path
 
 
-def match_glob(names: list[str], pattern: str) -> list[str]:
-    """Glob over a list of POSIX paths with pathlib's rules (`*` stays inside one folder)."""
-    if "**" in pattern:
-        return sorted(n for n in names if PurePosixPath(n).match(pattern))
-    depth = pattern.count("/")
-    return sorted(n for n in names if n.count("/") == depth and fnmatch.fnmatchcase(n, pattern))
-
-
 @dataclass
 class Source:
     """A resolved catalog source, ready to be read."""
@@ -173,9 +166,7 @@ def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:
             identity=f"file:{main}",
         )
     if _URL.match(choice.spec):
-        from idp_cli import gitsource
-
-        return gitsource.url_source(choice.spec, choice.ref)
+        return _url_source(choice.spec, choice.ref)
     return _path_source(Path(choice.spec).expanduser(), choice.ref, published)
 
 
@@ -224,27 +215,80 @@ def _path_source(path: Path, ref: str | None, published: bool = False) -> Source
 def _ref_source(root: Path, ref: str | None, subdir: str, main: str, shown: str) -> Source | None:
     """The catalog at `ref`, else at the repository's default branch (warning when the working
     tree holds something else); None when there is no default branch to read."""
-    from idp_cli import gitsource, notices
+    from idp_cli import gitsource, warning_sink
 
     if ref is not None:
-        source = gitsource.ref_source(root, ref, subdir, main, shown)
+        source = _source_at(root, ref, subdir, main, shown)
     else:
         branch = gitsource.default_branch(root)
         if branch is None:
-            notices.warn(
+            warning_sink.warn(
                 f"{root} has no default branch (origin's HEAD branch, main or master); "
                 "reading its working tree as it is"
             )
             return None
-        source = gitsource.ref_source(root, branch, subdir, main, shown)
+        source = _source_at(root, branch, subdir, main, shown)
         source.ref = None  # chosen, not asked for: the project follows the default branch
         assert source.commit is not None
         unread = gitsource.unread_worktree(root, source.commit, [f"{subdir}{main}"])
         if unread is not None:
-            notices.warn(
+            warning_sink.warn(
                 f"reading the catalog at {branch}, the default branch of {root}; what its "
                 f"working tree holds ({unread}) is not read (pass --catalog-ref to read "
                 "another branch, tag or commit)"
             )
     source._worktree_root, source._subdir = root, subdir
     return source
+
+
+# Git sources are read through gitsource, imported inside the functions that use it so that
+# GitPython loads only when a git catalog is read.
+
+
+def _source_at(root: Path, ref: str, subdir: str, main: str, display: str) -> Source:
+    from idp_cli import gitsource
+
+    repo = gitsource.open_repo(root)
+    commit = gitsource.resolve_commit(repo, ref, str(root))
+    return Source(
+        kind="git-ref",
+        display=display,
+        reader=gitsource.TreeReader(commit, subdir, ref),
+        main=main,
+        identity=f"git:{commit.hexsha}:{subdir}{main}",
+        ref=ref,
+        commit=commit.hexsha,
+        dirty=False,
+    )
+
+
+def _split_url(spec: str) -> tuple[str, str, str]:
+    """`URL[#path/to/catalog.yaml]` -> (url, subdir, main file)."""
+    url, _, inner = spec.partition("#")
+    inner = inner.strip("/")
+    if not inner:
+        return url, "", "catalog.yaml"
+    if inner.endswith((".yaml", ".yml")):
+        parent, _, name = inner.rpartition("/")
+        return url, f"{parent}/" if parent else "", name
+    return url, f"{inner}/", "catalog.yaml"
+
+
+def _url_source(spec: str, ref: str | None) -> Source:
+    from idp_cli import gitsource
+
+    url, subdir, main = _split_url(spec)
+    repo = gitsource.mirror(url)
+    shown = redact(spec)
+    commit = gitsource.resolve_commit(repo, ref or "HEAD", redact(url))
+    return Source(
+        kind="git-url",
+        display=shown,
+        reader=gitsource.TreeReader(commit, subdir, ref or "HEAD"),
+        main=main,
+        identity=f"git:{commit.hexsha}:{subdir}{main}",
+        ref=ref,
+        commit=commit.hexsha,
+        dirty=False,
+        _url=strip_credentials(spec),
+    )

@@ -182,9 +182,9 @@ def export(
     """
     from pathlib import Path
 
+    from idp_cli.backstage import export as exporter
     from idp_cli.cli.common import load_catalog
-    from idp_cli.export import backstage as exporter
-    from idp_cli.export import resolved
+    from idp_cli.resolved_catalog import resolved
 
     if out_dir is not None and format is not ExportFormat.backstage:
         raise typer.BadParameter("only --format backstage writes a folder", param_hint="--out-dir")

@@ -40,7 +40,7 @@ def check(
     The catalog is the one recorded in the project's answers unless --catalog is given. Exit 0
     when everything is current, 5 when something is out of date (then run `idp update`).
     """
-    from idp_cli.project.status import check as run_check
+    from idp_cli.project.check import check as run_check
 
     report = run_check(
         project,

@@ -27,10 +27,10 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from idp_cli import notices
+        from idp_cli import warning_sink
 
         console.reset()
-        notices.set_sink(console.warn)
+        warning_sink.set_sink(console.warn)
         try:
             return func(*args, **kwargs)
         except IdpError as exc:

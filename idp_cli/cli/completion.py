@@ -37,10 +37,10 @@ def _given(ctx: typer.Context | None, name: str) -> str | None:
 @contextlib.contextmanager
 def _silenced() -> Iterator[None]:
     """Nothing may reach the terminal while the shell is completing a word."""
-    from idp_cli import notices
+    from idp_cli import warning_sink
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        notices.set_sink(lambda message: None)
+        warning_sink.set_sink(lambda message: None)
         yield
 
 

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from idp_cli import notices
+from idp_cli import warning_sink
 from idp_cli.catalog.query import closest_names_hint
-from idp_cli.catalog.sources import match_glob
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.history import entries
 from idp_cli.history.gitcatalog import Blobs, GitCatalog, include_patterns, models_in
@@ -30,6 +29,7 @@ from idp_cli.history.records import (
     VersionAdded,
     VersionHistory,
 )
+from idp_cli.posix_glob import match_glob
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def model_history(cat: GitCatalog, name: str, *, names: Callable[[], list[str]])
         except IdpError as exc:
             if sha not in warned:
                 warned.add(sha)
-                notices.warn(f"{exc.message}; this version of the file is skipped")
+                warning_sink.warn(f"{exc.message}; this version of the file is skipped")
             return False
         match = next((m for m in models_in(parsed, rel == cat.main) if m["name"] == name), None)
         found[sha] = match

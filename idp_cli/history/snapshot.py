@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli import gitsource
-from idp_cli.catalog.sources import FolderReader, match_glob
+from idp_cli.catalog.sources import FolderReader
 from idp_cli.errors import CatalogError
 from idp_cli.history.gitcatalog import (
     Blobs,
@@ -19,6 +19,7 @@ from idp_cli.history.gitcatalog import (
     parse,
     tree_files,
 )
+from idp_cli.posix_glob import match_glob
 
 WORKTREE = "working tree"
 

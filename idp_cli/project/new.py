@@ -4,7 +4,7 @@ answered), then let Copier render it.
 
 As with `idp update` (update.py), the plan decides everything without Copier; `apply` renders.
 The core never prompts: what a terminal may ask for is handed in as `Prompts`. Warnings go
-through `notices`, as everywhere in the core.
+through `warning_sink`, as everywhere in the core.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from idp_cli import binding, notices
+from idp_cli import binding, warning_sink
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
@@ -177,9 +177,13 @@ def check_lifecycle(version: Version, allow_deprecated: bool) -> None:
             hint=f"Use --model {version.successor}, or pass --allow-deprecated to bind it anyway.",
         )
     if version.retired:
-        notices.warn(f"{version.ref} is {version.lifecycle}; its successor is {version.successor}")
+        warning_sink.warn(
+            f"{version.ref} is {version.lifecycle}; its successor is {version.successor}"
+        )
     elif version.lifecycle == "experimental":
-        notices.warn(f"{version.ref} is experimental: it may change or disappear without notice")
+        warning_sink.warn(
+            f"{version.ref} is experimental: it may change or disappear without notice"
+        )
 
 
 def _choose_template(request: Request) -> Template:
@@ -225,7 +229,9 @@ def _recorded_catalog(source: CatalogSource) -> tuple[str, str]:
     record will not lead back to what was read."""
     commit, dirty = source.revision()
     if dirty:
-        notices.warn("the catalog has uncommitted changes; the recorded commit does not hold them")
+        warning_sink.warn(
+            "the catalog has uncommitted changes; the recorded commit does not hold them"
+        )
     recorded, portable = source.recorded()
     if not portable:
         how = (
@@ -233,7 +239,7 @@ def _recorded_catalog(source: CatalogSource) -> tuple[str, str]:
             if source.kind.startswith("git")
             else "keep the catalog in a git repository with an `origin` remote"
         )
-        notices.warn(
+        warning_sink.warn(
             f"the project records the catalog as the local path {recorded}, which `idp check` "
             f"and `idp update` elsewhere (CI) cannot read; {how}, or pass --catalog URL"
         )

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli import binding, notices
+from idp_cli import binding, warning_sink
 from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.project import catalog_source, drift, successors, worktree
 from idp_cli.project.answers import Answers, read
-from idp_cli.project.status import template_state
+from idp_cli.project.check import template_state
 from idp_cli.signature_changes import Change, Interface, compare
 from idp_cli.templates import versions
 from idp_cli.templates.discovery import Template, at_version
@@ -127,7 +127,7 @@ def _latest(catalog: Catalog, answers: Answers, template: Template) -> successor
             "with --model REF, or have the catalog entry fixed.",
         )
     if skipped is not None:
-        notices.warn(
+        warning_sink.warn(
             f"binding {chosen.version.ref}: template {template.name} cannot serve the newer "
             f"{skipped.ref} ({skipped.reason})"
         )
@@ -230,7 +230,9 @@ def require_clean(plan: Plan, *, pretend: bool) -> None:
     to update is said to be current, uncommitted changes or not."""
     dirty = worktree.dirty(plan.project) if not plan.noop else []
     if dirty and pretend:
-        notices.warn("the preview starts from the last commit; uncommitted changes are not in it")
+        warning_sink.warn(
+            "the preview starts from the last commit; uncommitted changes are not in it"
+        )
     elif dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise IdpError(

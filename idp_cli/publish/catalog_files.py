@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from idp_cli.catalog.sources import FolderReader, Source, match_glob
+from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.errors import Problem
+from idp_cli.posix_glob import match_glob
 from idp_cli.publish.edit import Document
 from idp_cli.publish.request import PublishError
 

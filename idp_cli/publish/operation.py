@@ -160,13 +160,13 @@ def _deprecate(doc: Document, old: Any, successor: str) -> None:
 def _warn_if_breaking(old_ref: str, old: Any, new_ref: str, new: Any) -> None:
     """Projects bound to the deprecated version move to its successor with `idp update
     --latest`: whoever deprecates should know when that breaks their callers."""
-    from idp_cli import notices
+    from idp_cli import warning_sink
     from idp_cli.signature_changes import Interface, compare
 
     changes = compare(Interface.of_version(old), Interface.of_version(new))
     breaking = "; ".join(c.description for c in changes if c.breaking)
     if breaking:
-        notices.warn(f"{new_ref} breaks callers of {old_ref}, its successor now: {breaking}")
+        warning_sink.warn(f"{new_ref} breaks callers of {old_ref}, its successor now: {breaking}")
 
 
 def _git_root(folder: Path) -> Path | None:

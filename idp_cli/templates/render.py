@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from idp_cli import notices
+from idp_cli import warning_sink
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.templates.discovery import Template
 
@@ -182,7 +182,7 @@ def generate(
             )
         lossy = _lossy_answers(template, rendered, data)
         if lossy:
-            notices.warn(
+            warning_sink.warn(
                 f"template {template.name} does not record {', '.join(lossy)} in its answers "
                 "file as given (keys sorted?), so `idp update` may see edits nobody made and "
                 "report conflicts; its answers-file template should dump with "

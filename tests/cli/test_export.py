@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from idp_cli.export.backstage import tag
+from idp_cli.backstage.export import tag
 from tests.helpers import CATALOG, Invoke, write_catalog
 from tests.templates.contract import validate_backstage
 

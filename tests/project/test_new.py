@@ -1,5 +1,5 @@
 """`idp new`'s core without the CLI: what it asks goes through the prompts it is handed, what it
-warns goes through `notices`, and what it generated comes back as data."""
+warns goes through `warning_sink`, and what it generated comes back as data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from idp_cli import app_owner, binding, notices
+from idp_cli import app_owner, binding, warning_sink
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.errors import IdpError
 from idp_cli.project import new
@@ -51,7 +51,7 @@ def _opener(source: Source | None = None) -> tuple[list[str], Opener]:
 @pytest.fixture
 def warned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(notices, "warn", seen.append)
+    monkeypatch.setattr(warning_sink, "warn", seen.append)
     return seen
 
 
@@ -118,7 +118,7 @@ def test_rules_are_checked_before_the_catalog_is_read(tmp_path: Path) -> None:
     assert opened == []
 
 
-def test_warnings_go_through_notices(tmp_path: Path, warned: list[str]) -> None:
+def test_warnings_go_through_the_warning_sink(tmp_path: Path, warned: list[str]) -> None:
     _, read = _opener(Source(kind="git-worktree", dirty=True, portable=False))
     request = new.Request(
         destination=tmp_path / "app",

@@ -1,5 +1,5 @@
-"""Exports of the catalog for other tools: Backstage entities (`backstage`) and the resolved
-catalog as plain data (`resolved`)."""
+"""The resolved catalog as plain data, for `idp catalog export --format json` (the Backstage
+export is `idp_cli.backstage.export`)."""
 
 from __future__ import annotations
 

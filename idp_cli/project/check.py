@@ -1,5 +1,6 @@
 """`idp check`'s work: read the project's answers, its template's versions and the catalog,
-and report what drifted. Never imports Copier."""
+and report what drifted (`idp update` starts from the same template state). Never imports
+Copier."""
 
 from __future__ import annotations
 

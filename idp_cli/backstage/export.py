@@ -3,7 +3,7 @@
 Per model a `Resource` of type `ai-model`; per serving endpoint of every version that is not
 archived an `API` (its type is the endpoint's protocol) and a `Component` of type
 `model-server` that provides it and depends on the model's Resource. Names come from
-`idp_cli.backstage`, the same functions generated projects' `catalog-info.yaml` uses, so
+`idp_cli.backstage.names`, the same functions generated projects' `catalog-info.yaml` uses, so
 `dependsOn` / `consumesApis` there resolve to these entities.
 """
 
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from idp_cli.backstage import endpoint_api, entity_name, model_resource
+from idp_cli.backstage.names import endpoint_api, entity_name, model_resource
 from idp_cli.catalog.model import Catalog, Endpoint, Model, Version, version_key
 from idp_cli.errors import IdpError
 
