@@ -50,6 +50,17 @@ CatalogRefOpt = Annotated[
         show_default=False,
     ),
 ]
+BindingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--binding",
+        "-b",
+        metavar="NAME",
+        help="Only this binding of a project with several answers files: NAME from "
+        ".copier-answers.NAME.yml, or the app template's name for .copier-answers.yml.",
+        show_default=False,
+    ),
+]
 
 
 def parse_data(pairs: list[str]) -> dict[str, str]:

@@ -66,15 +66,20 @@ def require_folder(project: Path) -> None:
 
 def read(project: Path) -> Answers:
     """The project's answers, or an error that says what is wrong with which file."""
+    require_folder(project)
+    return read_file(project / ANSWERS_FILE)
+
+
+def read_file(path: Path) -> Answers:
+    """One answers file of a project (the app template's or a binding's, see bindings.py)."""
     import yaml
 
-    require_folder(project)
-    path = project / ANSWERS_FILE
+    project = path.parent
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProjectError(
-            f"{project}: not a generated project (no {ANSWERS_FILE})", hint=NOT_A_PROJECT_HINT
+            f"{project}: not a generated project (no {path.name})", hint=NOT_A_PROJECT_HINT
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot read it: {exc}") from None
@@ -87,25 +92,25 @@ def read(project: Path) -> Answers:
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise ProjectError(
             f"{where}: invalid YAML: {problem}",
-            hint=f"{ANSWERS_FILE} is written by Copier; restore it from git (`git checkout -- {ANSWERS_FILE}`).",
+            hint=f"{path.name} is written by Copier; restore it from git (`git checkout -- {path.name}`).",
         ) from None
     if not isinstance(data, dict):
         raise ProjectError(
             f"{path}: expected a mapping of answers, found {type(data).__name__}",
-            hint=f"Restore {ANSWERS_FILE} from git.",
+            hint=f"Restore {path.name} from git.",
         )
     for key in ("_src_path", "_commit"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise ProjectError(
                 f"{path}: field {key} is missing or empty, so the template version it was "
                 "generated from is unknown",
-                hint=f"Restore {ANSWERS_FILE} from git; Copier writes {key} when the template "
+                hint=f"Restore {path.name} from git; Copier writes {key} when the template "
                 "is a git repository.",
             )
     model = data.get("model")
     if "model_ref" in data and not isinstance(model, dict):
         raise ProjectError(
             f"{path}: field model must be the mapping idp wrote, found {type(model).__name__}",
-            hint=f"Restore {ANSWERS_FILE} from git.",
+            hint=f"Restore {path.name} from git.",
         )
     return Answers(path, data)

@@ -4,12 +4,15 @@ Copier."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from idp_cli.catalog.loader import open_catalog
 from idp_cli.errors import NotFound
-from idp_cli.project import catalog_source, drift
+from idp_cli.project import bindings, catalog_source, drift
 from idp_cli.project.answers import Answers, read
+from idp_cli.project.bindings import Binding
 from idp_cli.templates import snapshots, versions
 
 
@@ -54,8 +57,67 @@ def template_state(
     return state, remote
 
 
+@dataclass
+class BindingReport:
+    binding: Binding
+    report: drift.Report
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.binding.name,
+            "answersFile": self.binding.answers_file,
+            **self.report.as_dict(),
+        }
+
+
+@dataclass
+class ProjectReport:
+    """Every binding's report. A project with one answers file is reported as before there
+    were several (scripts read that shape); with more, binding by binding."""
+
+    project: str
+    bindings: list[BindingReport]
+    several: bool  # the project holds more than one answers file
+
+    @property
+    def outdated(self) -> bool:
+        return any(b.report.outdated for b in self.bindings)
+
+    def reasons(self) -> list[str]:
+        if not self.several:
+            return self.bindings[0].report.reasons()
+        return [f"{b.binding.name}: {r}" for b in self.bindings for r in b.report.reasons()]
+
+    def as_dict(self) -> dict[str, Any]:
+        if not self.several:
+            return self.bindings[0].report.as_dict()
+        return {
+            "project": self.project,
+            "outdated": self.outdated,
+            "reasons": self.reasons(),
+            "bindings": [b.as_dict() for b in self.bindings],
+        }
+
+
+def check_project(
+    project: Path, catalog: str | None, catalog_ref: str | None, binding: str | None = None
+) -> ProjectReport:
+    """Each binding's report, or the one `binding` names."""
+    found = bindings.find(project)
+    chosen = bindings.select(found, binding)
+    return ProjectReport(
+        str(project),
+        [BindingReport(b, check_answers(b.answers, catalog, catalog_ref)) for b in chosen],
+        several=len(found) > 1,
+    )
+
+
 def check(project: Path, catalog: str | None, catalog_ref: str | None) -> drift.Report:
-    answers = read(project)
+    return check_answers(read(project), catalog, catalog_ref)
+
+
+def check_answers(answers: Answers, catalog: str | None, catalog_ref: str | None) -> drift.Report:
+    project = answers.project
     template, _ = template_state(answers)
     if answers.model_ref is None:  # a template without a model binding
         return drift.Report(str(project), template, None, None)
