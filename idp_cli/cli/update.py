@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
 from idp_cli.cli.common import global_option, guard, interactive
-from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, parse_data
-from idp_cli.errors import ExitCode
+from idp_cli.cli.options import (
+    BindingOpt,
+    CatalogOpt,
+    CatalogRefOpt,
+    DataOpt,
+    OutputOpt,
+    parse_data,
+)
+from idp_cli.errors import ExitCode, IdpError
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
+
+if TYPE_CHECKING:
+    from idp_cli.project.binding_updates import BindingUpdate
+    from idp_cli.project.bindings import Binding
+    from idp_cli.project.update import Outcome, Plan
 
 
 class Conflict(enum.StrEnum):
@@ -93,29 +105,41 @@ def update(
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
+    binding: BindingOpt = None,
 ) -> None:
     """Bring a generated project to the newest template version and re-bind its model.
 
     Without --model or --latest the bound model version stays (its catalog entry is re-read).
     The working tree must be clean: the merge is reviewed with `git diff`. Exit 0 when updated
     or already current, 6 when conflicts were left to resolve.
+
+    In a project with several answers files each binding is updated in turn with its own
+    answers file (--binding: only one; --model, --template-ref and --data need it), and the
+    summary file has a section per binding.
     """
-    from idp_cli.project import summary, worktree
+    from idp_cli.project import bindings, summary, worktree
     from idp_cli.project.update import apply, plan, require_clean
 
     if model and latest:
         raise typer.BadParameter("give --model or --latest, not both", param_hint="--latest")
     may_ask = interactive(defaults)
     worktree.require_git(project)
-    made = plan(
-        project,
-        model=model,
-        latest=latest,
-        template_ref=template_ref,
-        overrides=parse_data(data or []),
-        catalog=catalog or global_option(ctx, "catalog"),
-        catalog_ref=catalog_ref or global_option(ctx, "catalog_ref"),
-    )
+    found = bindings.find(project)
+    chosen = bindings.select(found, binding)
+    options: dict[str, Any] = {
+        "model": model,
+        "latest": latest,
+        "template_ref": template_ref,
+        "overrides": parse_data(data or []),
+        "catalog": catalog or global_option(ctx, "catalog"),
+        "catalog_ref": catalog_ref or global_option(ctx, "catalog_ref"),
+    }
+    if len(found) > 1:
+        _update_several(
+            project, chosen, options, conflict, trust, pretend, may_ask, summary_file, output
+        )
+        return
+    made = plan(project, answers=chosen[0].answers, **options)
     require_clean(made, pretend=pretend)
     if not made.noop and output is Format.table:
         console.err().print(
@@ -126,7 +150,17 @@ def update(
     )
     if summary_file is not None:
         summary_file.write_text(summary.markdown(made, outcome, pretend=pretend), encoding="utf-8")
-    result: dict[str, Any] = {
+    result = _result(project, made, outcome, pretend)
+    emit(result, output, lambda: _print(made.noop, pretend, result))
+    if outcome.conflicts:
+        raise typer.Exit(int(ExitCode.CONFLICT))
+
+
+def _result(project: Path, made: Plan, outcome: Outcome, pretend: bool) -> dict[str, Any]:
+    """One binding's update, as `-o json` prints it."""
+    from idp_cli.project import summary
+
+    return {
         "project": str(project),
         "updated": not made.noop and not pretend,
         "pretend": pretend,
@@ -143,31 +177,109 @@ def update(
         "files": [{"path": c.path, "status": c.status} for c in outcome.changes],
         "conflicts": outcome.conflicts,
     }
-    emit(result, output, lambda: _print(made.noop, pretend, result))
-    if outcome.conflicts:
+
+
+def _update_several(
+    project: Path,
+    chosen: list[Binding],
+    options: dict[str, Any],
+    conflict: Conflict,
+    trust: bool,
+    pretend: bool,
+    may_ask: bool,
+    summary_file: Path | None,
+    output: Format,
+) -> None:
+    from idp_cli.project import summary
+    from idp_cli.project.binding_updates import apply_all, plan_all
+    from idp_cli.project.update import require_clean
+
+    one_only = [o for o in ("model", "template_ref", "overrides") if options[o]]
+    if one_only and len(chosen) > 1:
+        flag = {"model": "--model", "template_ref": "--template-ref", "overrides": "--data"}
+        raise IdpError(
+            f"{flag[one_only[0]]} applies to one binding, and {project} has "
+            f"{len(chosen)}: {', '.join(b.name for b in chosen)}",
+            hint="Name the binding with --binding NAME.",
+        )
+    items = plan_all(project, chosen, **options)
+    for item in items:
+        require_clean(item.plan, pretend=pretend)
+    busy = any(not item.plan.noop for item in items)
+    if busy and output is Format.table:
+        console.err().print(
+            f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
+        )
+    done = apply_all(
+        items, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
+    )
+    if summary_file is not None:
+        summary_file.write_text(summary.markdown_all(items, pretend=pretend), encoding="utf-8")
+    result: dict[str, Any] = {
+        "project": str(project),
+        "updated": busy and not pretend,
+        "pretend": pretend,
+        "title": summary.title_all(items),
+        "bindings": [
+            {
+                "name": item.binding.name,
+                "answersFile": item.binding.answers_file,
+                **_result(project, item.plan, item.outcome, pretend),
+                "updated": item.ran and not pretend,
+                "skipped": not item.plan.noop and not item.ran,
+            }
+            for item in items
+        ],
+        "files": [{"path": c.path, "status": c.status} for c in done.changes],
+        "conflicts": done.conflicts,
+    }
+    emit(result, output, lambda: _print_several(items, pretend, result))
+    if done.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
 
 
-def _print(noop: bool, pretend: bool, result: dict[str, Any]) -> None:
+def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    out = console.out()
+    if all(item.plan.noop for item in items):
+        out.print("[green]Already up to date[/]: nothing to change.")
+        return
+    for item, shown in zip(items, result["bindings"], strict=True):
+        out.print(f"[bold]binding {escape(item.binding.name)}[/] ({escape(shown['answersFile'])})")
+        if shown["skipped"]:
+            out.print("  not updated: resolve the conflicts above first")
+        else:
+            _print(item.plan.noop, pretend, shown, indent="  ", closing=False)
+    if result["conflicts"]:
+        out.print("Resolve the markers (or .rej files), then commit.")
+    elif not pretend:
+        out.print("Review with `git diff`, then commit.")
+
+
+def _print(
+    noop: bool, pretend: bool, result: dict[str, Any], indent: str = "", closing: bool = True
+) -> None:
     from rich.markup import escape
 
     out = console.out()
     if noop:
-        out.print("[green]Already up to date[/]: nothing to change.")
+        out.print(f"{indent}[green]Already up to date[/]: nothing to change.")
         return
     verb = "Would change" if pretend else "Changed"
-    out.print(f"{escape(result['title'])}.")
+    out.print(f"{indent}{escape(result['title'])}.")
     for change in result["changes"]:
         if change["severity"] == "breaking":
-            out.print(f"[red]breaking[/]: {escape(change['description'])}")
+            out.print(f"{indent}[red]breaking[/]: {escape(change['description'])}")
     files = [f for f in result["files"] if f["status"] != "conflict"]
-    out.print(f"{verb} {len(files)} files:")
+    out.print(f"{indent}{verb} {len(files)} files:")
     for f in files:
-        out.print(f"  {f['status']:<9} {escape(f['path'])}")
+        out.print(f"{indent}  {f['status']:<9} {escape(f['path'])}")
     if result["conflicts"]:
-        out.print(f"[red]{len(result['conflicts'])} conflicts[/] to resolve:")
+        out.print(f"{indent}[red]{len(result['conflicts'])} conflicts[/] to resolve:")
         for path in result["conflicts"]:
-            out.print(f"  {escape(path)}")
-        out.print("Resolve the markers (or .rej files), then commit.")
-    elif not pretend:
+            out.print(f"{indent}  {escape(path)}")
+        if closing:
+            out.print("Resolve the markers (or .rej files), then commit.")
+    elif not pretend and closing:
         out.print("Review with `git diff`, then commit.")

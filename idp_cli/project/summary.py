@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from idp_cli.project.update import Outcome, Plan
+
+if TYPE_CHECKING:
+    from idp_cli.project.binding_updates import BindingUpdate
 
 
 def title(plan: Plan) -> str:
@@ -85,3 +90,35 @@ def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
     lines += [f"- {c.status}: `{c.path}`" for c in files] or ["- none"]
     lines.append("")
     return "\n".join(lines)
+
+
+def title_all(items: list[BindingUpdate]) -> str:
+    """One title for a project with several bindings: what moved, binding by binding."""
+    parts = [
+        f"{item.binding.name}: {title(item.plan).removeprefix('Update ')}"
+        for item in items
+        if not item.plan.noop
+    ]
+    return "Update " + ("; ".join(parts) if parts else "nothing (already current)")
+
+
+def markdown_all(items: list[BindingUpdate], *, pretend: bool = False) -> str:
+    """A section per binding, each the document a one-binding project gets, a level down."""
+    lines = [f"# {title_all(items)}", ""]
+    if pretend:
+        lines += ["_Pretend run: nothing was written._", ""]
+    stopped = next((i.binding.name for i in items if i.outcome.conflicts), None)
+    for item in items:
+        lines += [f"## Binding `{item.binding.name}` (`{item.binding.answers_file}`)", ""]
+        if item.plan.noop:
+            lines += ["Already current.", ""]
+        elif not item.ran:
+            lines += [
+                f"Not updated: resolve the conflicts of `{stopped}` and commit, then run "
+                f"`idp update --binding {item.binding.name}`.",
+                "",
+            ]
+        else:
+            body = markdown(item.plan, item.outcome).splitlines()[2:]  # its title is above
+            lines += [f"#{line}" if line.startswith("## ") else line for line in body]
+    return "\n".join(lines).rstrip("\n") + "\n"

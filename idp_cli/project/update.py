@@ -8,11 +8,12 @@ place, as markers or `.rej` files, for the user to resolve.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ class Plan:
     @property
     def project(self) -> Path:
         return self.answers.project
+
+    @property
+    def answers_file(self) -> str:
+        """Which of the project's answers files (bindings) Copier updates."""
+        return self.answers.path.name
 
     @property
     def noop(self) -> bool:
@@ -143,8 +149,10 @@ def plan(
     overrides: dict[str, Any],
     catalog: str | None,
     catalog_ref: str | None,
+    answers: Answers | None = None,
 ) -> Plan:
-    answers = read(project)
+    """What updating the project's template (or the binding `answers` records) changes."""
+    answers = answers or read(project)
     state = _target_template(answers, template_ref)
     target = state.newest if state.outdated else state.current
     # read once, and only when needed: it may mean fetching the template
@@ -249,7 +257,7 @@ def apply(
     if plan.noop:
         return Outcome()
     if plan.template.bundled:
-        _require_old_snapshot(plan.answers)
+        require_old_snapshot(plan.answers)
     if pretend:
         return _in_clone(plan, conflict, trust)  # never prompts: it writes nothing
     from idp_cli.templates.render import update
@@ -262,6 +270,7 @@ def apply(
             vcs_ref=plan.vcs_ref,
             conflict=conflict,
             unsafe=trust or plan.template.bundled,
+            answers_file=plan.answers_file,
             defaults=defaults,
         )
     except BaseException:
@@ -270,7 +279,7 @@ def apply(
     return Outcome(worktree.changes(plan.project))
 
 
-def _require_old_snapshot(answers: Answers) -> None:
+def require_old_snapshot(answers: Answers) -> None:
     """The bundled template version the project was generated from, fetched from that idp
     release when this machine's cache never held it (a CI runner, a newer idp)."""
     from idp_cli.templates import snapshots
@@ -292,13 +301,7 @@ def _require_old_snapshot(answers: Answers) -> None:
 def _in_clone(plan: Plan, conflict: str, trust: bool) -> Outcome:
     from idp_cli.templates.render import update
 
-    prefix = worktree.require_git(plan.project)
-    top = worktree.git(plan.project, "rev-parse", "--show-toplevel").strip()
-    scratch = Path(tempfile.mkdtemp(prefix="idp-pretend-"))
-    try:
-        clone = scratch / "project"
-        worktree.git(scratch, "clone", "--quiet", "--no-hardlinks", top, str(clone))
-        project = clone / prefix
+    with clone_of(plan.project) as project:
         update(
             project,
             plan.data,
@@ -306,7 +309,20 @@ def _in_clone(plan: Plan, conflict: str, trust: bool) -> Outcome:
             vcs_ref=plan.vcs_ref,
             conflict=conflict,
             unsafe=trust or plan.template.bundled,
+            answers_file=plan.answers_file,
         )
         return Outcome(worktree.changes(project))
+
+
+@contextlib.contextmanager
+def clone_of(project: Path) -> Iterator[Path]:
+    """The project in a throwaway clone of its repository at HEAD, for `--pretend`."""
+    prefix = worktree.require_git(project)
+    top = worktree.git(project, "rev-parse", "--show-toplevel").strip()
+    scratch = Path(tempfile.mkdtemp(prefix="idp-pretend-"))
+    try:
+        clone = scratch / "project"
+        worktree.git(scratch, "clone", "--quiet", "--no-hardlinks", top, str(clone))
+        yield clone / prefix
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -228,11 +228,13 @@ def update(
     conflict: str,
     unsafe: bool,
     defaults: bool = True,
+    answers_file: str = ".copier-answers.yml",
 ) -> None:
     """Copier's update: rebuild the project as its recorded template version rendered it,
     render the target version with `data`, and merge the difference into the project.
     `vcs_ref=None` keeps the template version the project has. Without `defaults`, only
-    questions the new version adds are asked."""
+    questions the new version adds are asked. `answers_file` says which of the project's
+    templates (bindings) is updated."""
     from copier import VcsRef, run_update
     from plumbum import local  # Copier runs git through plumbum, with plumbum's environment
 
@@ -249,4 +251,5 @@ def update(
             conflict=conflict,  # type: ignore[arg-type]
             unsafe=unsafe,
             quiet=True,
+            answers_file=answers_file,
         )

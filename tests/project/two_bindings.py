@@ -28,14 +28,11 @@ model: {type: yaml, default: {}}
 CLIENT_PY = """\
 ENDPOINT = "{{ model.endpoint.url }}"
 MODEL_ID = "{{ model.endpoint.model_id }}"
+DESCRIPTION = "client for {{ model_ref }}"
 
 
 def call(prompt):
     return (ENDPOINT, MODEL_ID, prompt)
-
-
-def describe():
-    return "client for {{ model_ref }}"
 """
 
 CLIENT_V1 = {
