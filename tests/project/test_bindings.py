@@ -198,3 +198,47 @@ def test_a_single_binding_option_needs_binding(invoke: Invoke, two_bindings: Wor
     assert result.exit_code == 1
     assert "--model applies to one binding" in result.stderr
     assert "--binding NAME" in result.stderr
+
+
+def test_conflicts_in_one_binding_stop_the_next(
+    invoke: Invoke, two_bindings: World, tmp_path: Path
+) -> None:
+    app, _, catalog, project = two_bindings
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("Template line one.", "User line one."))
+    commit_all(project, "user edits the line v2 changes")
+    release(app, V2, "v2")
+    publish(catalog, CATALOG_SUMMARIZER_DEPRECATED)
+    start, client = head(project), (project / "summarizer" / "client.py").read_text()
+
+    summary = tmp_path / "summary.md"
+    result = invoke(
+        "update", project, "--latest", "--defaults", "--summary-file", summary, "-o", "json"
+    )
+    assert result.exit_code == 6, result.stderr
+    done = json.loads(result.stdout)
+    assert done["conflicts"] == ["README.md"]
+    assert [(b["name"], b["skipped"]) for b in done["bindings"]] == [
+        ("template", False),
+        ("summarizer", True),
+    ]
+    assert (project / "summarizer" / "client.py").read_text() == client
+    assert head(project) == start
+    assert git(project, "diff", "--name-only", "--diff-filter=U") == "README.md"
+    assert "Not updated: resolve the conflicts of `template`" in summary.read_text()
+
+
+def test_pretend_updates_each_binding_in_a_clone(invoke: Invoke, two_bindings: World) -> None:
+    app, _, catalog, project = two_bindings
+    release(app, V2, "v2")
+    publish(catalog, CATALOG_SUMMARIZER_DEPRECATED)
+    before, start = snapshot(project), head(project)
+
+    result = invoke("update", project, "--latest", "--pretend", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    done = json.loads(result.stdout)
+    assert done["updated"] is False and done["pretend"] is True
+    assert "summarizer/client.py" in {f["path"] for f in done["bindings"][1]["files"]}
+    assert "CHANGELOG.md" in {f["path"] for f in done["files"]}
+    assert snapshot(project) == before
+    assert head(project) == start
