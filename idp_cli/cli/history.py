@@ -46,7 +46,7 @@ def history(
     checked out. The catalog must be in a git repository (a path inside one, or a git URL).
     """
     from idp_cli import history as core
-    from idp_cli.catalog.loader import load
+    from idp_cli.catalog.read import load
 
     source = catalog_source(ctx, catalog, None)
     located = core.locate(source)

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from idp_cli import binding
-from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
+from idp_cli.catalog.read import open_catalog
 from idp_cli.catalog.sources import Source
 from idp_cli.cli import completion
 from idp_cli.cli.common import catalog_source, guard

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from idp_cli.catalog.loader import open_catalog
+from idp_cli.catalog.read import open_catalog
 from idp_cli.errors import NotFound
 from idp_cli.project import catalog_source, drift
 from idp_cli.project.answers import Answers, read

@@ -1,13 +1,13 @@
 """Yes-or-no validators for a model and a catalog header, without building pydantic models.
 
-Validating a large catalog goes through these: pydantic's models in schema.py give the error
+Validating a large catalog goes through these: pydantic's models in format.py give the error
 messages, but building them costs about 0.2 s at every start that reads a catalog from its
 files, and their instances are not needed when the data is valid. Their core schemas, turned
 into typed dicts that accept exactly the same input, are checked in as
 `checker_schemas.json` and give the same answers. The file is used only when it was made from
-the same schema.py, vocabulary.py and fieldchecks.py and with the same pydantic; otherwise the
+the same format.py, vocabulary.py and fieldchecks.py and with the same pydantic; otherwise the
 models are built, as before. Regenerate it with `make docs` (or
-`python -m idp_cli.catalog.checkers`).
+`python -m idp_cli.catalog.shape`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 
 from idp_cli.catalog.fieldchecks import check_date
 
-SCHEMAS_FILE = Path(__file__).with_name("checker_schemas.json")
-_SOURCES = ("schema.py", "vocabulary.py", "fieldchecks.py")
+SCHEMAS_FILE = Path(__file__).with_name("shape_schemas.json")
+_SOURCES = ("format.py", "vocabulary.py", "fieldchecks.py")
 # The only callables in the schemas: default factories and the date check.
 _CALLABLES: dict[str, Any] = {"list": list, "dict": dict, "check_date": check_date}
 _MARK = "$callable"
@@ -96,7 +96,7 @@ def _decode(node: Any) -> Any:
 
 
 def generate() -> dict[str, Any]:
-    from idp_cli.catalog import schema
+    from idp_cli.catalog import format as schema
 
     return {"fingerprint": fingerprint(), "schemas": _encode(schema.typed_dict_schemas())}
 
@@ -132,7 +132,7 @@ def _built() -> dict[str, Checker]:
     from pydantic import TypeAdapter
     from pydantic_core import SchemaValidator
 
-    from idp_cli.catalog import schema
+    from idp_cli.catalog import format as schema
 
     try:
         built = schema.typed_dict_schemas()

@@ -264,7 +264,7 @@ def _as_typed_dicts(node: Any) -> Any:
 
 
 def typed_dict_schemas() -> dict[str, Any]:
-    """The core schemas of `Model` and `CatalogHeader` as typed dicts (see checkers.py);
+    """The core schemas of `Model` and `CatalogHeader` as typed dicts (see shape.py);
     UnsupportedSchema when this pydantic's schemas look different."""
     try:
         return {

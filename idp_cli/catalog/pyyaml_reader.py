@@ -1,5 +1,6 @@
 """The reference reading of catalog YAML, with PyYAML: every document the fast path
-(fastyaml.py) declines, and the positions of problems. Imported only when one is needed."""
+(speed/fastyaml.py) declines, and the positions of problems. Imported only when one is
+needed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from idp_cli.catalog.yamldoc import MAX_EXPANDED_NODES, YamlError
+from idp_cli.catalog.safe_yaml import MAX_EXPANDED_NODES, YamlError
 
 BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -1,0 +1,107 @@
+"""Reading a large catalog fast: the one door to the fast YAML path, the worker processes
+and the cache of validated catalogs.
+
+Nothing here decides what a catalog means: `read_files` gives the same records a plain loop
+would (read each file, parse it with PyYAML, let `read.py` check it with every message), only
+sooner, and it vouches for the files that passed every check that needs no other file, so
+that `read.py` checks those no further. Deleting this package means replacing `read_files`
+with that loop, `cached` with `None`, and `remember` with nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from idp_cli.catalog.sources import FolderReader, Source
+from idp_cli.catalog.speed import cache, fallbacks, parallel, parts
+from idp_cli.catalog.speed.parts import FileRead
+
+__all__ = ["FileRead", "Reading", "cached", "read_files", "remember"]
+
+# From this much YAML on, the objects read skip the garbage collector's young generations.
+_QUIET_GC_BYTES = 1024 * 1024
+
+
+@dataclass
+class Reading:
+    """Some files of one catalog, as read: one record per file, in the order asked for."""
+
+    files: list[FileRead]
+    fingerprints: dict[str, str]  # taken before reading: an edit meanwhile changes them
+    _results: list[dict[str, Any]] = field(repr=False)
+
+
+def cached(source: Source, *, summary: bool) -> tuple[dict[str, Any], list[str]] | None:
+    """The catalog data and file labels the cache holds for `source`, if every file it came
+    from is unchanged; `summary` asks for the entry holding model summaries only."""
+    return cache.lookup(source, summary=summary)
+
+
+def read_files(
+    source: Source, names: Sequence[str], *, main: bool, summary: bool, store: bool
+) -> Reading:
+    """The files `names` of the catalog: `main` for the catalog file itself, else include
+    files. `summary`: vouched models may come as their summaries; `store`: `remember` will be
+    called with the result."""
+    reader = source.reader
+    items: list[tuple[str, str | None]]
+    if isinstance(reader, FolderReader):
+        # plain files: each worker reads its own share; every fingerprint is taken first
+        stats = [reader.stat(name) for name in names]
+        fingerprints = [fingerprint for fingerprint, _ in stats]
+        sizes = [size for _, size in stats]
+        items = [(name, None) for name in names]
+    else:  # a git object database is read here only, never from forked processes
+        fingerprints = [reader.fingerprint(name) for name in names]
+        texts = [reader.read_text(name) for name in names]
+        sizes = [len(text) for text in texts]
+        items = list(zip(names, texts, strict=True))
+    wanted = parts.Wanted(main=main, summary=summary, store=store)
+    before = fallbacks.snapshot()
+    with _quiet_gc(sum(sizes)):
+        results = parallel.map_slices(
+            functools.partial(parts.check_part, reader, wanted), items, sizes, parts.valid_part
+        )
+        records = parts.files_read(names, results, summary)
+    fallbacks.report(before, len(names))
+    return Reading(records, dict(zip(names, fingerprints, strict=True)), results)
+
+
+def remember(
+    source: Source, head: dict[str, Any], readings: Sequence[Reading], labels: list[str]
+) -> None:
+    """Keep a valid catalog in the cache: `head` is its catalog file without `models`,
+    `readings` every file of it in order, `labels` the files as `read.py` names them."""
+    full: list[bytes] = []
+    summaries: list[bytes] = []
+    deps: dict[str, str] = {}
+    for reading in readings:
+        more_full, more_summaries = parts.chunks(reading._results)
+        full += more_full
+        summaries += more_summaries
+        deps.update(reading.fingerprints)
+    cache.store(source, head, (full, summaries), labels, deps)
+
+
+@contextlib.contextmanager
+def _quiet_gc(size: int) -> Iterator[None]:
+    """Reading a large catalog creates millions of objects that all live on: the cyclic
+    garbage collector would traverse them again and again for nothing. It is paused for the
+    read, and what the read created is then handed to the oldest generation (freeze, then
+    unfreeze) instead of the youngest, whose next collection would take 0.3 s to find nothing.
+    Afterwards the collector runs as before, over every object."""
+    if size < _QUIET_GC_BYTES or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
