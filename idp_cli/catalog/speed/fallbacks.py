@@ -43,4 +43,7 @@ def report(before: dict[str, int], files: int) -> None:
     found = since(before)
     if found:
         reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(found.items()))
-        sys.stderr.write(f"idp: fast path fell back for {files} files read: {reasons}\n")
+        sys.stderr.write(
+            f"idp: {sum(found.values())} of {files} files read by PyYAML instead of the fast "
+            f"path ({reasons})\n"
+        )

@@ -131,7 +131,9 @@ def check_part(
             summaries = None
     if not (wanted.summary or wanted.store):
         summaries = None
-    result: dict[str, Any] = {"meta": meta, "fallbacks": fallbacks.since(before)}
+    # a worker's counts die with it unless sent; this process has counted its own already
+    sent = fallbacks.since(before) if in_worker else {}
+    result: dict[str, Any] = {"meta": meta, "fallbacks": sent}
     if not in_worker:
         result["models"] = models
         result["summaries"] = summaries

@@ -1,0 +1,32 @@
+"""What `read_files` leaves behind: the garbage collector as it found it, and a summary
+catalog whose versions have no signature to read by mistake."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from idp_cli.catalog import speed
+from idp_cli.catalog.model import Version, VersionSummary
+from idp_cli.catalog.read import load
+from tests.helpers import HEADER, model_yaml, source_for, write_catalog
+
+
+def test_the_garbage_collector_runs_again_over_everything_after_a_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(speed, "_QUIET_GC_BYTES", 1)  # this small catalog counts as large
+    write_catalog(tmp_path, HEADER + "include: [models/*.yaml]\n")
+    write_catalog(tmp_path / "models", model_yaml("acme/a"), name="a.yaml")
+    assert gc.isenabled()
+    loaded = load(source_for(tmp_path), use_cache=False)
+    assert loaded.catalog is not None
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_summary_has_no_signature() -> None:
+    assert isinstance(Version.__dict__.get("signature"), property)
+    assert not hasattr(VersionSummary, "signature")
