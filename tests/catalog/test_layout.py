@@ -35,7 +35,7 @@ def test_no_import_circles_inside_the_catalog_package() -> None:
     graph = {name: _top_level_imports(path, set(files)) - {name} for name, path in files.items()}
     circles = []
     for start in graph:
-        stack = [(start, (start,))]
+        stack: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
         seen: set[str] = set()
         while stack:
             node, trail = stack.pop()
