@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from idp_cli.catalog import files, speed
 from idp_cli.catalog.model import Catalog, CatalogSummary, summarize_model
-from idp_cli.catalog.rules import Finding, check_models, may_hold_credentials, scan_credentials
 from idp_cli.catalog.safe_yaml import Locator, YamlError, load_yaml
 from idp_cli.catalog.sources import Source
 from idp_cli.errors import CatalogInvalid, ExitCode, Problem
+
+if TYPE_CHECKING:
+    from idp_cli.catalog.rules import Finding
+    from idp_cli.catalog.speed.parts import FileRead
 
 FieldPath = tuple[str | int, ...]
 C = TypeVar("C", Catalog, CatalogSummary)
@@ -83,7 +86,7 @@ class _File:
     """One catalog file as read, for placing its problems: its text is read again only when
     a rule spanning models finds a problem in a file the fast path vouched for."""
 
-    def __init__(self, source: Source, record: speed.FileRead) -> None:
+    def __init__(self, source: Source, record: FileRead) -> None:
         self.source = source
         self.record = record
         self.label = source.reader.label(record.rel)
@@ -98,6 +101,8 @@ class _File:
 
     @cached_property
     def may_hold_credentials(self) -> bool:
+        from idp_cli.catalog.rules import may_hold_credentials
+
         return may_hold_credentials(self.text)
 
     @property
@@ -133,6 +138,8 @@ class _Reading:
         self.files: list[_File] = []
 
     def run(self) -> Loaded[Catalog] | Loaded[CatalogSummary]:
+        from idp_cli.catalog.rules import check_models
+
         first = self._read([self.source.main], main=True)
         if not self.files:  # not YAML
             return self._result(None)
@@ -246,6 +253,7 @@ class _Reading:
     ) -> tuple[list[dict[str, Any]], list[int]]:
         """The checks of one model at a time, for the models no file vouched for; the
         models with the right shape, and their indexes."""
+        from idp_cli.catalog.rules import scan_credentials
         from idp_cli.catalog.shape_messages import shape_problems
 
         if not main.record.vouched:

@@ -15,12 +15,16 @@ import functools
 import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from idp_cli.catalog.sources import FolderReader, Source
-from idp_cli.catalog.speed import cache, fallbacks, parallel, parts
-from idp_cli.catalog.speed.parts import FileRead
+from idp_cli.catalog.speed import cache
 
+if TYPE_CHECKING:
+    from idp_cli.catalog.speed.parts import FileRead
+
+# Only the cache is imported with this package: a command served from it (`idp models list`,
+# again) imports nothing that reads or checks files.
 __all__ = ["FileRead", "Reading", "cached", "read_files", "remember"]
 
 # From this much YAML on, the objects read skip the garbage collector's young generations.
@@ -48,6 +52,8 @@ def read_files(
     """The files `names` of the catalog: `main` for the catalog file itself, else include
     files. `summary`: vouched models may come as their summaries; `store`: `remember` will be
     called with the result."""
+    from idp_cli.catalog.speed import fallbacks, parallel, parts
+
     reader = source.reader
     items: list[tuple[str, str | None]]
     if isinstance(reader, FolderReader):
@@ -77,6 +83,8 @@ def remember(
 ) -> None:
     """Keep a valid catalog in the cache: `head` is its catalog file without `models`,
     `readings` every file of it in order, `labels` the files as `read.py` names them."""
+    from idp_cli.catalog.speed import parts
+
     full: list[bytes] = []
     summaries: list[bytes] = []
     deps: dict[str, str] = {}
