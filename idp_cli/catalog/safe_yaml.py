@@ -15,9 +15,6 @@ from idp_cli.errors import CatalogError
 if TYPE_CHECKING:
     import yaml
 
-# A catalog of 10,000 versions has well under a million nodes; a document whose aliases
-# expand past this is built to explode, not to describe models.
-MAX_EXPANDED_NODES = 5_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -52,7 +49,10 @@ def load_yaml(text: str, filename: str) -> Any:
     check_size(text, filename)
     from idp_cli.catalog import pyyaml_reader
 
-    return pyyaml_reader.load(text, filename)
+    try:
+        return pyyaml_reader.load(text)
+    except pyyaml_reader.Unreadable as exc:
+        raise YamlError(filename, exc.line, exc.column, exc.detail, hint=exc.hint) from None
 
 
 class Locator:
