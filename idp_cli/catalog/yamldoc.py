@@ -1,6 +1,6 @@
-"""Old name of safe_yaml.py, kept only for the modules that other branches are rewriting
-(history.py): delete it once they import `idp_cli.catalog.safe_yaml`."""
+"""Old name of the YAML reading that history.py uses, kept only while the history branch
+rewrites it: delete this once it calls `idp_cli.catalog.speed.parse_yaml`."""
 
-from idp_cli.catalog.safe_yaml import load_yaml as load_yaml
+from idp_cli.catalog.speed import parse_yaml as load_yaml
 
 __all__ = ["load_yaml"]

@@ -4,8 +4,10 @@ and the cache of validated catalogs.
 Nothing here decides what a catalog means: `read_files` gives the same records a plain loop
 would (read each file, parse it with PyYAML, let `read.py` check it with every message), only
 sooner, and it vouches for the files that passed every check that needs no other file, so
-that `read.py` checks those no further. Deleting this package means replacing `read_files`
-with that loop, `cached` with `None`, and `remember` with nothing.
+that `read.py` checks those no further; `parse_yaml` reads one document exactly as
+`safe_yaml.load_yaml` does, sooner. Deleting this package means replacing `read_files` with
+that loop, `parse_yaml` with `safe_yaml.load_yaml`, `cached` with `None`, and `remember` with
+nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 # Only the cache is imported with this package: a command served from it (`idp models list`,
 # again) imports nothing that reads or checks files.
-__all__ = ["FileRead", "Reading", "cached", "read_files", "remember"]
+__all__ = ["FileRead", "Reading", "cached", "parse_yaml", "read_files", "remember"]
 
 # From this much YAML on, the objects read skip the garbage collector's young generations.
 _QUIET_GC_BYTES = 1024 * 1024
@@ -94,6 +96,18 @@ def remember(
         summaries += more_summaries
         deps.update(reading.fingerprints)
     cache.store(source, head, (full, summaries), labels, deps)
+
+
+def parse_yaml(text: str, filename: str) -> Any:
+    """One YAML document, as `safe_yaml.load_yaml` reads it (YamlError with file:line:column
+    when it is not usable YAML): for the catalog files of past commits (`idp models
+    history`), which are not checked."""
+    from idp_cli.catalog.safe_yaml import check_size, load_yaml
+    from idp_cli.catalog.speed import fastyaml
+
+    check_size(text, filename)
+    fast, data = fastyaml.load(text)
+    return data if fast else load_yaml(text, filename)
 
 
 @contextlib.contextmanager

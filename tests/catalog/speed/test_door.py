@@ -11,6 +11,7 @@ import pytest
 from idp_cli.catalog import speed
 from idp_cli.catalog.model import Version, VersionSummary
 from idp_cli.catalog.read import load
+from idp_cli.catalog.safe_yaml import YamlError, load_yaml
 from tests.helpers import HEADER, model_yaml, source_for, write_catalog
 
 
@@ -30,3 +31,15 @@ def test_the_garbage_collector_runs_again_over_everything_after_a_read(
 def test_a_summary_has_no_signature() -> None:
     assert isinstance(Version.__dict__.get("signature"), property)
     assert not hasattr(VersionSummary, "signature")
+
+
+@pytest.mark.parametrize(
+    "text", ["a: 1\nb: [x, 'y']\n", "a: yes\n", "a: &x 1\nb: *x\n", "when: 2024-01-02\n"]
+)
+def test_parse_yaml_reads_as_the_reference_does(text: str) -> None:
+    assert speed.parse_yaml(text, "x.yaml") == load_yaml(text, "x.yaml")
+
+
+def test_parse_yaml_places_what_is_not_yaml() -> None:
+    with pytest.raises(YamlError, match=r"x\.yaml:2:"):
+        speed.parse_yaml("a: 1\n b: [\n", "x.yaml")
