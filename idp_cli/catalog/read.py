@@ -60,7 +60,8 @@ def load(
             if summary:
                 return Loaded(source, CatalogSummary(data, labels), [], labels, cached=True)
             return Loaded(source, Catalog(data, labels), [], labels, cached=True)
-    return _Reading(source, store=use_cache, summary=summary).run()
+    with speed.quiet_gc():
+        return _Reading(source, store=use_cache, summary=summary).run()
 
 
 def open_catalog(source: Source) -> Catalog:
@@ -256,9 +257,8 @@ class _Reading:
         from idp_cli.catalog.rules import scan_credentials
         from idp_cli.catalog.shape_messages import shape_problems
 
-        if not main.record.vouched:
-            for local, shown, message in shape_problems("header", data, main.locator):
-                self.problems.append(main.problem(local, shown, message))
+        for local, shown, message in shape_problems("header", data, main.locator):
+            self.problems.append(main.problem(local, shown, message))
         valid: list[dict[str, Any]] = []
         valid_index: list[int] = []
         for index, (origin, raw) in enumerate(zip(origins, models, strict=True)):

@@ -7,7 +7,7 @@ sooner, and it vouches for the files that passed every check that needs no other
 that `read.py` checks those no further; `parse_yaml` reads one document exactly as
 `safe_yaml.load_yaml` does, sooner. Deleting this package means replacing `read_files` with
 that loop, `parse_yaml` with `safe_yaml.load_yaml`, `cached` with `None`, and `remember` with
-nothing.
+nothing (and `quiet_gc` with nothing).
 """
 
 from __future__ import annotations
@@ -27,10 +27,7 @@ if TYPE_CHECKING:
 
 # Only the cache is imported with this package: a command served from it (`idp models list`,
 # again) imports nothing that reads or checks files.
-__all__ = ["FileRead", "Reading", "cached", "parse_yaml", "read_files", "remember"]
-
-# From this much YAML on, the objects read skip the garbage collector's young generations.
-_QUIET_GC_BYTES = 1024 * 1024
+__all__ = ["FileRead", "Reading", "cached", "parse_yaml", "quiet_gc", "read_files", "remember"]
 
 
 @dataclass
@@ -71,11 +68,10 @@ def read_files(
         items = list(zip(names, texts, strict=True))
     wanted = parts.Wanted(main=main, summary=summary, store=store)
     before = fallbacks.snapshot()
-    with _quiet_gc(sum(sizes)):
-        results = parallel.map_slices(
-            functools.partial(parts.check_part, reader, wanted), items, sizes, parts.valid_part
-        )
-        records = parts.files_read(names, results, summary)
+    results = parallel.map_slices(
+        functools.partial(parts.check_part, reader, wanted), items, sizes, parts.valid_part
+    )
+    records = parts.files_read(names, results, summary)
     fallbacks.report(before, len(names))
     return Reading(records, dict(zip(names, fingerprints, strict=True)), results)
 
@@ -111,13 +107,13 @@ def parse_yaml(text: str, filename: str) -> Any:
 
 
 @contextlib.contextmanager
-def _quiet_gc(size: int) -> Iterator[None]:
-    """Reading a large catalog creates millions of objects that all live on: the cyclic
-    garbage collector would traverse them again and again for nothing. It is paused for the
-    read, and what the read created is then handed to the oldest generation (freeze, then
-    unfreeze) instead of the youngest, whose next collection would take 0.3 s to find nothing.
-    Afterwards the collector runs as before, over every object."""
-    if size < _QUIET_GC_BYTES or not gc.isenabled():
+def quiet_gc() -> Iterator[None]:
+    """Around reading and checking a catalog, which creates millions of objects that all live
+    on: the cyclic garbage collector would traverse them again and again for nothing. It is
+    paused meanwhile, and what was created is then handed to the oldest generation (freeze,
+    then unfreeze) instead of the youngest, whose next collection would take 0.3 s to find
+    nothing. Afterwards the collector runs as before, over every object."""
+    if not gc.isenabled():
         yield
         return
     gc.disable()

@@ -57,11 +57,10 @@ class Vouched:
 
 
 def vouch(text: str, main: bool) -> Vouched | None:
-    """A file's data and whether it passes every check that needs no other file; None when
-    it is not usable YAML. Anything this does not vouch for is checked again with every
-    message, so it may say no whenever it is unsure."""
-    from pydantic_core import ValidationError
-
+    """A file's data and whether its models pass every check that needs no other model and
+    its text holds nothing like a credential; None when it is not usable YAML. Anything this
+    does not vouch for is checked again with every message, so it may say no whenever it is
+    unsure."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
     json: str | None = None
     try:
@@ -76,12 +75,16 @@ def vouch(text: str, main: bool) -> Vouched | None:
         suspect = may_hold_credentials(text)
     if not found.clean or suspect:
         return Vouched(data, False, json)
-    checkers = shape.checkers()
+    if not found.models:  # a catalog file of include patterns only: no pydantic-core yet
+        return Vouched(data, True, json)
+    from pydantic_core import ValidationError
+
+    # The catalog file's header is read.py's to check, after the include files: a catalog
+    # split into include files then builds the validators in each worker process as it
+    # starts, at the same time, rather than in this one before they fork.
     try:
-        if main:
-            checkers["header"](data)
         for raw in found.models:
-            checkers["model"](raw)
+            shape.checkers()["model"](raw)
     except ValidationError:
         return Vouched(data, False, json)
     clean = not any(True for raw in found.models for _ in model_findings(raw))
@@ -90,9 +93,9 @@ def vouch(text: str, main: bool) -> Vouched | None:
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
 # "meta": per file (vouched, layout, model count, text, data), text None when vouched, and data
-# None too unless it is the catalog file's header; vouched None for a file that is not YAML. "full"/"summary": models or summaries as cache
-# chunks (bytes) or None; "models"/"summaries": the same decoded, only in this process;
-# "fallbacks": the fast path's counts (see fallbacks.py).
+# None too unless it is the catalog file's header; vouched None for a file that is not YAML.
+# "full"/"summary": models or summaries as cache chunks (bytes) or None; "models"/"summaries":
+# the same decoded, only in this process; "fallbacks": a worker's counts (see fallbacks.py).
 _Meta = tuple[bool | None, Layout | None, int, str | None, Any]
 
 
@@ -116,8 +119,10 @@ def check_part(
             continue
         found = files.file_models(checked.data, main=wanted.main)
         models.extend(found.models)
-        whole = checked.json is not None and found.layout is not None and not wanted.main
-        stored.append((found.layout, checked.json) if whole else (None, found.models))  # type: ignore[arg-type]
+        if checked.json is not None and found.layout is not None and not wanted.main:
+            stored.append((found.layout, checked.json))
+        else:
+            stored.append((None, found.models))
         if checked.clean:
             header = None
             if wanted.main:
