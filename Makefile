@@ -46,7 +46,7 @@ test-fast: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/typer idp_cli.cli.app utils docs --name idp --output docs/cli.md
 	$(BIN)/idp catalog schema > docs/catalog.schema.json
-	$(BIN)/python -m idp_cli.catalog.checkers
+	$(BIN)/python -m idp_cli.catalog.shape
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py

@@ -8,7 +8,8 @@ from typing import Protocol
 
 from typer.testing import Result
 
-from idp_cli.catalog.loader import Loaded, load
+from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.read import Loaded, load
 from idp_cli.catalog.sources import Source, resolve_source
 from idp_cli.config import CatalogChoice
 
@@ -167,7 +168,9 @@ def source_for(spec: str | Path, ref: str | None = None) -> Source:
     return resolve_source(CatalogChoice(str(spec), ref, "flag"))
 
 
-def load_spec(spec: str | Path, ref: str | None = None, *, use_cache: bool = True) -> Loaded:
+def load_spec(
+    spec: str | Path, ref: str | None = None, *, use_cache: bool = True
+) -> Loaded[Catalog]:
     return load(source_for(spec, ref), use_cache=use_cache)
 
 

@@ -27,26 +27,7 @@ COPIER_MODULE = "idp_cli.templates.render"
 # Circles closed only by imports inside functions. Each entry is the set of modules of one
 # circle, and why it is still there; the test fails when a circle not listed here appears,
 # when a listed one takes in another module, and when a listed one is gone (remove it then).
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"idp_cli.catalog.yamldoc", "idp_cli.catalog.yamlref"}): (
-        "yamldoc hands the documents its fast path declines to yamlref, which takes YamlError "
-        "and the node limit from yamldoc; the shared pieces belong below both, a move left to "
-        "the catalog restructure, which owns these files"
-    ),
-    frozenset(
-        {
-            "idp_cli.catalog.cache",
-            "idp_cli.catalog.included",
-            "idp_cli.catalog.loader",
-            "idp_cli.catalog.validation",
-        }
-    ): (
-        "the loader runs validation on a cache miss, validation returns the loader's Loaded "
-        "and fills the cache, included files are checked with validation's precheck and the "
-        "cache decodes them with included's models_of; left to the catalog restructure, "
-        "which owns these files"
-    ),
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)

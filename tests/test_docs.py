@@ -65,7 +65,7 @@ def test_every_command_and_option_has_help() -> None:
 def test_catalog_schema_in_docs_is_current() -> None:
     import json
 
-    from idp_cli.catalog.schema import json_schema
+    from idp_cli.catalog.format import json_schema
 
     checked_in = json.loads((ROOT / "docs" / "catalog.schema.json").read_text())
     assert checked_in == json_schema(), "docs/catalog.schema.json is stale: run `make docs`"

@@ -4,8 +4,9 @@ use as they are. Warnings never fail validation (exit 0); pure, over a loaded ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.model import CatalogView
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Advice:
         return {"ref": self.ref, "message": self.message}
 
 
-def advice(catalog: Catalog) -> list[Advice]:
+def advice(catalog: CatalogView[Any]) -> list[Advice]:
     out: list[Advice] = []
     for model in catalog.models:
         for version in model.versions:

@@ -1,12 +1,17 @@
 """Read-only views over a validated catalog, as plain dictionaries in the catalog's own
-camelCase shape. They cost nothing to build, so a cached catalog needs no pydantic at all."""
+camelCase shape. They cost nothing to build, so a cached catalog needs no pydantic at all.
+
+Two kinds of catalog: `Catalog`, every field, and `CatalogSummary`, only what listing and
+filtering models read (`summarize_model`), which a large catalog loads several times faster.
+A summary's versions have no `signature` at all: reading one from a summary is a type error,
+not an empty answer."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from idp_cli.catalog.vocabulary import RETIRED
 
@@ -56,9 +61,40 @@ class Endpoint:
         return list(self.raw.get("capabilities", []))
 
 
+_VERSION_SUMMARY = ("version", "aliases", "lifecycle", "releasedAt")
+_ENDPOINT_SUMMARY = ("name", "environment", "protocol", "url", "modelId", "capabilities")
+
+
+def summarize_model(model: dict[str, Any]) -> dict[str, Any]:
+    """A valid model cut down to what `ModelSummary` and `VersionSummary` read."""
+
+    def version(raw: dict[str, Any]) -> dict[str, Any]:
+        out = {k: raw[k] for k in _VERSION_SUMMARY if k in raw}
+        successor = (raw.get("deprecation") or {}).get("successor")
+        if successor:
+            out["deprecation"] = {"successor": successor}
+        endpoints = (raw.get("serving") or {}).get("endpoints", [])
+        out["serving"] = {
+            "endpoints": [{k: e[k] for k in _ENDPOINT_SUMMARY if k in e} for e in endpoints]
+        }
+        return out
+
+    return {
+        **{k: v for k, v in model.items() if k != "versions"},
+        "versions": [version(v) for v in model["versions"]],
+    }
+
+
+M = TypeVar("M", bound="ModelView[Any]")
+V = TypeVar("V", bound="VersionView[Any]")
+
+
 @dataclass(frozen=True)
-class Version:
-    model: Model
+class VersionView(Generic[M]):
+    """What every version answers, whole or summarized; code that reads only this works on
+    both kinds of catalog."""
+
+    model: M
     raw: dict[str, Any]
 
     @property
@@ -91,10 +127,6 @@ class Version:
         return str(self.raw.get("releasedAt") or "")
 
     @property
-    def signature(self) -> dict[str, Any]:
-        return dict(self.raw.get("signature") or {})
-
-    @property
     def endpoints(self) -> list[Endpoint]:
         return [Endpoint(e) for e in (self.raw.get("serving") or {}).get("endpoints", [])]
 
@@ -108,9 +140,22 @@ class Version:
         return default is not None and default.version == self.version
 
 
-class Model:
+class VersionSummary(VersionView["ModelSummary"]):
+    """A version of a summary catalog: what `idp models list` shows and filters on."""
+
+
+class Version(VersionView["Model"]):
+    @property
+    def signature(self) -> dict[str, Any]:
+        return dict(self.raw.get("signature") or {})
+
+
+class ModelView(Generic[V]):
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
+
+    def _version(self, raw: dict[str, Any]) -> V:
+        raise NotImplementedError
 
     @property
     def name(self) -> str:
@@ -145,10 +190,10 @@ class Model:
         return str(self.raw.get("license", ""))
 
     @cached_property
-    def versions(self) -> list[Version]:
-        return [Version(self, v) for v in self.raw["versions"]]
+    def versions(self) -> list[V]:
+        return [self._version(v) for v in self.raw["versions"]]
 
-    def find(self, selector: str) -> Version | None:
+    def find(self, selector: str) -> V | None:
         """A version by its name, else by one of its aliases."""
         for version in self.versions:
             if version.version == selector:
@@ -158,14 +203,14 @@ class Model:
                 return version
         return None
 
-    def newest(self, lifecycle: str | None = None) -> Version | None:
+    def newest(self, lifecycle: str | None = None) -> V | None:
         candidates = [v for v in self.versions if lifecycle is None or v.lifecycle == lifecycle]
         if not candidates:
             return None
         return max(candidates, key=lambda v: (version_key(v.version), v.released_at))
 
     @cached_property
-    def default_version(self) -> Version | None:
+    def default_version(self) -> V | None:
         """`defaultVersion` (a version or alias), else the newest production version."""
         declared = self.raw.get("defaultVersion")
         if declared:
@@ -173,7 +218,7 @@ class Model:
         return self.newest("production")
 
     @property
-    def shown_version(self) -> Version:
+    def shown_version(self) -> V:
         """The version a one-row-per-model listing shows: the default, else the newest
         version that is not archived, else the newest."""
         newest_live = max(
@@ -186,22 +231,52 @@ class Model:
         return chosen
 
 
-class Catalog:
+class ModelSummary(ModelView[VersionSummary]):
+    def _version(self, raw: dict[str, Any]) -> VersionSummary:
+        return VersionSummary(self, raw)
+
+
+class Model(ModelView[Version]):
+    def _version(self, raw: dict[str, Any]) -> Version:
+        return Version(self, raw)
+
+
+ModelT = TypeVar("ModelT", ModelSummary, Model)
+
+
+class CatalogView(Generic[ModelT]):
     def __init__(self, data: dict[str, Any], files: list[str]) -> None:
         self.data = data
         self.files = files
 
-    @cached_property
-    def models(self) -> list[Model]:
-        return [Model(m) for m in self.data.get("models", [])]
+    def _model(self, raw: dict[str, Any]) -> ModelT:
+        raise NotImplementedError
 
     @cached_property
-    def _by_name(self) -> dict[str, Model]:
+    def models(self) -> list[ModelT]:
+        return [self._model(m) for m in self.data.get("models", [])]
+
+    @cached_property
+    def _by_name(self) -> dict[str, ModelT]:
         return {m.name: m for m in self.models}
 
-    def get(self, name: str) -> Model | None:
+    def get(self, name: str) -> ModelT | None:
         return self._by_name.get(name)
 
     @property
     def source_id(self) -> str:
         return str((self.data.get("source") or {}).get("id", ""))
+
+
+class CatalogSummary(CatalogView[ModelSummary]):
+    """What `idp models list` reads of a catalog (see summarize_model)."""
+
+    def _model(self, raw: dict[str, Any]) -> ModelSummary:
+        return ModelSummary(raw)
+
+
+class Catalog(CatalogView[Model]):
+    """The whole catalog."""
+
+    def _model(self, raw: dict[str, Any]) -> Model:
+        return Model(raw)

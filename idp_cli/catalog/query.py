@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any, overload
 
-from idp_cli.catalog.model import Catalog, Model, Version, split_ref, version_key
+from idp_cli.catalog.model import (
+    Catalog,
+    CatalogSummary,
+    ModelView,
+    Version,
+    VersionSummary,
+    VersionView,
+    split_ref,
+    version_key,
+)
 from idp_cli.errors import NotFound
 
 
@@ -20,7 +30,7 @@ class Filters:
     all_versions: bool = False
 
 
-def _model_matches(model: Model, f: Filters) -> bool:
+def _model_matches(model: ModelView[Any], f: Filters) -> bool:
     if f.task and f.task not in model.tasks:
         return False
     if f.model_type and model.model_type != f.model_type:
@@ -37,20 +47,24 @@ def _model_matches(model: Model, f: Filters) -> bool:
     return True
 
 
-def _version_matches(version: Version, f: Filters) -> bool:
+def _version_matches(version: VersionView[Any], f: Filters) -> bool:
     if f.lifecycle and version.lifecycle != f.lifecycle:
         return False
     return not (f.protocol and f.protocol not in version.protocols)
 
 
-def select(catalog: Catalog, f: Filters) -> list[Version]:
+@overload
+def select(catalog: Catalog, f: Filters) -> list[Version]: ...
+@overload
+def select(catalog: CatalogSummary, f: Filters) -> list[VersionSummary]: ...
+def select(catalog: Catalog | CatalogSummary, f: Filters) -> list[Any]:
     """One row per model (its shown version) unless all versions are asked for.
 
     Archived versions are listed only when asked for by `--lifecycle archived`. Filtering by
     lifecycle or protocol in the one-row view picks, per model, the version a user would
     mean: the shown version if it matches, else the newest that does.
     """
-    rows: list[Version] = []
+    rows: list[VersionView[Any]] = []
     for model in catalog.models:
         if not _model_matches(model, f):
             continue

@@ -1,6 +1,10 @@
-"""The closed vocabularies of the catalog format, importable without pydantic."""
+"""The parts of the catalog format that need no pydantic: its closed vocabularies and the
+check of a date field (which shape.py's validators call without building format.py's models).
+"""
 
 from __future__ import annotations
+
+import re
 
 LIFECYCLES = ("experimental", "staging", "production", "deprecated", "archived")
 RETIRED = ("deprecated", "archived")
@@ -30,3 +34,19 @@ DEFAULT_CAPABILITIES = {
     "kserve-v1": ("predict",),
     "mlflow-invocations": ("predict",),
 }
+
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(value: str | None) -> str | None:
+    import datetime
+
+    if value is not None and not DATE_PATTERN.match(value):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    if value is not None:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a date that exists (YYYY-MM-DD)") from None
+    return value

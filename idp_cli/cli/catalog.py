@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from idp_cli.catalog.loader import Loaded, load
+from idp_cli.catalog.model import CatalogSummary
+from idp_cli.catalog.read import Loaded, load
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.lazy import LazyCommand, lazy_group
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt
@@ -47,7 +48,7 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
     return text
 
 
-def _report(loaded: Loaded) -> dict[str, Any]:
+def _report(loaded: Loaded[CatalogSummary]) -> dict[str, Any]:
     from idp_cli.catalog.advice import advice
 
     catalog = loaded.catalog
@@ -132,7 +133,7 @@ def validate(
 @guard
 def schema() -> None:
     """Print the JSON Schema of the catalog format (for editors and other tools)."""
-    from idp_cli.catalog.schema import json_schema
+    from idp_cli.catalog.format import json_schema
 
     sys.stdout.write(dump_json(json_schema()) + "\n")
 

@@ -10,8 +10,8 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from idp_cli.catalog.loader import open_catalog
-from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.model import Catalog, CatalogSummary
+from idp_cli.catalog.read import open_catalog, open_summary
 from idp_cli.catalog.sources import Source, resolve_source
 from idp_cli.config import choose_catalog
 from idp_cli.errors import ExitCode, IdpError
@@ -75,10 +75,13 @@ def catalog_source(
 
 
 def load_catalog(
-    ctx: typer.Context | None,
-    catalog: str | None,
-    catalog_ref: str | None,
-    *,
-    summary: bool = False,
+    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
 ) -> Catalog:
-    return open_catalog(catalog_source(ctx, catalog, catalog_ref), summary=summary)
+    return open_catalog(catalog_source(ctx, catalog, catalog_ref))
+
+
+def load_summary(
+    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+) -> CatalogSummary:
+    """What `idp models list` reads of the catalog (see model.CatalogSummary)."""
+    return open_summary(catalog_source(ctx, catalog, catalog_ref))

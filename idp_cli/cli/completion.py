@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.model import CatalogSummary
 
 Candidates = list[tuple[str, str]]
 
@@ -44,13 +44,13 @@ def _silenced() -> Iterator[None]:
         yield
 
 
-def _catalog(ctx: typer.Context | None) -> Catalog:
-    from idp_cli.catalog.loader import open_catalog
+def _catalog(ctx: typer.Context | None) -> CatalogSummary:
+    from idp_cli.catalog.read import open_summary
     from idp_cli.catalog.sources import resolve_source
     from idp_cli.config import choose_catalog
 
     choice = choose_catalog(_given(ctx, "catalog"), _given(ctx, "catalog_ref"))
-    return open_catalog(resolve_source(choice), summary=True)
+    return open_summary(resolve_source(choice))
 
 
 def _safely(produce: Callable[[], Candidates]) -> Candidates:

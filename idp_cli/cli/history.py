@@ -59,7 +59,7 @@ def history(
     line; a merged pull request counts as its merge commit), from git's objects: nothing is
     checked out. The catalog must be in a git repository (a path inside one, or a git URL).
     """
-    from idp_cli.catalog.loader import load
+    from idp_cli.catalog.read import load
     from idp_cli.history.gitcatalog import locate
     from idp_cli.history.log import model_history
 

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from idp_cli.catalog.model import Version
+from idp_cli.catalog.model import VersionSummary, VersionView
 from idp_cli.catalog.query import Filters, resolve, select
 from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
 from idp_cli.cli import completion
-from idp_cli.cli.common import guard, load_catalog
+from idp_cli.cli.common import guard, load_catalog, load_summary
 from idp_cli.cli.lazy import LazyCommand, lazy_group
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
@@ -43,7 +43,7 @@ def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | N
     return value
 
 
-def row(version: Version) -> dict[str, Any]:
+def row(version: VersionView[Any]) -> dict[str, Any]:
     model = version.model
     return {
         "name": model.name,
@@ -109,11 +109,11 @@ def list_models(
         text=query,
         all_versions=all_versions,
     )
-    versions = select(load_catalog(ctx, catalog, catalog_ref, summary=True), filters)
+    versions = select(load_summary(ctx, catalog, catalog_ref), filters)
     emit([row(v) for v in versions], output, lambda: _table(versions))
 
 
-def _table(versions: list[Version]) -> None:
+def _table(versions: list[VersionSummary]) -> None:
     from idp_cli.output.plain import print_table
 
     if not versions:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Version
+from idp_cli.catalog.read import open_catalog
 from idp_cli.cli import completion
 from idp_cli.cli.common import catalog_source, guard, interactive
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, parse_data

@@ -101,13 +101,13 @@ def models_in(data: Any, is_main: bool) -> list[dict[str, Any]]:
 
 
 def parse(data: bytes, label: str) -> Any:
-    from idp_cli.catalog.yamldoc import load_yaml
+    from idp_cli.catalog.speed import parse_yaml
 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{label}: not UTF-8 text ({exc.reason})") from None
-    return load_yaml(text, label)
+    return parse_yaml(text, label)
 
 
 class Blobs:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from idp_cli.catalog.loader import open_catalog
+from idp_cli.catalog.read import open_catalog
 from idp_cli.errors import NotFound
 from idp_cli.project import bindings, catalog_source, drift
 from idp_cli.project.answers import Answers, read

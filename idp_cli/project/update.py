@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from idp_cli import binding, warning_sink
-from idp_cli.catalog.loader import open_catalog
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
+from idp_cli.catalog.read import open_catalog
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.project import catalog_source, drift, successors, worktree
 from idp_cli.project.answers import Answers, read

@@ -107,7 +107,7 @@ class _OverlayReader:
 
 def check(folder: Path, main: str, texts: dict[str, str]) -> list[Problem]:
     """The problems of the catalog in `folder` as it would be with `texts` written."""
-    from idp_cli.catalog.loader import load
+    from idp_cli.catalog.read import load
 
     source = Source(
         kind="file",

@@ -8,14 +8,17 @@ import copy
 import json
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from idp_cli import paths
-from idp_cli.catalog import checkers, fastyaml, schema
+from idp_cli.catalog import format as schema
+from idp_cli.catalog import shape as checkers
 from idp_cli.catalog.rules import check_models, may_hold_credentials, model_findings
-from idp_cli.catalog.validation import precheck
+from idp_cli.catalog.speed import fastyaml
+from idp_cli.catalog.speed.parts import Vouched, vouch
 from tests.helpers import CATALOG, model_yaml
 
 _VALUES: list[Any] = [None, 1, 1.5, True, "", "x", "2026-13-01", [], {}, ["x"], {"a": 1}]
@@ -111,29 +114,29 @@ def test_the_header_check_accepts_exactly_what_the_model_accepts() -> None:
     assert verdicts == [(True, True)] * 2 + [(False, False)] * 6
 
 
-def test_precheck_vouches_only_for_clean_files() -> None:
+def test_vouch_only_for_clean_files() -> None:
     one = model_yaml("acme/a")
-    whole = precheck(one)
+    whole = vouch(one, False)
     assert whole is not None
-    assert whole[:2] == (fastyaml.load(one)[1], True)
-    assert whole[2] is not None and json.loads(whole[2]) == whole[0]  # read in one piece
+    assert (whole.data, whole.clean) == (fastyaml.load(one)[1], True)
+    assert whole.json is not None and json.loads(whole.json) == whole.data  # read in one piece
     listed = "models:\n" + "".join(
         ("  - " if i == 0 else "    ") + line for i, line in enumerate(one.splitlines(True))
     )
     # read item by item: no JSON text of the whole
-    assert precheck(listed) == ({"models": [fastyaml.load(one)[1]]}, True, None)
+    assert vouch(listed, False) == Vouched({"models": [fastyaml.load(one)[1]]}, True, None)
     for unclean in (
         one.replace("license: mit", "license: 1"),  # the shape
         one + "token: abc\n",  # a credential, maybe
         one + "defaultVersion: nope\n",  # a rule about the model alone
     ):
-        checked = precheck(unclean)
+        checked = vouch(unclean, False)
         assert checked is not None
-        assert checked[1] is False
-    broken = precheck("models: 1\n")
+        assert checked.clean is False
+    broken = vouch("models: 1\n", False)
     assert broken is not None
-    assert broken[:2] == ({"models": 1}, False)
-    assert precheck("a: [\n") is None
+    assert (broken.data, broken.clean) == ({"models": 1}, False)
+    assert vouch("a: [\n", False) is None
 
 
 @pytest.mark.parametrize(
@@ -174,7 +177,9 @@ def test_a_credential_is_flagged_in_every_file_that_holds_it() -> None:
     again = model_yaml("acme/b") + f"displayName: {secret}\n"
     escaped = model_yaml("acme/c") + 'displayName: "\\x73k-' + "a1B2" * 6 + '"\n'
     for text in (one, again, escaped, one):
-        checked = precheck(text)
+        checked = vouch(text, False)
         assert checked is not None
-        assert checked[1] is False, text
-    assert precheck(model_yaml("acme/d"))[1] is True  # type: ignore[index]
+        assert checked.clean is False, text
+    assert vouch(model_yaml("acme/d"), False) == Vouched(
+        fastyaml.load(model_yaml("acme/d"))[1], True, ANY
+    )

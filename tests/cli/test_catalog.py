@@ -12,7 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from idp_cli import __version__, paths
-from idp_cli.catalog.yamldoc import load_yaml
+from idp_cli.catalog.safe_yaml import load_yaml
 from tests.helpers import CATALOG, HEADER, Invoke, edit, model_yaml, position, write_catalog
 
 BROKEN = edit(

@@ -138,7 +138,7 @@ def test_functions_never_raise(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("idp_cli.catalog.loader.open_catalog", boom)
+    monkeypatch.setattr("idp_cli.catalog.read.open_summary", boom)
     monkeypatch.setattr("idp_cli.paths.bundled_templates", boom)
     assert completion.model_refs(None, "") == []  # type: ignore[arg-type]
     assert completion.tasks(None, "") == []  # type: ignore[arg-type]

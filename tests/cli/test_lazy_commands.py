@@ -71,7 +71,7 @@ def test_help_and_version_import_no_command(args: tuple[str, ...]) -> None:
         for name in ("new", "check", "update", "models", "catalog", "templates"):
             assert f" {name} " in stdout
     assert modules & (COMMAND_MODULES | PROJECT_MODULES) == set()
-    assert "idp_cli.catalog.loader" not in modules
+    assert "idp_cli.catalog.read" not in modules
 
 
 def test_models_list_imports_only_its_group() -> None:

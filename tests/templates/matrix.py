@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from idp_cli import binding
-from idp_cli.catalog.loader import load
+from idp_cli.catalog.read import load
 from idp_cli.catalog.sources import resolve_source
 from idp_cli.config import CatalogChoice
 from idp_cli.templates.discovery import bundled

@@ -104,7 +104,7 @@ def test_an_entry_from_another_idp_version_is_ignored(
     catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names(catalog_dir)
-    from idp_cli.catalog import cache
+    from idp_cli.catalog.speed import cache
 
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     assert names(catalog_dir)[0] is False

@@ -4,9 +4,10 @@ PyYAML spends most of its time building a Python object for every node and every
 rapidyaml parses in C++ and hands over JSON, which Python's C decoder reads. The two disagree
 on a few corners of YAML: YAML 1.1 scalars (`yes`, `~`, `0x1F`, `010`, `1_000`, `.inf`,
 `True`), tags, anchors and aliases, non-string keys, directives. This path declines any
-document that could touch one of them, and any document it cannot read for any reason; the
-caller then reads it with PyYAML, which is the reference. Either way the result is the same
-(tests/catalog/test_fastyaml.py checks both paths against each other).
+document that could touch one of them, and any document rapidyaml cannot parse; the caller
+then reads it with PyYAML, which is the reference. Either way the result is the same
+(tests/catalog/speed/test_fastyaml.py checks both paths against each other). Every decline is
+counted (see fallbacks.py); an unexpected error is counted too, and raised with IDP_DEBUG.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from idp_cli.catalog.speed import fallbacks
 
 # Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
 # quoted string with the same text is declined too: only speed is lost.
@@ -269,11 +272,16 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, st
     The screen sees only the keys and string values no earlier document passed, so a catalog
     of a thousand files that repeat the same words costs it little; documents it flags leave
     nothing in its cache."""
-    if not text.strip() or _declined_by_text(text):
+    if not text.strip():
+        fallbacks.count("empty document")
+        return False, None, False, None
+    if _declined_by_text(text):
+        fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None
     try:
         import ryml  # type: ignore[import-untyped]
-    except ImportError:
+    except ImportError:  # pragma: no cover - rapidyaml is a dependency
+        fallbacks.count("rapidyaml is not installed")
         return False, None, False, None
     strings = _Strings(screen)
     decode = _decoder(text)
@@ -294,7 +302,19 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, st
                     raise _Declined
                 models.append(parsed[0])
             data["models"] = models
-    except Exception:
+    except _Declined:
+        fallbacks.count("YAML the fast path does not read alike")
+        return False, None, False, None
+    except ryml.ExceptionBasic:
+        fallbacks.count("not YAML to rapidyaml")  # PyYAML reports it with its position
+        return False, None, False, None
+    except ValueError:  # rapidyaml's JSON of a scalar JSON cannot hold (`.nan`, `1e999`)
+        fallbacks.count("not JSON from rapidyaml")
+        return False, None, False, None
+    except Exception as exc:  # a bug here must cost speed, not a wrong answer
+        if fallbacks.debugging():
+            raise
+        fallbacks.count(f"fast path error {type(exc).__name__}")
         return False, None, False, None
     suspect = screen is not None and screen(list(strings.keys), list(strings.values))
     if not suspect:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic_core import ValidationError
 
-from idp_cli.catalog import checkers
+from idp_cli.catalog import shape as checkers
 from tests.helpers import model_yaml
 
 HEADER = {"apiVersion": "idp/v1alpha1", "kind": "ModelCatalog", "models": []}
@@ -33,7 +33,7 @@ def _stored() -> dict[str, object]:
 def test_the_checked_in_schemas_were_made_from_these_sources() -> None:
     recorded = str(_stored()["fingerprint"])
     assert recorded.endswith(f"sources {checkers.sources_digest()}"), (
-        "schema.py, vocabulary.py or fieldchecks.py changed: run `make docs`"
+        "format.py or vocabulary.py changed: run `make docs`"
     )
 
 
@@ -83,13 +83,13 @@ def test_a_valid_catalog_is_read_without_pydantic_models_or_pyyaml(tmp_path: Pat
         (tmp_path / "models" / f"{name}.yaml").write_text(model_yaml(f"acme/{name}"))
     probe = (
         "import sys\n"
-        "from idp_cli.catalog.loader import load\n"
+        "from idp_cli.catalog.read import load\n"
         "from idp_cli.catalog.sources import resolve_source\n"
         "from idp_cli.config import CatalogChoice\n"
         f"source = resolve_source(CatalogChoice({str(tmp_path)!r}, None, 'flag'))\n"
         "loaded = load(source, use_cache=False)\n"
         "assert not loaded.problems, loaded.problems\n"
-        "heavy = ('pydantic', 'pydantic.main', 'idp_cli.catalog.schema', 'yaml')\n"
+        "heavy = ('pydantic', 'pydantic.main', 'idp_cli.catalog.format', 'yaml')\n"
         "print(sorted(m for m in sys.modules if m in heavy))\n"
     )
     assert _probe(probe) == "[]"
@@ -98,10 +98,35 @@ def test_a_valid_catalog_is_read_without_pydantic_models_or_pyyaml(tmp_path: Pat
 def test_pydantic_version_is_read_without_importing_pydantic() -> None:
     probe = (
         "import sys\n"
-        "from idp_cli.catalog import checkers\n"
+        "from idp_cli.catalog import shape as checkers\n"
         "version = checkers._pydantic_version()\n"
         "imported = 'pydantic' in sys.modules\n"
         "from pydantic.version import VERSION\n"
         "print(version == VERSION, imported)\n"
     )
     assert _probe(probe).split() == ["True", "False"]
+
+
+def test_another_pydantic_makes_its_schemas_once_and_keeps_them_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "shape_schemas.json"
+    stale.write_text('{"fingerprint": "pydantic 0.0, pydantic-core 0.0, sources x"}')
+    monkeypatch.setattr(checkers, "SCHEMAS_FILE", stale)
+    checkers.checkers.cache_clear()
+    try:
+        checkers.checkers()
+        kept = checkers._cached_path(checkers.fingerprint())
+        assert checkers._stored(kept, checkers.fingerprint()) is not None
+
+        def never(*args: object) -> None:
+            raise AssertionError("the kept schemas are used, not the models built again")
+
+        monkeypatch.setattr(checkers, "_built", never)
+        checkers.checkers.cache_clear()
+        check = checkers.checkers()
+        check["header"](HEADER)
+        with pytest.raises(ValidationError):
+            check["model"]({"name": "acme/x"})
+    finally:
+        checkers.checkers.cache_clear()

@@ -1,24 +1,20 @@
 """Safe YAML reading for catalog files: dates stay strings, duplicate keys and alias bombs are
 refused, and a field path can be turned back into a line and column when something is wrong.
 
-Most documents take the fast path (fastyaml.py); PyYAML (yamlref.py) is imported only for the
-others and for the positions of problems."""
+This is the reference reading, with PyYAML (pyyaml_reader.py, imported only when a document is
+read or a problem placed); speed/fastyaml.py reads most documents of a large catalog faster
+and exactly alike."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from idp_cli.errors import CatalogError
 
 if TYPE_CHECKING:
     import yaml
 
-    from idp_cli.catalog.fastyaml import Screen
-
-# A catalog of 10,000 versions has well under a million nodes; a document whose aliases
-# expand past this is built to explode, not to describe models.
-MAX_EXPANDED_NODES = 5_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -37,20 +33,7 @@ class YamlError(CatalogError):
         self.detail = detail
 
 
-class Screened(NamedTuple):
-    data: Any
-    suspect: bool | None  # what the screen said; None: not asked (the PyYAML path)
-    json: str | None  # the data as JSON text, when the fast path has it
-
-
-def load_yaml(text: str, filename: str) -> Any:
-    """Parse one YAML document safely, raising YamlError with file:line:column."""
-    return load_yaml_screened(text, filename, None).data
-
-
-def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> Screened:
-    """`load_yaml`, and what `screen` said of the document's strings (see
-    fastyaml.load_screened)."""
+def check_size(text: str, filename: str) -> None:
     if len(text) > MAX_FILE_BYTES:
         raise YamlError(
             filename,
@@ -59,14 +42,17 @@ def load_yaml_screened(text: str, filename: str, screen: Screen | None) -> Scree
             f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             hint="Split the catalog with `include:` files.",
         )
-    from idp_cli.catalog import fastyaml
 
-    fast, data, suspect, json = fastyaml.load_screened(text, screen)
-    if fast:
-        return Screened(data, suspect, json)
-    from idp_cli.catalog import yamlref
 
-    return Screened(yamlref.load(text, filename), None, None)
+def load_yaml(text: str, filename: str) -> Any:
+    """Parse one YAML document safely, raising YamlError with file:line:column."""
+    check_size(text, filename)
+    from idp_cli.catalog import pyyaml_reader
+
+    try:
+        return pyyaml_reader.load(text)
+    except pyyaml_reader.Unreadable as exc:
+        raise YamlError(filename, exc.line, exc.column, exc.detail, hint=exc.hint) from None
 
 
 class Locator:
@@ -83,9 +69,9 @@ class Locator:
     def _node(self) -> yaml.Node | None:
         if not self._composed:
             self._composed = True
-            from idp_cli.catalog import yamlref
+            from idp_cli.catalog import pyyaml_reader
 
-            self._root = yamlref.compose(self._text)
+            self._root = pyyaml_reader.compose(self._text)
         return self._root
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from idp_cli.catalog.loader import Loaded
+from idp_cli.catalog.model import Catalog
+from idp_cli.catalog.read import Loaded
+from idp_cli.catalog.safe_yaml import load_yaml
 from idp_cli.catalog.sources import FolderReader
-from idp_cli.catalog.yamldoc import load_yaml
 from idp_cli.errors import CatalogError, Problem
 from tests.helpers import (
     CATALOG,
@@ -696,7 +697,7 @@ def test_a_token_inside_auth_is_unknown_and_a_credential(tmp_path: Path) -> None
 
 
 def test_token_env_names_are_not_mistaken_for_credentials(catalog_dir: Path) -> None:
-    loaded: Loaded = load_spec(catalog_dir)
+    loaded: Loaded[Catalog] = load_spec(catalog_dir)
     assert "tokenEnv: CHURN_API_TOKEN" in CATALOG
     assert loaded.problems == []
 

@@ -7,7 +7,7 @@ invalidates it. Each catalog has two entries: the whole of it, and a summary hol
 Entries use `marshal` (plain data only, so loading one cannot run code) and are written
 atomically: a crash never leaves a half-written entry, and an unreadable one is ignored.
 The models are kept as a few chunks of `marshal` bytes, in order: the parts of a large catalog
-that worker processes read (see included.py) arrive encoded already. A chunk holds either the
+that worker processes read (see parts.py) arrive encoded already. A chunk holds either the
 models, or per include file the JSON text the fast YAML path read them from: copying text is
 much cheaper than encoding the objects, and decoding it costs about the same.
 """
@@ -26,33 +26,11 @@ from idp_cli import __version__, paths
 from idp_cli.catalog.sources import Source
 
 FORMAT = 3
-_VERSION_SUMMARY = ("version", "aliases", "lifecycle", "releasedAt")
-_ENDPOINT_SUMMARY = ("name", "environment", "protocol", "url", "modelId", "capabilities")
 
 
 def _entry_path(source: Source, part: str) -> Path:
     digest = hashlib.sha256(f"{source.identity}\0{source.main}".encode()).hexdigest()[:32]
     return paths.cache_dir() / "catalogs" / f"{digest}.{part}"
-
-
-def summarize_model(model: dict[str, Any]) -> dict[str, Any]:
-    """A valid model cut down to what listing and filtering models read."""
-
-    def version(raw: dict[str, Any]) -> dict[str, Any]:
-        out = {k: raw[k] for k in _VERSION_SUMMARY if k in raw}
-        successor = (raw.get("deprecation") or {}).get("successor")
-        if successor:
-            out["deprecation"] = {"successor": successor}
-        endpoints = (raw.get("serving") or {}).get("endpoints", [])
-        out["serving"] = {
-            "endpoints": [{k: e[k] for k in _ENDPOINT_SUMMARY if k in e} for e in endpoints]
-        }
-        return out
-
-    return {
-        **{k: v for k, v in model.items() if k != "versions"},
-        "versions": [version(v) for v in model["versions"]],
-    }
 
 
 def encode_models(models: list[Any]) -> bytes:
@@ -73,11 +51,11 @@ def decode_chunk(chunk: bytes | memoryview) -> list[Any]:
         raise ValueError(kind)
     from pydantic_core import from_json
 
-    from idp_cli.catalog.included import models_of
+    from idp_cli.catalog.files import models_from
 
     models: list[Any] = []
     for layout, content in items:
-        models.extend(content if layout is None else models_of(from_json(content), layout))
+        models.extend(content if layout is None else models_from(from_json(content), layout))
     return models
 
 

@@ -1,5 +1,6 @@
 """The reference reading of catalog YAML, with PyYAML: every document the fast path
-(fastyaml.py) declines, and the positions of problems. Imported only when one is needed."""
+(speed/fastyaml.py) declines, and the positions of problems. Imported only when one is
+needed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,22 @@ from typing import Any
 
 import yaml
 
-from idp_cli.catalog.yamldoc import MAX_EXPANDED_NODES, YamlError
+# A catalog of 10,000 versions has well under a million nodes; a document whose aliases
+# expand past this is built to explode, not to describe models.
+MAX_EXPANDED_NODES = 5_000_000
+
+
+class Unreadable(Exception):
+    """Not a usable YAML document, with the place (line 0 when there is none); safe_yaml
+    turns it into a YamlError naming the file."""
+
+    def __init__(self, line: int, column: int, detail: str, hint: str | None = None) -> None:
+        super().__init__(detail)
+        self.line = line
+        self.column = column
+        self.detail = detail
+        self.hint = hint
+
 
 BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,14 +76,13 @@ _CatalogLoader.add_implicit_resolver(
 _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def load(text: str, filename: str) -> Any:
-    """Parse one YAML document safely, raising YamlError with file:line:column."""
+def load(text: str) -> Any:
+    """Parse one YAML document safely, raising Unreadable with line and column."""
     loader = _CatalogLoader(text)
     try:
         data = loader.get_single_data()
     except _DuplicateKey as exc:
-        raise YamlError(
-            filename,
+        raise Unreadable(
             exc.mark.line + 1,
             exc.mark.column + 1,
             f"duplicate key {exc.key!r}",
@@ -76,29 +91,28 @@ def load(text: str, filename: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise YamlError(
-            filename,
+        raise Unreadable(
             mark.line + 1 if mark else 0,
             mark.column + 1 if mark else 0,
             f"invalid YAML: {problem}",
             hint="Fix the YAML syntax at that position (indentation, quotes, colons).",
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(filename, 0, 0, f"invalid YAML: {exc}") from None
+        raise Unreadable(0, 0, f"invalid YAML: {exc}") from None
     except RecursionError:
-        raise YamlError(
-            filename, 0, 0, "the YAML is nested too deeply", hint="Flatten the document."
+        raise Unreadable(
+            0, 0, "the YAML is nested too deeply", hint="Flatten the document."
         ) from None
     finally:
         loader.dispose()
     # CSafeLoader composes in C and never calls compose_node, so uses_aliases stays False
     # with libyaml; an alias needs a `*`, and a false positive only costs one pass.
     if loader.uses_aliases or "*" in text:
-        _check_expansion(data, filename)
+        _check_expansion(data)
     return data
 
 
-def _check_expansion(data: Any, filename: str) -> None:
+def _check_expansion(data: Any) -> None:
     """Refuse documents whose aliases expand into more nodes than any catalog needs.
 
     Aliases share one Python object, so memory stays small while loading; the danger is
@@ -119,8 +133,7 @@ def _check_expansion(data: Any, filename: str) -> None:
             return 1
         sizes[key] = total
         if total > MAX_EXPANDED_NODES:
-            raise YamlError(
-                filename,
+            raise Unreadable(
                 0,
                 0,
                 f"aliases expand the document past {MAX_EXPANDED_NODES:,} nodes",

@@ -1,13 +1,14 @@
 """Yes-or-no validators for a model and a catalog header, without building pydantic models.
 
-Validating a large catalog goes through these: pydantic's models in schema.py give the error
-messages, but building them costs about 0.2 s at every start that reads a catalog from its
-files, and their instances are not needed when the data is valid. Their core schemas, turned
-into typed dicts that accept exactly the same input, are checked in as
-`checker_schemas.json` and give the same answers. The file is used only when it was made from
-the same schema.py, vocabulary.py and fieldchecks.py and with the same pydantic; otherwise the
-models are built, as before. Regenerate it with `make docs` (or
-`python -m idp_cli.catalog.checkers`).
+Validating a large catalog goes through these: pydantic's models in format.py give the error
+messages, but building them costs about 0.07 s of every process that reads a catalog from its
+files (each worker too), and their instances are not needed when the data is valid. Their
+core schemas, turned into typed dicts that accept exactly the same input, give the same
+answers (tests/catalog/test_precheck.py). They are kept as JSON, for the exact pydantic and
+pydantic-core they were made with and the exact format.py and vocabulary.py: checked in as
+`shape_schemas.json` for the versions the project pins (regenerate with `make docs`), and
+for any other pydantic made on first use and kept in the cache folder, so that no pydantic
+release pays for building the models at every start.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ import functools
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from idp_cli.catalog.fieldchecks import check_date
+from idp_cli import paths
+from idp_cli.catalog.vocabulary import check_date
 
-SCHEMAS_FILE = Path(__file__).with_name("checker_schemas.json")
-_SOURCES = ("schema.py", "vocabulary.py", "fieldchecks.py")
+SCHEMAS_FILE = Path(__file__).with_name("shape_schemas.json")
+_SOURCES = ("format.py", "vocabulary.py")
 # The only callables in the schemas: default factories and the date check.
 _CALLABLES: dict[str, Any] = {"list": list, "dict": dict, "check_date": check_date}
 _MARK = "$callable"
@@ -96,15 +100,16 @@ def _decode(node: Any) -> Any:
 
 
 def generate() -> dict[str, Any]:
-    from idp_cli.catalog import schema
+    from idp_cli.catalog import format
 
-    return {"fingerprint": fingerprint(), "schemas": _encode(schema.typed_dict_schemas())}
+    return {"fingerprint": fingerprint(), "schemas": _encode(format.typed_dict_schemas())}
 
 
-def _checked_in() -> dict[str, Any] | None:
+def _stored(path: Path, expected: str) -> dict[str, Any] | None:
+    """The schemas in `path` if they were made from what `expected` names."""
     try:
-        stored = json.loads(SCHEMAS_FILE.read_text(encoding="utf-8"))
-        if stored["fingerprint"] != fingerprint():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored["fingerprint"] != expected:
             return None
         schemas: dict[str, Any] = _decode(stored["schemas"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -112,27 +117,60 @@ def _checked_in() -> dict[str, Any] | None:
     return schemas
 
 
+def _checked_in() -> dict[str, Any] | None:
+    return _stored(SCHEMAS_FILE, fingerprint())
+
+
+def _cached_path(expected: str) -> Path:
+    digest = hashlib.sha256(expected.encode()).hexdigest()[:16]
+    return paths.cache_dir() / "catalogs" / f"shape-{digest}.json"
+
+
+def _remember(generated: dict[str, Any]) -> None:
+    """Keep schemas made for this pydantic in the cache folder (atomically; a read-only or
+    full folder only costs the next start the time to make them again)."""
+    if os.environ.get("IDP_NO_CACHE"):
+        return
+    target = _cached_path(generated["fingerprint"])
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".shape-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(generated, handle)
+        Path(tmp).replace(target)
+
+
 @functools.cache
 def checkers() -> dict[str, Checker]:
     """{"model": ..., "header": ...}: each raises pydantic's ValidationError exactly when
-    `schema.Model` / `schema.CatalogHeader` would refuse the data. Their errors are not the
+    `format.Model` / `format.CatalogHeader` would refuse the data. Their errors are not the
     ones to show (they name dicts, not models)."""
     from pydantic_core import SchemaError, SchemaValidator
 
-    schemas = _checked_in()
+    expected = fingerprint()
+    schemas = _stored(SCHEMAS_FILE, expected)
+    if schemas is None and not os.environ.get("IDP_NO_CACHE"):
+        schemas = _stored(_cached_path(expected), expected)
     if schemas is not None:
         try:
             return {name: SchemaValidator(s).validate_python for name, s in schemas.items()}
         except SchemaError:  # pragma: no cover - same pydantic-core, so same schema language
             pass
-    return _built()
+    if os.environ.get("IDP_DEBUG"):
+        sys.stderr.write(f"idp: building the catalog's shape validators for {expected}\n")
+    built = _built()
+    from idp_cli.catalog import format
+
+    with contextlib.suppress(ValueError, format.UnsupportedSchema):  # nothing to keep
+        _remember(generate())
+    return built
 
 
 def _built() -> dict[str, Checker]:
     from pydantic import TypeAdapter
     from pydantic_core import SchemaValidator
 
-    from idp_cli.catalog import schema
+    from idp_cli.catalog import format as schema
 
     try:
         built = schema.typed_dict_schemas()

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from idp_cli import paths
-from idp_cli.catalog import cache, included, parallel
-from idp_cli.catalog.loader import load
+from idp_cli.catalog.model import summarize_model
+from idp_cli.catalog.read import load
+from idp_cli.catalog.speed import parallel, parts
 from idp_cli.errors import Problem
 from tests.helpers import HEADER, edit, load_spec, model_yaml, source_for, write_catalog
 
@@ -232,7 +233,7 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
     expected = reference.catalog.data
     expected_summary = {
         **expected,
-        "models": [cache.summarize_model(m) for m in expected["models"]],
+        "models": [summarize_model(m) for m in expected["models"]],
     }
     assert len(expected["models"]) == 16
     if workers != "none":
@@ -240,7 +241,7 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
         monkeypatch.setattr(parallel, "_cores", lambda: 3)
     here: list[int] = []  # the parts read in this process
     if workers == "failing":  # every worker dies after its work: this process redoes it
-        check_part = included.check_part
+        check_part = parts.check_part
 
         def dying(*args: Any) -> Any:
             result = check_part(*args)
@@ -249,10 +250,11 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
             here.append(len(args[-2]))
             return result
 
-        monkeypatch.setattr(included, "check_part", dying)
+        monkeypatch.setattr(parts, "check_part", dying)
     cold = load(source_for(folder), summary=summary)
     if workers == "failing":
-        assert len(here) == 3 and sum(here) == 14  # its own part and both workers' again
+        # the catalog file, then its own part of the include files and both workers' again
+        assert here[0] == 1 and len(here) == 4 and sum(here[1:]) == 14
     assert not cold.cached
     assert cold.catalog is not None
     assert cold.catalog.data == (expected_summary if summary else expected)

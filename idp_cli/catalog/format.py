@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 
-from idp_cli.catalog.fieldchecks import check_date
 from idp_cli.catalog.vocabulary import (
     AUTH_TYPES,
     CAPABILITIES,
@@ -21,6 +20,7 @@ from idp_cli.catalog.vocabulary import (
     LIFECYCLES,
     MODEL_TYPES,
     PROTOCOLS,
+    check_date,
 )
 
 API_VERSION = "idp/v1alpha1"
@@ -264,7 +264,7 @@ def _as_typed_dicts(node: Any) -> Any:
 
 
 def typed_dict_schemas() -> dict[str, Any]:
-    """The core schemas of `Model` and `CatalogHeader` as typed dicts (see checkers.py);
+    """The core schemas of `Model` and `CatalogHeader` as typed dicts (see shape.py);
     UnsupportedSchema when this pydantic's schemas look different."""
     try:
         return {

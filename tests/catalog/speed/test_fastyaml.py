@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from idp_cli import paths
-from idp_cli.catalog import fastyaml, yamldoc, yamlref
+from idp_cli.catalog import pyyaml_reader, safe_yaml
+from idp_cli.catalog.speed import fastyaml
 from tests.helpers import CATALOG
 
 SNIPPETS = [
@@ -90,7 +91,7 @@ SNIPPETS = [
 
 
 def _pyyaml(text: str) -> tuple[Any, str | None]:
-    loader = yamlref._CatalogLoader(text)
+    loader = pyyaml_reader._CatalogLoader(text)
     try:
         return loader.get_single_data(), None
     except Exception as exc:
@@ -118,5 +119,5 @@ def test_plain_catalogs_take_the_fast_path() -> None:
 @pytest.mark.parametrize("text", ["a: 1\na: 2\n", "models:\n  - name: a\n    name: b\n"])
 def test_duplicate_keys_are_still_refused(text: str) -> None:
     assert fastyaml.load(text) == (False, None)
-    with pytest.raises(yamldoc.YamlError, match="duplicate key"):
-        yamldoc.load_yaml(text, "x.yaml")
+    with pytest.raises(safe_yaml.YamlError, match="duplicate key"):
+        safe_yaml.load_yaml(text, "x.yaml")

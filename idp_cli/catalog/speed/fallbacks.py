@@ -1,0 +1,49 @@
+"""Every time the fast path hands a file to the reference path, counted by reason.
+
+A fallback costs only speed, so it must not be silent: a bug in the fast path would otherwise
+show up only as a slowdown. With IDP_DEBUG=1 the counts of a read go to stderr, and an
+unexpected error in the fast path is raised instead of counted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+_COUNTS: Counter[str] = Counter()
+
+
+def debugging() -> bool:
+    return bool(os.environ.get("IDP_DEBUG"))
+
+
+def count(reason: str) -> None:
+    _COUNTS[reason] += 1
+
+
+def snapshot() -> dict[str, int]:
+    return dict(_COUNTS)
+
+
+def since(before: dict[str, int]) -> dict[str, int]:
+    """The counts added after `snapshot()` returned `before` (a worker sends these back)."""
+    return {k: v - before.get(k, 0) for k, v in _COUNTS.items() if v != before.get(k, 0)}
+
+
+def add(counts: dict[str, int]) -> None:
+    """Counts a worker process sent back."""
+    _COUNTS.update(counts)
+
+
+def report(before: dict[str, int], files: int) -> None:
+    """With IDP_DEBUG, what fell back during one read of `files` files, on stderr."""
+    if not debugging():
+        return
+    found = since(before)
+    if found:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(found.items()))
+        sys.stderr.write(
+            f"idp: {sum(found.values())} of {files} files read by PyYAML instead of the fast "
+            f"path ({reasons})\n"
+        )
