@@ -100,14 +100,14 @@ def cases() -> Iterator[Case]:
 
 def _numeric(types: tuple[str, ...]) -> dict[str, Any]:
     """The odd model with only its inputs of these types, for the one-tensor layout."""
-    from tests.templates.predictive_helpers import odd_model
+    from tests.templates.predictive_helpers import odd_model, with_plan
 
     model = odd_model("oip-v2")
     inputs = model["signature"]["inputs"]
     model["signature"]["inputs"] = [
         next(c for c in inputs if c["type"] == type_) for type_ in types
     ]
-    return model
+    return with_plan(model)
 
 
 def render(out: Path) -> int:
