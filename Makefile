@@ -41,12 +41,15 @@ test: lint types
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
-# The CLI reference, the catalog's JSON Schema and the catalog's checked-in validators are
-# generated; tests/test_docs.py and tests/catalog/test_checkers.py fail when they are stale.
+# The CLI reference, the catalog's JSON Schema, the catalog's checked-in validators and the
+# predictive templates' placeholder plan are generated; tests/test_docs.py,
+# tests/catalog/test_checkers.py and tests/templates/test_placeholder_plan.py fail when they
+# are stale.
 docs: $(BIN)/.installed
 	$(BIN)/typer idp_cli.cli.app utils docs --name idp --output docs/cli.md
 	$(BIN)/idp catalog schema > docs/catalog.schema.json
 	$(BIN)/python -m idp_cli.catalog.shape
+	$(BIN)/python -m tests.templates.placeholder_plan
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py

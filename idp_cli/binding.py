@@ -9,6 +9,7 @@ from typing import Any
 from idp_cli import __version__
 from idp_cli.backstage.names import endpoint_api, model_resource
 from idp_cli.catalog.model import Catalog, Endpoint, Version
+from idp_cli.codegen import predictive
 from idp_cli.templates.discovery import Template
 
 DEFAULT_ROUTE_PREFIX = {"openai-v1": "/v1"}
@@ -127,12 +128,14 @@ def fit_like(template: Template, version: Version, environment: str | None) -> F
 
 
 def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
-    """The `model` answer: everything a template needs to know about the bound model."""
+    """The `model` answer: everything a template needs to know about the bound model, and
+    for a version with a signature the plan of the typed code generated from it (`codegen`)."""
     model = version.model
     raw = version.raw
     auth = endpoint.raw.get("auth") or {}
     signature = version.signature
-    return {
+    normalized = _signature(signature)
+    mapping = {
         "name": model.name,
         "version": version.version,
         "display_name": model.display_name,
@@ -168,13 +171,18 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
             for p in signature.get("params", [])
             if p.get("default") is not None
         },
-        "signature": _signature(signature),
+        "signature": normalized,
         "context_length": int((raw.get("llm") or {}).get("contextLength") or 0),
         "backstage": {
             "resource": model_resource(model.name),
             "api": endpoint_api(model.name, version.version, endpoint.name),
         },
     }
+    # Recorded with the binding it is computed from, so that `idp update` passes it whenever
+    # the binding changes, and a project renders again from its answers file alone.
+    if predictive.can_plan(normalized):
+        mapping["codegen"] = predictive.plan(normalized, endpoint.protocol)
+    return mapping
 
 
 def _signature(signature: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,13 @@ from typing import Any
 
 import yaml
 
-from idp_cli.binding import CatalogFit, answers, fit, fit_catalog
+from idp_cli.binding import CatalogFit, answers, fit, fit_catalog, model_mapping
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.query import resolve
+from idp_cli.catalog.read import load
+from idp_cli.catalog.sources import resolve_source
+from idp_cli.codegen import predictive
+from idp_cli.config import CatalogChoice
 from idp_cli.templates.discovery import Template, find
 from tests.cli.test_new import CHAT_CATALOG
 
@@ -136,3 +140,20 @@ def test_answers_only_for_questions_the_template_asks() -> None:
         overrides={},
     )
     assert set(data) == {"model"}
+
+
+def test_a_signature_s_code_generation_plan_is_part_of_the_binding() -> None:
+    loaded = load(resolve_source(CatalogChoice(None, None, "bundled")), use_cache=False)
+    assert loaded.catalog is not None
+    version = resolve(loaded.catalog, "acme/churn-classifier@4.0.0")
+    endpoint = fit(find("prediction-service"), version).endpoint
+    assert endpoint is not None
+
+    model = model_mapping(version, endpoint)
+
+    assert list(model)[-1] == "codegen"  # after what people read in the answers file
+    assert model["codegen"] == predictive.plan(model["signature"], endpoint.protocol)
+    chat = resolve(_catalog(), "acme/assistant")
+    chat_endpoint = fit(find("chat-service"), chat).endpoint
+    assert chat_endpoint is not None
+    assert "codegen" not in model_mapping(chat, chat_endpoint)  # no signature, no plan

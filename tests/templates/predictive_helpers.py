@@ -18,6 +18,7 @@ from copier.errors import CopierWarning
 from typer.testing import CliRunner, Result
 
 from idp_cli.cli.app import app
+from idp_cli.codegen import predictive
 from idp_cli.output import console
 from tests.templates import contract
 from tests.templates.contract import validate_backstage
@@ -63,7 +64,6 @@ TOKEN_ENVS = (
 # `copier copy`, so they cannot import from each other): the signature types, the model
 # client, the wire format, the fake model server, their tests, and the README parts.
 SHARED_FILES = (
-    "includes/predictive.jinja",
     "includes/model-card.md.jinja",
     "includes/configuration.md.jinja",
     "template/src/{{ package_name }}/binding.json.jinja",
@@ -182,11 +182,19 @@ ODD_MODEL: dict[str, Any] = {
 
 
 def odd_model(protocol: str) -> dict[str, Any]:
+    """ODD_MODEL served through `protocol`, with the plan of its typed code as idp computes
+    it for a binding (plain Copier cannot compute it)."""
     model = copy.deepcopy(ODD_MODEL)
     model["endpoint"]["protocol"] = protocol
     if protocol == "mlflow-invocations":
         model["endpoint"]["model_id"] = ""
-    return model
+    return with_plan(model)
+
+
+def with_plan(model: dict[str, Any]) -> dict[str, Any]:
+    """The binding with its `codegen` computed again from its signature and protocol."""
+    signature, protocol = model["signature"], model["endpoint"]["protocol"]
+    return {**model, "codegen": predictive.plan(signature, protocol)}
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import yaml
 
 from idp_cli.binding import fit
 from idp_cli.catalog.model import Catalog
+from idp_cli.codegen import predictive
 from idp_cli.templates.discovery import find
 from tests.templates.predictive_helpers import (
     BUNDLED_MODELS,
@@ -25,6 +26,7 @@ from tests.templates.predictive_helpers import (
     idp,
     read_yaml,
     render_with_copier,
+    with_plan,
 )
 
 # --- idp knows which models the templates can serve ---------------------------------------
@@ -156,8 +158,21 @@ def _placeholder() -> dict[str, Any]:
 
 
 def _with_signature(**changes: Any) -> dict[str, Any]:
+    """The placeholder with another signature, planned as idp plans it where it can be (so
+    that what is refused is the signature, not a stale plan)."""
     model = _placeholder()
     model["signature"] = {**model["signature"], **changes}
+    return with_plan(model) if predictive.can_plan(model["signature"]) else model
+
+
+def _without_plan() -> dict[str, Any]:
+    return {key: value for key, value in _placeholder().items() if key != "codegen"}
+
+
+def _with_stale_plan() -> dict[str, Any]:
+    """Another signature beside the placeholder's plan, as a hand-edited answer would be."""
+    model = _placeholder()
+    model["signature"] = {**model["signature"], "inputs": [{"name": "word", "type": "string"}]}
     return model
 
 
@@ -196,6 +211,8 @@ def _with_signature(**changes: Any) -> dict[str, Any]:
             '"word" (string)',
         ),
         ({"model": "not a mapping"}, "mapping"),
+        ({"model": _without_plan()}, "model.codegen is missing"),
+        ({"model": _with_stale_plan()}, "model.codegen.inputs does not name the columns"),
     ],
     ids=[
         "no-inputs",
@@ -207,6 +224,8 @@ def _with_signature(**changes: Any) -> dict[str, Any]:
         "generative-protocol",
         "tensor-with-strings",
         "not-a-mapping",
+        "no-plan",
+        "stale-plan",
     ],
 )
 def test_plain_copier_refuses_a_binding_it_cannot_serve(
