@@ -42,3 +42,12 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("idp", appauthor=False)
+
+
+def git_root(path: Path) -> Path | None:
+    """The working tree `path` is in (the nearest folder holding `.git`), without starting git:
+    reading a catalog folder must not pay for a subprocess."""
+    for parent in (path, *path.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None

@@ -140,13 +140,6 @@ class Source:
         return self.display, False
 
 
-def _find_git_root(path: Path) -> Path | None:
-    for parent in (path, *path.parents):
-        if (parent / ".git").exists():
-            return parent
-    return None
-
-
 def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:
     """The source `choice` names. With `published` (commands that bind a project to the
     catalog or check it), a local repository without a ref is read at its default branch,
@@ -187,7 +180,7 @@ def _path_source(path: Path, ref: str | None, published: bool = False) -> Source
             hint="Check the --catalog path (a YAML file, a folder with catalog.yaml, "
             "a git repository or a git URL).",
         )
-    root = _find_git_root(folder)
+    root = paths.git_root(folder)
     if ref is not None and root is None:
         raise CatalogError(
             f"--catalog-ref {ref}: {folder} is not inside a git repository",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idp_cli import gitsource
+from idp_cli.catalog import files
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.errors import CatalogError, SourceError
 
@@ -70,34 +71,11 @@ def locate(source: Source) -> GitCatalog:
     )
 
 
-def _valid_pattern(pattern: object) -> bool:
-    return (
-        isinstance(pattern, str) and not pattern.startswith("/") and ".." not in pattern.split("/")
-    )
-
-
-def include_patterns(header: Any) -> tuple[str, ...]:
-    """The main file's `include:` globs that the loader would follow."""
-    includes = header.get("include") if isinstance(header, dict) else None
-    if not isinstance(includes, list):
-        return ()
-    return tuple(p for p in includes if _valid_pattern(p))
-
-
 def models_in(data: Any, is_main: bool) -> list[dict[str, Any]]:
-    """The models a catalog file holds, by the loader's rules (see validation._include)."""
-    if is_main:
-        found = data.get("models") if isinstance(data, dict) else None
-        items = found if isinstance(found, list) else []
-    elif isinstance(data, dict) and "models" in data:
-        items = data["models"] if isinstance(data["models"], list) else []
-    elif isinstance(data, dict):
-        items = [data]
-    elif isinstance(data, list):
-        items = data
-    else:
-        items = []
-    return [m for m in items if isinstance(m, dict) and isinstance(m.get("name"), str)]
+    """The models a catalog file holds, by the catalog's one rule (catalog/files.py), as far as
+    a past commit's file can say: entries without a name cannot be followed through history."""
+    found = files.file_models(data, main=is_main).models
+    return [m for m in found if isinstance(m, dict) and isinstance(m.get("name"), str)]
 
 
 def parse(data: bytes, label: str) -> Any:

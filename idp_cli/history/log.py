@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from idp_cli import warning_sink
+from idp_cli.catalog.files import include_patterns
 from idp_cli.catalog.query import closest_names_hint
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.history import entries
-from idp_cli.history.gitcatalog import Blobs, GitCatalog, include_patterns, models_in
+from idp_cli.history.gitcatalog import Blobs, GitCatalog, models_in
 from idp_cli.history.records import (
     AddedEvent,
     CommitInfo,

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli import gitsource
+from idp_cli.catalog.files import include_patterns
 from idp_cli.catalog.sources import FolderReader
 from idp_cli.errors import CatalogError
 from idp_cli.history.gitcatalog import (
     Blobs,
     GitCatalog,
     blob_id,
-    include_patterns,
     models_in,
     parse,
     tree_files,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from idp_cli.catalog import files
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.errors import Problem
 from idp_cli.posix_glob import match_glob
@@ -75,14 +76,9 @@ class CatalogFiles:
 
 
 def _models_in(data: Any, *, included: bool = False) -> list[Any]:
-    # the shapes an included file may hold its models in: `models:`, one model, or a list
-    if isinstance(data, dict):
-        if isinstance(data.get("models"), list):
-            return [m for m in data["models"] if isinstance(m, dict)]
-        return [data] if included and "name" in data else []
-    if included and isinstance(data, list):
-        return [m for m in data if isinstance(m, dict)]
-    return []
+    """The models a file holds, by the catalog's one rule (catalog/files.py): the edit goes
+    where reading the catalog will find it."""
+    return [m for m in files.file_models(data, main=not included).models if isinstance(m, dict)]
 
 
 class _OverlayReader:

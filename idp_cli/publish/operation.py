@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from idp_cli import paths
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.publish.catalog_files import CatalogFiles, Place, check, write
@@ -169,13 +170,6 @@ def _warn_if_breaking(old_ref: str, old: Any, new_ref: str, new: Any) -> None:
         warning_sink.warn(f"{new_ref} breaks callers of {old_ref}, its successor now: {breaking}")
 
 
-def _git_root(folder: Path) -> Path | None:
-    for parent in (folder, *folder.parents):
-        if (parent / ".git").exists():
-            return parent
-    return None
-
-
 def _local_folder(source: Source, request: Request) -> tuple[Path, Path]:
     """(catalog folder, repository root) of a catalog in a local git working tree."""
     catalog = request.name("catalog")
@@ -195,7 +189,7 @@ def _local_folder(source: Source, request: Request) -> tuple[Path, Path]:
             hint=f"Pass {catalog} PATH to a catalog in a local git repository.",
         )
     folder = source.reader.root.resolve()
-    root = _git_root(folder)
+    root = paths.git_root(folder)
     if root is None:
         raise PublishError(
             f"{source.display}: not inside a git repository",
