@@ -18,7 +18,14 @@ from typing import Any
 
 from idp_cli.project import worktree
 from idp_cli.project.bindings import Binding
-from idp_cli.project.update import Outcome, Plan, clone_of, plan, require_old_snapshot
+from idp_cli.project.update import (
+    Outcome,
+    Plan,
+    clone_of,
+    plan,
+    require_old_snapshot,
+    run_copier_update,
+)
 
 # who the temporary commits are by: the runner may have no git identity (a CI job)
 _IDENTITY = ("-c", "user.name=idp", "-c", "user.email=idp@localhost", "-c", "commit.gpgsign=false")
@@ -66,24 +73,12 @@ def apply_all(
 def _in_turn(
     items: list[BindingUpdate], project: Path, *, conflict: str, trust: bool, defaults: bool
 ) -> Updated:
-    from idp_cli.templates.render import update
-
     top = Path(worktree.git(project, "rev-parse", "--show-toplevel").strip())
     start = worktree.git(top, "rev-parse", "HEAD").strip()
     todo = [item for item in items if not item.plan.noop]
     try:
         for item in todo:
-            p = item.plan
-            update(
-                project,
-                p.data,
-                name=p.template_name,
-                vcs_ref=p.vcs_ref,
-                conflict=conflict,
-                unsafe=trust or p.template.bundled,
-                defaults=defaults,
-                answers_file=p.answers_file,
-            )
+            run_copier_update(item.plan, project, conflict=conflict, trust=trust, defaults=defaults)
             item.ran = True
             item.outcome = Outcome(worktree.changes(project))
             if item.outcome.conflicts or item is todo[-1]:

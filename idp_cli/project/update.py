@@ -260,19 +260,8 @@ def apply(
         require_old_snapshot(plan.answers)
     if pretend:
         return _in_clone(plan, conflict, trust)  # never prompts: it writes nothing
-    from idp_cli.templates.render import update
-
     try:
-        update(
-            plan.project,
-            plan.data,
-            name=plan.template_name,
-            vcs_ref=plan.vcs_ref,
-            conflict=conflict,
-            unsafe=trust or plan.template.bundled,
-            answers_file=plan.answers_file,
-            defaults=defaults,
-        )
+        run_copier_update(plan, plan.project, conflict=conflict, trust=trust, defaults=defaults)
     except BaseException:
         worktree.restore(plan.project)
         raise
@@ -298,19 +287,27 @@ def require_old_snapshot(answers: Answers) -> None:
         )
 
 
-def _in_clone(plan: Plan, conflict: str, trust: bool) -> Outcome:
+def run_copier_update(
+    plan: Plan, project: Path, *, conflict: str, trust: bool, defaults: bool = True
+) -> None:
+    """Copier's update of `plan`'s binding in `project` (the project itself or a clone)."""
     from idp_cli.templates.render import update
 
+    update(
+        project,
+        plan.data,
+        name=plan.template_name,
+        vcs_ref=plan.vcs_ref,
+        conflict=conflict,
+        unsafe=trust or plan.template.bundled,
+        answers_file=plan.answers_file,
+        defaults=defaults,
+    )
+
+
+def _in_clone(plan: Plan, conflict: str, trust: bool) -> Outcome:
     with clone_of(plan.project) as project:
-        update(
-            project,
-            plan.data,
-            name=plan.template_name,
-            vcs_ref=plan.vcs_ref,
-            conflict=conflict,
-            unsafe=trust or plan.template.bundled,
-            answers_file=plan.answers_file,
-        )
+        run_copier_update(plan, project, conflict=conflict, trust=trust)
         return Outcome(worktree.changes(project))
 
 

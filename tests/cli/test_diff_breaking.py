@@ -8,19 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import Invoke, commit_all, git, make_repo
+from tests.project.fleet import PREDICTIVE_HEAD
 
-HEAD = """\
-apiVersion: idp/v1alpha1
-kind: ModelCatalog
-models:
-  - name: acme/churn
-    description: Predicts churn.
-    owner: group:default/ds
-    modelType: predictive
-    tasks: [tabular-classification]
-    license: proprietary
-    versions:
-"""
 REGION = "{name: tenure_months, type: long}, {name: region, type: string}"
 
 
@@ -58,8 +47,8 @@ def _impact(invoke: Invoke, repo: Path) -> list[dict[str, Any]]:
 def test_a_breaking_successor_is_in_the_impact_section(invoke: Invoke, tmp_path: Path) -> None:
     repo = _repo(
         tmp_path,
-        HEAD + version("4.2.0"),
-        HEAD
+        PREDICTIVE_HEAD + version("4.2.0"),
+        PREDICTIVE_HEAD
         + version("4.3.0", inputs=REGION)
         + version("4.2.0", lifecycle="deprecated", successor="acme/churn@4.3.0"),
     )
@@ -85,7 +74,9 @@ def test_a_newer_production_version_that_breaks_callers_is_named(
 ) -> None:
     """Projects bound to 4.2.0 move to 4.3.0 with `idp update --latest` though 4.2.0 stays."""
     repo = _repo(
-        tmp_path, HEAD + version("4.2.0"), HEAD + version("4.3.0", inputs=REGION) + version("4.2.0")
+        tmp_path,
+        PREDICTIVE_HEAD + version("4.2.0"),
+        PREDICTIVE_HEAD + version("4.3.0", inputs=REGION) + version("4.2.0"),
     )
     impact = _impact(invoke, repo)
     assert [(i["kind"], i["ref"], i["successor"]) for i in impact] == [
@@ -97,8 +88,8 @@ def test_a_compatible_successor_has_no_impact_entry(invoke: Invoke, tmp_path: Pa
     optional = "{name: tenure_months, type: long}, {name: region, type: string, required: false}"
     repo = _repo(
         tmp_path,
-        HEAD + version("4.2.0"),
-        HEAD
+        PREDICTIVE_HEAD + version("4.2.0"),
+        PREDICTIVE_HEAD
         + version("4.3.0", inputs=optional)
         + version("4.2.0", lifecycle="deprecated", successor="acme/churn@4.3.0"),
     )

@@ -161,3 +161,32 @@ def snapshot(project: Path) -> dict[str, bytes]:
         for p in sorted(project.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(project).parts
     }
+
+
+# The same template for a predictive model, and the head of a catalog holding one.
+PREDICTIVE_COPIER_YML = COPIER_YML.replace(
+    """_idp:
+  title: Tiny service
+  modelTypes: [generative]
+  protocols: [openai-v1]
+""",
+    """_idp:
+  title: Tiny predictor
+  modelTypes: [predictive]
+  protocols: [oip-v2]
+  capabilities: [predict]
+  requiresSignature: true
+""",
+)
+PREDICTIVE_HEAD = """\
+apiVersion: idp/v1alpha1
+kind: ModelCatalog
+models:
+  - name: acme/churn
+    description: Predicts churn.
+    owner: group:default/ds
+    modelType: predictive
+    tasks: [tabular-classification]
+    license: proprietary
+    versions:
+"""

@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers import Invoke, commit_all
 from tests.project.fleet import (
+    PREDICTIVE_COPIER_YML,
+    PREDICTIVE_HEAD,
     V1,
     answers,
     catalog_repo,
@@ -21,36 +23,6 @@ from tests.project.fleet import (
     snapshot,
 )
 from tests.project.fleet import template_repo as _template_repo
-
-COPIER_YML = """\
-_subdirectory: template
-_idp:
-  title: Tiny predictor
-  modelTypes: [predictive]
-  protocols: [oip-v2]
-  capabilities: [predict]
-  requiresSignature: true
-project_name: {type: str}
-description: {type: str, default: ""}
-model_ref: {type: str, default: ""}
-catalog_source: {type: str, default: ""}
-catalog_ref: {type: str, default: ""}
-catalog_commit: {type: str, default: ""}
-model: {type: yaml, default: {}}
-"""
-
-HEAD = """\
-apiVersion: idp/v1alpha1
-kind: ModelCatalog
-models:
-  - name: acme/churn
-    description: Predicts churn.
-    owner: group:default/ds
-    modelType: predictive
-    tasks: [tabular-classification]
-    license: proprietary
-    versions:
-"""
 
 INPUTS = "{name: tenure_months, type: long}"
 
@@ -76,14 +48,14 @@ REGION = INPUTS + ", {name: region, type: string}"
 
 def template_repo(path: Path) -> Path:
     template = _template_repo(path)
-    release(template, {**V1, "copier.yml": COPIER_YML}, "v1.1")
+    release(template, {**V1, "copier.yml": PREDICTIVE_COPIER_YML}, "v1.1")
     return template
 
 
 @pytest.fixture
 def world(invoke: Invoke, tmp_path: Path) -> tuple[Path, Path]:
     template = template_repo(tmp_path / "template")
-    catalog = catalog_repo(tmp_path / "catalog", HEAD + BOUND)
+    catalog = catalog_repo(tmp_path / "catalog", PREDICTIVE_HEAD + BOUND)
     project = generate(invoke, template, catalog, tmp_path / "app", "acme/churn@4.2.0")
     return catalog, project
 
@@ -98,7 +70,7 @@ def test_an_unservable_successor_is_named_and_latest_refuses(
     invoke: Invoke, world: tuple[Path, Path]
 ) -> None:
     catalog, project = world
-    publish(catalog, HEAD + version("4.3.0", capabilities=UNSERVABLE) + BOUND)
+    publish(catalog, PREDICTIVE_HEAD + version("4.3.0", capabilities=UNSERVABLE) + BOUND)
 
     code, report = check(invoke, project)
     assert code == 5
@@ -132,7 +104,7 @@ def test_a_retired_binding_with_an_unservable_successor_is_not_rebound(
         lifecycle="deprecated",
         extra='        deprecation: {successor: "acme/churn@4.3.0"}\n',
     )
-    publish(catalog, HEAD + version("4.3.0", capabilities=UNSERVABLE) + deprecated)
+    publish(catalog, PREDICTIVE_HEAD + version("4.3.0", capabilities=UNSERVABLE) + deprecated)
     code, report = check(invoke, project)
     assert code == 5
     assert report["model"]["unservable_successor"]["ref"] == "acme/churn@4.3.0"  # type: ignore[index]
@@ -146,7 +118,10 @@ def test_latest_takes_the_newest_servable_successor_and_names_the_newer_one(
     invoke: Invoke, world: tuple[Path, Path], tmp_path: Path
 ) -> None:
     catalog, project = world
-    publish(catalog, HEAD + version("4.4.0", capabilities=UNSERVABLE) + version("4.3.0") + BOUND)
+    publish(
+        catalog,
+        PREDICTIVE_HEAD + version("4.4.0", capabilities=UNSERVABLE) + version("4.3.0") + BOUND,
+    )
     code, report = check(invoke, project)
     assert code == 5
     model = report["model"]
@@ -176,7 +151,7 @@ def test_a_successor_that_adds_a_required_input_is_named_breaking(
     invoke: Invoke, world: tuple[Path, Path], tmp_path: Path
 ) -> None:
     catalog, project = world
-    publish(catalog, HEAD + version("4.3.0", inputs=REGION) + BOUND)
+    publish(catalog, PREDICTIVE_HEAD + version("4.3.0", inputs=REGION) + BOUND)
 
     code, report = check(invoke, project)
     assert code == 5
@@ -209,7 +184,7 @@ def test_a_compatible_successor_has_no_breaking_section_entries(
 ) -> None:
     catalog, project = world
     optional = INPUTS + ", {name: region, type: string, required: false}"
-    publish(catalog, HEAD + version("4.3.0", inputs=optional) + BOUND)
+    publish(catalog, PREDICTIVE_HEAD + version("4.3.0", inputs=optional) + BOUND)
     code, report = check(invoke, project)
     assert code == 5
     changes = report["model"]["changes"]  # type: ignore[index]

@@ -39,20 +39,6 @@ PINNED_USES = re.compile(
 )
 
 
-@pytest.fixture(params=TEMPLATE_NAMES)
-def github_project(
-    request: pytest.FixtureRequest, projects: dict[tuple[str, str], Project]
-) -> Project:
-    return projects[request.param, "github"]
-
-
-@pytest.fixture(params=TEMPLATE_NAMES)
-def gitlab_project(
-    request: pytest.FixtureRequest, projects: dict[tuple[str, str], Project]
-) -> Project:
-    return projects[request.param, "gitlab"]
-
-
 @pytest.fixture(scope="module")
 def plain_copier(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Project]:
     """chat-service rendered by `copier copy` alone, for each CI system: no idp version known."""
