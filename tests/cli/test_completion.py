@@ -91,6 +91,7 @@ def test_template_names(tmp_path: Path) -> None:
         "batch-scoring",
         "chat-service",
         "prediction-service",
+        "predictive-client",
     ]
 
 
