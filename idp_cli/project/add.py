@@ -31,8 +31,6 @@ from idp_cli.project.new import CatalogSource, check_lifecycle, recorded_catalog
 from idp_cli.templates.discovery import Template, bundled
 
 BINDING_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-# what the client code imports at run time, as the predictive client's own project pins them
-RUNTIME_DEPENDENCIES = {"httpx": "httpx>=0.27", "pydantic": "pydantic>=2.11"}
 _SHOWN_MODELS = 8
 
 
@@ -161,7 +159,7 @@ def plan(request: Request) -> Plan:
             f"{', '.join(taken)} already exist in {project}; nothing was written",
             hint="Choose another binding name with --as NAME.",
         )
-    made.instructions = _instructions(project, package)
+    made.instructions = _instructions(project, package, template, endpoint.protocol)
     return made
 
 
@@ -272,12 +270,22 @@ def _choose_model(request: Request, catalog: Catalog) -> Version:
     return resolve(catalog, request.pick_model(fitting))
 
 
-def _instructions(project: Path, package: Package) -> list[str]:
-    """What the project must do for the client to run, which idp does not edit for it."""
-    missing = missing_dependencies(project, list(RUNTIME_DEPENDENCIES))
-    if not missing:
+def requirements(template: Template, protocol: str) -> list[str]:
+    """What the component's code imports at run time (`_idp.dependencies`: `any`, and per
+    protocol), as requirement specifiers."""
+    declared = template.meta.get("dependencies") or {}
+    if not isinstance(declared, dict):
         return []
-    specs = ", ".join(f'"{RUNTIME_DEPENDENCIES[name]}"' for name in missing)
+    return [str(spec) for key in ("any", protocol) for spec in declared.get(key) or []]
+
+
+def _instructions(project: Path, package: Package, template: Template, protocol: str) -> list[str]:
+    """What the project must do for the client to run, which idp does not edit for it."""
+    wanted = requirements(template, protocol)
+    missing = set(missing_dependencies(project, wanted))
+    specs = ", ".join(f'"{spec}"' for spec in wanted if spec in missing)
+    if not specs:
+        return []
     if (project / "pyproject.toml").is_file():
         return [f"Add {specs} to [project].dependencies in pyproject.toml."]
     return [f"Install {specs} where {package.import_name} runs (it has no pyproject.toml)."]

@@ -78,7 +78,7 @@ def make(path: Path, files: dict[str, str] | None = None) -> Path:
 
 def run_pytest(project: Path, env: dict[str, str] | None = None) -> str:
     """The project's own test suite, with this interpreter (which has fastapi, httpx,
-    pydantic and pytest), offline; returns pytest's summary line."""
+    pydantic and pytest), offline; returns pytest's report, a line per test."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     environ.update(env or {})
     environ.update(
@@ -86,7 +86,7 @@ def run_pytest(project: Path, env: dict[str, str] | None = None) -> str:
         PYTHONDONTWRITEBYTECODE="1",
     )  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-p", "no:randomly"],
         cwd=project,
         env=environ,
         capture_output=True,
@@ -95,4 +95,4 @@ def run_pytest(project: Path, env: dict[str, str] | None = None) -> str:
         check=False,
     )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    return result.stdout.strip().splitlines()[-1]
+    return result.stdout

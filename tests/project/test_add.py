@@ -87,7 +87,22 @@ CHAT = """\
           endpoints:
             - {name: prod, protocol: openai-v1, url: https://llm.example.internal, modelId: assistant, capabilities: [chat]}
 """
-CATALOG = HEADER + CHURN + CHURN_V1 + ETA + CHAT
+# served by no component: embeddings only
+EMBEDDER = """\
+  - name: acme/embedder
+    description: Text embeddings.
+    owner: group:default/genai
+    modelType: generative
+    tasks: [feature-extraction]
+    license: apache-2.0
+    versions:
+      - version: "1.0.0"
+        lifecycle: production
+        serving:
+          endpoints:
+            - {name: prod, protocol: openai-v1, url: https://emb.example.internal, modelId: embedder, capabilities: [embeddings]}
+"""
+CATALOG = HEADER + CHURN + CHURN_V1 + ETA + CHAT + EMBEDDER
 # churn 1.0.0 deprecated in favour of 2.0.0; delivery-eta does not move
 CATALOG_CHURN_DEPRECATED = (
     HEADER
@@ -99,13 +114,14 @@ CATALOG_CHURN_DEPRECATED = (
     )
     + ETA
     + CHAT
+    + EMBEDDER
 )
 # what a machine running the project's tests may have set: the tests must not read it
 HOSTILE_ENV = {
     "MODEL_ENDPOINT": "http://203.0.113.1:9",
     "MODEL_NAME": "not-the-model",
-    "ETA_MODEL_ENDPOINT": "http://203.0.113.1:9",
-    "ETA_MODEL_NAME": "not-the-model",
+    "ASSISTANT_MODEL_ENDPOINT": "http://203.0.113.1:9",
+    "ASSISTANT_MODEL_NAME": "not-the-model",
 }
 
 
@@ -146,23 +162,31 @@ def test_two_bindings_added_checked_and_updated(
     }
     commit_all(project, "Bind churn")
 
-    eta = _add(invoke, project, catalog, "--model", "acme/delivery-eta")
-    assert eta["binding"] == "delivery_eta"
-    assert eta["envPrefix"] == "DELIVERY_ETA_"
-    assert _status(project) == set(eta["files"])
-    settings = (project / "src/shop/delivery_eta_client/config.py").read_text()
-    assert '"DELIVERY_ETA_MODEL_ENDPOINT"' in settings
+    chat = _add(invoke, project, catalog, "--model", "acme/assistant")
+    assert (chat["binding"], chat["template"]) == ("assistant", "chat-client")
+    assert chat["envPrefix"] == "ASSISTANT_"
+    assert chat["instructions"] == [
+        'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
+    ]
+    assert _status(project) == set(chat["files"])
+    settings = (project / "src/shop/assistant_client/config.py").read_text()
+    assert '"ASSISTANT_MODEL_ENDPOINT"' in settings
     assert '"MODEL_ENDPOINT"' not in settings
-    commit_all(project, "Bind delivery-eta")
+    commit_all(project, "Bind the assistant")
 
     # the project's own test and both clients' tests, isolated from the machine's settings
-    summary = existing_app.run_pytest(project, HOSTILE_ENV)
-    assert "passed" in summary and "failed" not in summary
-    assert int(summary.split()[0]) > 100  # the shop's one test and both clients' suites
+    report = existing_app.run_pytest(project, HOSTILE_ENV)
+    assert "tests/test_api.py::test_item PASSED" in report
+    for suite in ("churn_client", "assistant_client"):
+        assert f"tests/{suite}/test_client.py::" in report
+        assert f"tests/{suite}/test_config.py::" in report
 
     check = invoke("check", project, "--catalog", catalog, "-o", "json")
     assert check.exit_code == 0, check.stderr
-    assert [b["name"] for b in json.loads(check.stdout)["bindings"]] == ["churn", "delivery_eta"]
+    assert [b["name"] for b in json.loads(check.stdout)["bindings"]] == [
+        "assistant",
+        "churn",
+    ]  # by name
 
     # the user's own code in the churn client, then churn 1.0.0 is deprecated
     client = project / "src/shop/churn_client/client.py"
@@ -178,7 +202,7 @@ def test_two_bindings_added_checked_and_updated(
     ]
     assert [b["name"] for b in report["bindings"] if b["outdated"]] == ["churn"]
 
-    before_eta = (project / ".copier-answers.delivery_eta.yml").read_text()
+    before_chat = (project / ".copier-answers.assistant.yml").read_text()
     update = invoke(
         "update", project, "--catalog", catalog, "--latest", "--binding", "churn",
         "--defaults", "-o", "json",
@@ -197,7 +221,7 @@ def test_two_bindings_added_checked_and_updated(
     binding = json.loads((project / "src/shop/churn_client/binding.json").read_text())
     assert binding["endpoint"]["url"] == "https://churn-v2.example.internal"
     assert "return 'user code'" in client.read_text()  # the user's edit survives
-    assert (project / ".copier-answers.delivery_eta.yml").read_text() == before_eta
+    assert (project / ".copier-answers.assistant.yml").read_text() == before_chat
     recorded = yaml.safe_load((project / ".copier-answers.churn.yml").read_text())
     assert recorded["model_ref"] == "acme/churn@2.0.0"
     assert recorded["env_prefix"] == ""
@@ -250,9 +274,11 @@ def test_what_add_refuses(invoke: Invoke, shop: tuple[Path, Path], tmp_path: Pat
 
     assert "no model given" in refused()
     assert "acme/churn@1.0.0" in refused()  # the hint names the models that fit
-    why = refused("--model", "acme/assistant")
-    assert "no model-client component can serve acme/assistant@1.0.0" in why
-    assert "it is a generative model; the template serves predictive models" in why
+    why = refused("--model", "acme/embedder")
+    assert "no model-client component can serve acme/embedder@1.0.0" in why
+    assert "chat-client: its tasks (feature-extraction) are not among" in why
+    assert "no endpoint speaks openai-v1, ollama with chat" in why
+    assert "predictive-client: it is a generative model; the template serves predictive" in why
     assert "has no package nowhere" in refused("--model", "acme/churn", "--package", "nowhere")
     assert "cannot name a binding" in refused("--model", "acme/churn", "--as", "class")
 
