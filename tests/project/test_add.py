@@ -13,6 +13,7 @@ import yaml
 from tests.helpers import Invoke, commit_all, git
 from tests.project import existing_app
 from tests.project.fleet import catalog_repo, publish
+from tests.templates.contract import run_module
 
 HEADER = """\
 apiVersion: idp/v1alpha1
@@ -170,8 +171,8 @@ def test_two_bindings_added_checked_and_updated(
     ]
     assert _status(project) == set(chat["files"])
     settings = (project / "src/shop/assistant_client/config.py").read_text()
-    assert '"ASSISTANT_MODEL_ENDPOINT"' in settings
-    assert '"MODEL_ENDPOINT"' not in settings
+    assert 'PREFIX = "ASSISTANT_"' in settings
+    assert "``ASSISTANT_MODEL_ENDPOINT``" in settings
     commit_all(project, "Bind the assistant")
 
     # the project's own test and both clients' tests, isolated from the machine's settings
@@ -305,3 +306,44 @@ def test_what_add_refuses(invoke: Invoke, shop: tuple[Path, Path], tmp_path: Pat
 def git_repo(path: Path) -> Path:
     git(path, "init", "--quiet", "--initial-branch=main")
     return path
+
+
+@pytest.mark.slow
+def test_a_chat_binding_added_to_a_generated_prediction_service(
+    invoke: Invoke, shop: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, catalog = shop
+    project = tmp_path / "churn-api"
+    new = invoke(
+        "new", project, "-t", "prediction-service", "-m", "acme/churn",
+        "--catalog", catalog, "--defaults",
+    )  # fmt: skip
+    assert new.exit_code == 0, new.stderr
+    git_repo(project)
+    commit_all(project, "Generate project")
+
+    added = _add(invoke, project, catalog, "--model", "acme/assistant")
+    assert added["module"] == "churn_api.assistant_client"
+    # the app template's binding reads MODEL_ENDPOINT: this one is configured apart
+    assert added["envPrefix"] == "ASSISTANT_"
+    assert added["instructions"] == [
+        'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
+    ]
+    assert _status(project) == set(added["files"])
+    commit_all(project, "Bind the assistant")
+
+    eta = _add(invoke, project, catalog, "--model", "acme/delivery-eta")
+    assert eta["envPrefix"] == "DELIVERY_ETA_"
+    commit_all(project, "Bind delivery-eta")
+
+    report = existing_app.run_pytest(project, HOSTILE_ENV)
+    assert "tests/test_app.py::" in report
+    assert "tests/assistant_client/test_client.py::" in report
+    assert "tests/delivery_eta_client/test_client.py::" in report
+    # the project's own lint passes on the added code, prefixed variable names and all
+    run_module(["ruff", "check", "--no-cache", "."], project)
+    run_module(["ruff", "format", "--check", "--no-cache", "."], project)
+    check = invoke("check", project, "--catalog", catalog, "-o", "json")
+    assert check.exit_code == 0, check.stderr
+    names = [b["name"] for b in json.loads(check.stdout)["bindings"]]
+    assert names == ["prediction-service", "assistant", "delivery_eta"]

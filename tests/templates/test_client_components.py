@@ -27,8 +27,8 @@ def test_two_bindings_with_plain_copier(tmp_path: Path) -> None:
         assert (project / f"tests/{name}_client/conftest.py").is_file()
         answers = yaml.safe_load((project / f".copier-answers.{name}.yml").read_text())
         assert answers["binding_name"] == name
-    assert '"ODD_MODEL_ENDPOINT"' in (project / "src/shop/odd_client/config.py").read_text()
-    assert '"MODEL_ENDPOINT"' in (project / "src/shop/iris_client/config.py").read_text()
+    assert 'PREFIX = "ODD_"' in (project / "src/shop/odd_client/config.py").read_text()
+    assert 'PREFIX = ""' in (project / "src/shop/iris_client/config.py").read_text()
 
     hostile = {
         "MODEL_ENDPOINT": "http://203.0.113.1:9",
@@ -58,7 +58,7 @@ def test_an_openai_and_an_ollama_chat_binding_with_plain_copier(tmp_path: Path) 
 
     assert "import openai" in (project / "src/shop/chat_client/client.py").read_text()
     assert "import openai" not in (project / "src/shop/local_client/client.py").read_text()
-    assert '"LOCAL_MODEL_ENDPOINT"' in (project / "src/shop/local_client/config.py").read_text()
+    assert 'PREFIX = "LOCAL_"' in (project / "src/shop/local_client/config.py").read_text()
     hostile = {
         "MODEL_ENDPOINT": "http://203.0.113.1:9",
         "LOCAL_MODEL_ENDPOINT": "http://203.0.113.1:9",
