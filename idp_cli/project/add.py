@@ -160,6 +160,7 @@ def plan(request: Request) -> Plan:
             hint="Choose another binding name with --as NAME.",
         )
     made.instructions = _instructions(project, package, template, endpoint.protocol)
+    made.instructions += _backstage_instructions(project, answers["model"].get("backstage") or {})
     return made
 
 
@@ -289,3 +290,24 @@ def _instructions(project: Path, package: Package, template: Template, protocol:
     if (project / "pyproject.toml").is_file():
         return [f"Add {specs} to [project].dependencies in pyproject.toml."]
     return [f"Install {specs} where {package.import_name} runs (it has no pyproject.toml)."]
+
+
+def _backstage_instructions(project: Path, backstage: dict[str, Any]) -> list[str]:
+    """The model's Backstage entities that the project's own `catalog-info.yaml` does not name
+    yet: a one-line instruction, since rewriting the user's YAML could lose its comments and
+    layout."""
+    path = project / "catalog-info.yaml"
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    wanted = [
+        (str(backstage.get(key) or ""), field)
+        for key, field in (("resource", "spec.dependsOn"), ("api", "spec.consumesApis"))
+    ]
+    missing = [f"{ref} to {field}" for ref, field in wanted if ref and ref not in text]
+    if not missing:
+        return []
+    return [f"Add {' and '.join(missing)} in catalog-info.yaml (the app's Backstage component)."]

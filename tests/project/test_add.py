@@ -326,9 +326,10 @@ def test_a_chat_binding_added_to_a_generated_prediction_service(
     assert added["module"] == "churn_api.assistant_client"
     # the app template's binding reads MODEL_ENDPOINT: this one is configured apart
     assert added["envPrefix"] == "ASSISTANT_"
-    assert added["instructions"] == [
-        'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
-    ]
+    [dependency, backstage] = added["instructions"]
+    assert dependency == 'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
+    # the generated catalog-info.yaml names the app template's model, not this one
+    assert backstage.startswith("Add resource:default/acme-assistant to spec.dependsOn")
     assert _status(project) == set(added["files"])
     commit_all(project, "Bind the assistant")
 
@@ -347,3 +348,31 @@ def test_a_chat_binding_added_to_a_generated_prediction_service(
     assert check.exit_code == 0, check.stderr
     names = [b["name"] for b in json.loads(check.stdout)["bindings"]]
     assert names == ["prediction-service", "assistant", "delivery_eta"]
+
+
+CATALOG_INFO = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: shop  # the shop's own entity: idp add does not rewrite it
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/shop
+"""
+
+
+def test_the_backstage_dependency_is_an_instruction(
+    invoke: Invoke, shop: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, catalog = shop
+    files = {**existing_app.FILES, "catalog-info.yaml": CATALOG_INFO}
+    project = existing_app.make(tmp_path / "described", files)
+
+    added = _add(invoke, project, catalog, "--model", "acme/churn", "--pretend")
+    [_, backstage] = added["instructions"]
+    assert backstage.startswith("Add resource:default/acme-churn to spec.dependsOn and api:")
+    assert backstage.endswith(
+        "to spec.consumesApis in catalog-info.yaml (the app's Backstage component)."
+    )
+    assert (project / "catalog-info.yaml").read_text() == CATALOG_INFO
