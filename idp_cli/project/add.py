@@ -156,7 +156,8 @@ def plan(request: Request) -> Plan:
     taken = [root for root in made.roots if (project / root).exists()]
     if taken:
         raise IdpError(
-            f"{', '.join(taken)} already exist in {project}; nothing was written",
+            f"{', '.join(taken)} already {'exists' if len(taken) == 1 else 'exist'} in "
+            f"{project}; nothing was written",
             hint="Choose another binding name with --as NAME.",
         )
     made.instructions = _instructions(project, package, template, endpoint.protocol)

@@ -287,6 +287,13 @@ def test_what_add_refuses(invoke: Invoke, shop: tuple[Path, Path], tmp_path: Pat
     assert "uncommitted changes (NOTES.md)" in refused("--model", "acme/churn")
     (project / "NOTES.md").unlink()
 
+    (project / "tests/churn_client").mkdir()
+    (project / "tests/churn_client/notes.txt").write_text("the user's\n")
+    commit_all(project, "A folder of the user's where the binding's tests would go")
+    assert "tests/churn_client already exists in" in refused("--model", "acme/churn")
+    git(project, "rm", "-r", "--quiet", "tests/churn_client")
+    commit_all(project, "Folder removed")
+
     _add(invoke, project, catalog, "--model", "acme/churn")
     commit_all(project, "Bind churn")
     taken = refused("--model", "acme/delivery-eta", "--as", "churn")
