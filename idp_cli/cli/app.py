@@ -19,6 +19,12 @@ COMMANDS = (
         "Generate a project from a template, bound to a model from the catalog.",
     ),
     LazyCommand(
+        "add",
+        "idp_cli.cli.add:add",
+        "Add a model binding to an existing project: a typed client for the model, its settings\n"
+        "and its tests.",
+    ),
+    LazyCommand(
         "check",
         "idp_cli.cli.check:check",
         "Report whether the project's template has a newer version and whether its bound model\n"

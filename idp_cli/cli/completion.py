@@ -129,3 +129,14 @@ def template_names(incomplete: str) -> Candidates:
         ]
 
     return _safely(produce)
+
+
+def app_template_names(incomplete: str) -> Candidates:
+    """The bundled app templates' names, for `idp new`: a component is added with `idp add`."""
+
+    def produce() -> Candidates:
+        from idp_cli.templates.discovery import bundled
+
+        return [(t.name, "bundled template") for t in bundled() if t.name.startswith(incomplete)]
+
+    return _safely(produce)

@@ -75,7 +75,7 @@ def new(
             "--template",
             "-t",
             help="Bundled template name, template folder, or git URL[@ref].",
-            autocompletion=completion.template_names,
+            autocompletion=completion.app_template_names,
         ),
     ] = None,
     model: Annotated[

@@ -23,6 +23,7 @@ app = typer.Typer(
 def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
     return {
         "name": template.name,
+        "kind": template.kind,
         "title": template.title,
         "description": template.description,
         "source": template.src,
@@ -43,20 +44,32 @@ def list_templates(
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
-    """List the bundled templates with the models each can serve."""
+    """List the bundled templates with the models each can serve.
+
+    KIND says how a template is used: an `app` starts a project (`idp new`), a `component`
+    adds a model binding to an existing one (`idp add`).
+    """
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled()]
+    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None)]
 
     def table() -> None:
         from rich.markup import escape
         from rich.table import Table
 
         grid = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("TEMPLATE", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"):
+        for column in (
+            "TEMPLATE",
+            "KIND",
+            "TITLE",
+            "MODEL TYPES",
+            "PROTOCOLS",
+            "COMPATIBLE MODELS",
+        ):
             grid.add_column(column, overflow="fold")
         for row in rows:
             grid.add_row(
                 escape(row["name"]),
+                row["kind"],
                 escape(row["title"]),
                 ", ".join(row["modelTypes"]) or "any",
                 ", ".join(row["protocols"]) or "any",

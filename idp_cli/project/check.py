@@ -24,7 +24,7 @@ def template_source(answers: Answers) -> tuple[str, bool]:
         return answers.src_path, False
     from idp_cli.templates.discovery import bundled
 
-    folder = next((t for t in bundled() if t.name == name), None)
+    folder = next((t for t in bundled(kind=None) if t.name == name), None)
     if folder is None:
         raise NotFound(
             f"{answers.path}: the project was generated from bundled template {name!r}, "

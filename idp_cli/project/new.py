@@ -104,6 +104,13 @@ def plan(request: Request) -> Plan:
     """Everything `apply` needs, checked; the catalog and the terminal are read, nothing is
     written."""
     template = _choose_template(request)
+    if template.kind == "component":
+        raise IdpError(
+            f"template {template.name} is a component: it adds a model binding to an existing "
+            "project, it does not make one",
+            hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
+            "choose an app template (`idp templates list`).",
+        )
     template.refuse_unknown(request.data)
     dest = request.destination
     if dest is None:
@@ -224,7 +231,7 @@ def _endpoint(template: Template, version: Version, environment: str | None) -> 
     return result.endpoint
 
 
-def _recorded_catalog(source: CatalogSource) -> tuple[str, str]:
+def recorded_catalog(source: CatalogSource) -> tuple[str, str]:
     """How the project records the catalog (its name, its commit), with a warning when the
     record will not lead back to what was read."""
     commit, dirty = source.revision()
@@ -251,7 +258,7 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
     version = _choose_model(request, catalog, template)
     check_lifecycle(version, request.allow_deprecated)
     endpoint = _endpoint(template, version, request.environment)
-    recorded, commit = _recorded_catalog(source)
+    recorded, commit = recorded_catalog(source)
     owner = _app_owner(template, request.data, dest)
     answers = binding.answers(
         template,

@@ -64,6 +64,12 @@ class Template:
         return bool(self.meta) and "model" in self.config
 
     @property
+    def kind(self) -> str:
+        """`app` (a project of its own, `idp new`) or `component` (added into an existing
+        project, `idp add`), from `_idp.kind`; templates that do not say are apps."""
+        return "component" if self.meta.get("kind") == "component" else "app"
+
+    @property
     def title(self) -> str:
         return str(self.meta.get("title") or self.name)
 
@@ -169,8 +175,11 @@ def _bundled(folder: Path) -> Template:
     )
 
 
-def bundled() -> list[Template]:
-    return [_bundled(folder) for folder in _bundled_folders()]
+def bundled(kind: str | None = "app") -> list[Template]:
+    """The bundled templates of one kind (`app`: what `idp new` offers; `component`: what
+    `idp add` applies), or of every kind with None."""
+    found = [_bundled(folder) for folder in _bundled_folders()]
+    return [t for t in found if kind is None or t.kind == kind]
 
 
 def split_spec(spec: str) -> tuple[str, str | None]:

@@ -70,14 +70,17 @@ def copier_errors(name: str, shown: str) -> Iterator[None]:
         ) from None
 
 
-def _record_snapshot(template: Template, rendered: Path) -> None:
+def _answers_file(template: Template, answers_file: str | None) -> str:
+    return answers_file or str(template.config.get("_answers_file") or ".copier-answers.yml")
+
+
+def _record_snapshot(template: Template, rendered: Path, answers_file: str) -> None:
     """Make a bundled template's project record its git snapshot, as if Copier had copied
     from there: `_src_path` and `_commit` are the only lines that differ, and copying from the
     folder saves Copier's clone (about 0.1 s). Projects are updated from the snapshot."""
     from idp_cli.templates import snapshots
 
     snapshots.ensure(template.name, Path(template.src))
-    answers_file = str(template.config.get("_answers_file") or ".copier-answers.yml")
     path = rendered / answers_file
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     out = [line for line in lines if not line.startswith(("_src_path:", "_commit:"))]
@@ -92,7 +95,7 @@ def _record_snapshot(template: Template, rendered: Path) -> None:
     path.write_text("".join(out), encoding="utf-8")
 
 
-def _lossy_answers(template: Template, rendered: Path, data: dict[str, Any]) -> list[str]:
+def _lossy_answers(rendered: Path, data: dict[str, Any], answers_file: str) -> list[str]:
     """The structured answers (mappings, lists) that the answers file does not give back
     exactly as passed, key order included. `copier update` rebuilds the project from that file,
     so such a template conflicts on updates of projects nobody touched (Copier's default
@@ -101,7 +104,6 @@ def _lossy_answers(template: Template, rendered: Path, data: dict[str, Any]) -> 
 
     import yaml
 
-    answers_file = str(template.config.get("_answers_file") or ".copier-answers.yml")
     try:
         recorded = yaml.safe_load((rendered / answers_file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -152,9 +154,11 @@ def generate(
     trust: bool,
     force: bool,
     user_defaults: dict[str, Any] | None = None,
+    answers_file: str | None = None,
 ) -> list[str]:
     """Render `template` into `dest`; returns the files written (or that would be).
-    `user_defaults` are what Copier's prompts offer in place of the template's defaults."""
+    `user_defaults` are what Copier's prompts offer in place of the template's defaults;
+    `answers_file` names the answers file when it is not the template's own (a binding's)."""
     from copier import run_copy
 
     dest = dest.resolve()
@@ -174,13 +178,15 @@ def generate(
                 data=data,
                 user_defaults=user_defaults or {},
                 vcs_ref=template.ref,
+                answers_file=answers_file,
                 defaults=defaults,
                 unsafe=trust or template.bundled,
                 quiet=True,
                 overwrite=True,
                 cleanup_on_error=False,
             )
-        lossy = _lossy_answers(template, rendered, data)
+        recorded_in = _answers_file(template, answers_file)
+        lossy = _lossy_answers(rendered, data, recorded_in)
         if lossy:
             warning_sink.warn(
                 f"template {template.name} does not record {', '.join(lossy)} in its answers "
@@ -189,7 +195,7 @@ def generate(
                 "`to_nice_yaml(sort_keys=false)`"
             )
         if template.bundled:
-            _record_snapshot(template, rendered)
+            _record_snapshot(template, rendered, recorded_in)
         files = files_in(rendered)
         if pretend:
             return files

@@ -87,10 +87,14 @@ def test_model_option_of_new(tmp_path: Path) -> None:
 
 def test_template_names(tmp_path: Path) -> None:
     assert bash("idp new --template ch", tmp_path) == ["chat-service"]
+    # components are added with `idp add`, not offered to `idp new`
+    assert bash("idp new --template pre", tmp_path) == ["prediction-service"]
     assert bash("idp templates show ", tmp_path) == [
         "batch-scoring",
+        "chat-client",
         "chat-service",
         "prediction-service",
+        "predictive-client",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.helpers import Invoke
 
@@ -37,3 +38,17 @@ def test_show_table_and_unknown_template(invoke: Invoke) -> None:
     unknown = invoke("templates", "show", "chat-servise")
     assert unknown.exit_code == 1
     assert "chat-service" in unknown.stderr
+
+
+def test_components_are_listed_apart_and_new_refuses_them(invoke: Invoke, tmp_path: Path) -> None:
+    listed = invoke("templates", "list", "-o", "json")
+    assert listed.exit_code == 0, listed.stderr
+    kinds = {row["name"]: row["kind"] for row in json.loads(listed.stdout)}
+    assert kinds["predictive-client"] == "component"
+    assert kinds["prediction-service"] == "app"
+
+    result = invoke("new", tmp_path / "p", "-t", "predictive-client", "--defaults")
+    assert result.exit_code == 1
+    assert "is a component" in result.stderr
+    assert "idp add" in result.stderr
+    assert not (tmp_path / "p").exists()

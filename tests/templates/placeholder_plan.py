@@ -17,7 +17,8 @@ import yaml
 from idp_cli.codegen import predictive
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-PREDICTIVE = ("prediction-service", "batch-scoring")
+# every template with the placeholder predictive binding (the client component too)
+PREDICTIVE = ("prediction-service", "batch-scoring", "predictive-client")
 # The plan is the last key of the `model` default, from this comment to the next question key.
 MARKER = "    # The plan of the typed code, computed by idp from the signature above"
 END = "  validator: >-\n"
