@@ -232,6 +232,22 @@ def bound(
     }
 
 
+# The answers idp sets itself, with what sets them instead of `--data`.
+IDP_OWNED = {
+    "model_ref": "--model",
+    "model": "--model",
+    "catalog_source": "--catalog",
+    "catalog_ref": "--catalog-ref",
+    "catalog_commit": "--catalog or --catalog-ref",
+    IDP_VERSION: "the idp release that runs (or the CI variable IDP_PIP_SPEC)",
+}
+
+
+def owned_answers(template: Template) -> dict[str, str]:
+    """IDP_OWNED for a template idp binds a model into; nothing for a plain template."""
+    return IDP_OWNED if template.binds_model else {}
+
+
 def running_idp() -> dict[str, str]:
     """The `idp_version` answer of this idp, for a template that asks it."""
     return {IDP_VERSION: __version__}

@@ -111,7 +111,7 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
-    template.refuse_unknown(request.data)
+    template.refuse_unknown(request.data, owned=binding.owned_answers(template))
     dest = request.destination
     if dest is None:
         if request.prompts is None:

@@ -214,7 +214,8 @@ def plan(
     result.changed = [k for k, v in result.data.items() if answers.data.get(k) != v]
     _record_running_idp(result, overrides)
     if overrides:  # the template version updated to must ask them
-        template_at().refuse_unknown(overrides)
+        asked = template_at()
+        asked.refuse_unknown(overrides, owned=binding.owned_answers(asked))
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,10 +106,22 @@ class Template:
             )
         return out
 
-    def refuse_unknown(self, data: dict[str, Any], flag: str = "--data") -> None:
+    def refuse_unknown(
+        self, data: dict[str, Any], flag: str = "--data", owned: Mapping[str, str] | None = None
+    ) -> None:
         """An answer for a question the template does not ask would be dropped without a
-        word (Copier ignores it): refuse it, naming the closest questions."""
-        names = [q.name for q in self.questions]
+        word (Copier ignores it): refuse it, naming the closest questions. `owned` maps the
+        answers idp sets itself (the binding) to the flag that sets them: a `--data` value
+        there would make the project contradict its own binding."""
+        owned = owned or {}
+        taken = [key for key in data if key in owned]
+        if taken:
+            raise IdpError(
+                f"{', '.join(repr(k) for k in taken)} ({flag}) is set by idp from the catalog; "
+                "nothing was written",
+                hint=" ".join(f"{key}: use {owned[key]}." for key in taken),
+            )
+        names = [q.name for q in self.questions if q.name not in owned]
         unknown = [key for key in data if key not in names]
         if not unknown:
             return

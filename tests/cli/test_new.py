@@ -479,3 +479,25 @@ def test_git_template_at_a_tag_and_git_catalog_commit_recorded(
     answers = _answers(tmp_path / "chat")
     assert answers["catalog_commit"] == head
     assert answers["catalog_source"] == str(repo)
+
+
+@pytest.mark.parametrize(
+    ("key", "flag"),
+    [("model_ref", "--model"), ("catalog_source", "--catalog"), ("idp_version", "idp release")],
+)
+def test_data_cannot_set_what_idp_binds(
+    invoke: Invoke, tmp_path: Path, chat_catalog: Path, key: str, flag: str
+) -> None:
+    result = invoke(
+        "new", tmp_path / "app", "-t", "chat-service", "-m", "acme/assistant",
+        "--catalog", chat_catalog, "--defaults", "--data", f"{key}=x",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"'{key}' (--data) is set by idp from the catalog" in result.stderr
+    assert flag in result.stderr
+    assert not (tmp_path / "app").exists()
+    typo = invoke(
+        "new", tmp_path / "app", "-t", "chat-service", "-m", "acme/assistant",
+        "--catalog", chat_catalog, "--defaults", "--data", "ownr=x",
+    )  # fmt: skip
+    assert "catalog_source" not in typo.stderr  # not offered as a question to answer

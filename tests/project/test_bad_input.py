@@ -179,3 +179,15 @@ def test_an_unknown_data_key_is_refused_with_a_suggestion(
     assert "asks no question 'descripton'" in result.stderr
     assert "did you mean description?" in result.stderr
     assert snapshot(project) == before and head(project) == revision
+
+
+def test_data_cannot_overwrite_the_binding(invoke: Invoke, world: tuple[Path, Path, Path]) -> None:
+    # the binding's answers come from the catalog: a --data value would make the project
+    # contradict itself, or record a path no other machine can read
+    _, _, project = world
+    before, revision = snapshot(project), head(project)
+    result = invoke("update", project, "--data", "catalog_source=/home/me/cat")
+    assert result.exit_code == 1, result.stdout
+    assert "'catalog_source' (--data) is set by idp from the catalog" in result.stderr
+    assert "catalog_source: use --catalog." in result.stderr
+    assert snapshot(project) == before and head(project) == revision
