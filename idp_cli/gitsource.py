@@ -125,11 +125,25 @@ def origin_url(root: Path) -> str | None:
     return (path if path.is_absolute() else root / path).resolve().as_uri()
 
 
+def on_origin(root: Path, commit: str) -> bool:
+    """Whether `origin` (as last fetched) has `commit`: what a project records must be
+    readable from there."""
+    remote = open_repo(root).git.branch("--remotes", "--contains", commit, "--list", "origin/*")
+    return bool(remote.strip())
+
+
 def default_branch(root: Path) -> str | None:
     """The branch a local catalog repository publishes: origin's HEAD branch as last fetched
-    (`origin/main`), else a local `main`, else `master`; None when there is none of them."""
+    (`origin/main`), else origin's `main` or `master`, else a local `main`, else `master`;
+    None when there is none of them."""
     repo = open_repo(root)
-    candidates = ["refs/heads/main", "refs/heads/master"]
+    # what origin has comes before local branches, which may hold unpushed commits
+    candidates = [
+        "refs/remotes/origin/main",
+        "refs/remotes/origin/master",
+        "refs/heads/main",
+        "refs/heads/master",
+    ]
     # origin/HEAD is only known after a clone (or `git remote set-head`)
     with contextlib.suppress(git.GitCommandError):
         candidates.insert(0, repo.git.symbolic_ref("--quiet", "refs/remotes/origin/HEAD"))

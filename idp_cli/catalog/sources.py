@@ -136,8 +136,23 @@ class Source:
             url = gitsource.origin_url(self._worktree_root)
             if url is not None:
                 inner = f"{self._subdir}{self.main}"
-                return (url if inner == "catalog.yaml" else f"{url}#{inner}"), True
+                named = url if inner == "catalog.yaml" else f"{url}#{inner}"
+                # a `file://` origin is a folder of this machine: no CI runner has it
+                return named, not url.startswith("file:")
         return self.display, False
+
+    def unpushed(self) -> str | None:
+        """The commit read, when the catalog's `origin` does not have it (a local branch
+        ahead of origin): a project recording it could not be checked elsewhere."""
+        commit, _ = self.revision()
+        root = self._worktree_root
+        if root is None or commit is None or self.kind == "git-url":
+            return None
+        from idp_cli import gitsource
+
+        if gitsource.origin_url(root) is None or gitsource.on_origin(root, commit):
+            return None
+        return commit
 
 
 def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:

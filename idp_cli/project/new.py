@@ -36,6 +36,8 @@ class CatalogSource(Protocol):
 
     def recorded(self) -> tuple[str, bool]: ...
 
+    def unpushed(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class Prompts:
@@ -241,14 +243,22 @@ def recorded_catalog(source: CatalogSource) -> tuple[str, str]:
         )
     recorded, portable = source.recorded()
     if not portable:
-        how = (
-            "add an `origin` remote to the catalog repository"
-            if source.kind.startswith("git")
-            else "keep the catalog in a git repository with an `origin` remote"
-        )
+        if recorded.startswith("file:"):
+            how = "give the catalog repository an `origin` that CI can reach"
+        elif source.kind.startswith("git"):
+            how = "add an `origin` remote to the catalog repository"
+        else:
+            how = "keep the catalog in a git repository with an `origin` remote"
         warning_sink.warn(
             f"the project records the catalog as the local path {recorded}, which `idp check` "
             f"and `idp update` elsewhere (CI) cannot read; {how}, or pass --catalog URL"
+        )
+    unpushed = source.unpushed()
+    if unpushed:
+        warning_sink.warn(
+            f"the catalog commit {unpushed[:12]} is not on its origin ({recorded}) yet: "
+            "`idp check` and `idp update` elsewhere (CI) cannot read the version it binds "
+            "until it is pushed"
         )
     return recorded, commit or ""
 

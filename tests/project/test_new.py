@@ -33,6 +33,9 @@ class Source:
     def recorded(self) -> tuple[str, bool]:
         return "/elsewhere/catalog.yaml", self.portable
 
+    def unpushed(self) -> str | None:
+        return None
+
 
 def _catalog() -> Catalog:
     return Catalog(yaml.safe_load(CHAT_CATALOG), ["catalog.yaml"])

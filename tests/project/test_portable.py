@@ -248,3 +248,50 @@ def test_bundled_name_reads_the_stable_name_and_older_cache_paths() -> None:
     assert snapshots.bundled_name("/ci/cache/bundled-templates/batch-scoring") == "batch-scoring"
     assert snapshots.bundled_name("git+idp://bundled-templates/") is None
     assert snapshots.bundled_name("https://git.example.invalid/chat-service.git") is None
+
+
+def test_a_local_path_origin_is_named_as_unreadable_elsewhere(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    # the origin is a folder of this machine: recorded as file://, which no CI runner has
+    origin, checkout = origin_and_checkout(tmp_path)
+    template = template_repo(tmp_path / "template")
+    result = invoke(
+        "new", tmp_path / "app", "-t", f"file://{template}", "-m", MODEL,
+        "--catalog", checkout, "--defaults",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert answers(tmp_path / "app")["catalog_source"] == origin.resolve().as_uri()
+    assert "cannot read" in result.stderr
+
+
+def test_a_commit_origin_does_not_have_is_not_bound_silently(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    # a repository pushed without `origin/HEAD` (git init, remote add, push), then a version
+    # merged into the local main but not pushed
+    seed = catalog_repo(tmp_path / "catalog")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    git(seed, "remote", "add", "origin", str(origin))
+    git(seed, "push", "--quiet", "origin", "main")
+    pushed = head(seed)
+    (seed / "catalog.yaml").write_text(CATALOG_V2)
+    commit_all(seed, "deprecate 1.0.0, not pushed")
+    template = template_repo(tmp_path / "template")
+    result = invoke(
+        "new", tmp_path / "app", "-t", f"file://{template}", "-m", MODEL,
+        "--catalog", seed, "--defaults",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    # origin's main is what is published: the local commit ahead of it is not bound
+    assert answers(tmp_path / "app")["catalog_commit"] == pushed
+    assert "reading the catalog at origin/main" in result.stderr
+    # asked for by name, the unpushed commit is bound, with a warning that CI cannot read it
+    local = invoke(
+        "new", tmp_path / "app2", "-t", f"file://{template}", "-m", MODEL,
+        "--catalog", seed, "--catalog-ref", "main", "--defaults",
+    )  # fmt: skip
+    assert local.exit_code == 0, local.stderr
+    assert answers(tmp_path / "app2")["catalog_commit"] == head(seed)
+    assert f"the catalog commit {head(seed)[:12]} is not on its origin" in local.stderr
