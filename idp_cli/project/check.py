@@ -11,7 +11,7 @@ from typing import Any
 from idp_cli.catalog.read import open_catalog
 from idp_cli.errors import NotFound
 from idp_cli.project import bindings, catalog_source, drift
-from idp_cli.project.answers import Answers, read
+from idp_cli.project.answers import Answers
 from idp_cli.project.bindings import Binding
 from idp_cli.templates import snapshots, versions
 
@@ -110,10 +110,6 @@ def check_project(
         [BindingReport(b, check_answers(b.answers, catalog, catalog_ref)) for b in chosen],
         several=len(found) > 1,
     )
-
-
-def check(project: Path, catalog: str | None, catalog_ref: str | None) -> drift.Report:
-    return check_answers(read(project), catalog, catalog_ref)
 
 
 def check_answers(answers: Answers, catalog: str | None, catalog_ref: str | None) -> drift.Report:

@@ -162,8 +162,12 @@ def generate(
     from copier import run_copy
 
     dest = dest.resolve()
+    # the staging folder sits beside the destination; the folders made for it go again
+    # unless the project is written there (not with --pretend, not on a failure)
+    made = [p for p in (dest.parent, *dest.parent.parents) if not p.exists()]
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging: Path | None = None
+    written = False
     try:
         # Ctrl-C between mkdtemp making the folder and `staging` naming it would leave the
         # folder behind, out of reach of the cleanup below.
@@ -207,10 +211,15 @@ def generate(
                 _merge_into(rendered, dest)
             else:
                 rendered.rename(dest)
+            written = True
         return files
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        if not written:
+            for folder in made:  # deepest first; one that holds something else stays
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
 
 def _merge_into(rendered: Path, dest: Path) -> None:

@@ -408,7 +408,9 @@ def test_a_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     path = write_catalog(tmp_path / "c", text)
     started = time.perf_counter()
     loaded = load_spec(path)
-    assert time.perf_counter() - started < 5
+    # expanding 387 million nodes would take far longer than this on any machine, however
+    # loaded; the refusal itself takes milliseconds
+    assert time.perf_counter() - started < 120
     assert [p.message for p in loaded.problems] == [
         "aliases expand the document past 5,000,000 nodes"
     ]

@@ -501,3 +501,20 @@ def test_data_cannot_set_what_idp_binds(
         "--catalog", chat_catalog, "--defaults", "--data", "ownr=x",
     )  # fmt: skip
     assert "catalog_source" not in typo.stderr  # not offered as a question to answer
+
+
+def test_pretend_and_a_failure_leave_no_folder_behind(
+    invoke: Invoke, tmp_path: Path, chat_catalog: Path
+) -> None:
+    pretended = invoke(
+        "new", tmp_path / "deep" / "er" / "app", "-t", "chat-service", "-m", "acme/assistant",
+        "--catalog", chat_catalog, "--defaults", "--pretend",
+    )  # fmt: skip
+    assert pretended.exit_code == 0, pretended.stderr
+    failed = invoke(
+        "new", tmp_path / "other" / "app", "-t", "chat-service", "-m", "acme/assistant",
+        "--catalog", chat_catalog, "--defaults", "--data", "lifecycle=bogus",
+    )  # fmt: skip
+    assert failed.exit_code == 1
+    assert not (tmp_path / "deep").exists()
+    assert not (tmp_path / "other").exists()
