@@ -223,7 +223,7 @@ def _update_several(
         "bindings": [
             {
                 "name": item.binding.name,
-                "answersFile": item.binding.answers_file,
+                "answers_file": item.binding.answers_file,
                 **_result(project, item.plan, item.outcome, pretend),
                 "updated": item.ran and not pretend,
                 "skipped": not item.plan.noop and not item.ran,
@@ -246,7 +246,7 @@ def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, 
         out.print("[green]Already up to date[/]: nothing to change.")
         return
     for item, shown in zip(items, result["bindings"], strict=True):
-        out.print(f"[bold]binding {escape(item.binding.name)}[/] ({escape(shown['answersFile'])})")
+        out.print(f"[bold]binding {escape(item.binding.name)}[/] ({escape(shown['answers_file'])})")
         if shown["skipped"]:
             out.print("  not updated: resolve the conflicts above first")
         else:

@@ -65,7 +65,7 @@ class BindingReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.binding.name,
-            "answersFile": self.binding.answers_file,
+            "answers_file": self.binding.answers_file,
             **self.report.as_dict(),
         }
 

@@ -151,7 +151,7 @@ def test_two_bindings_added_checked_and_updated(
     project, catalog = shop
     churn = _add(invoke, project, catalog, "--model", "acme/churn", "--as", "churn")
     assert churn["module"] == "shop.churn_client"
-    assert churn["envPrefix"] == ""  # the first binding reads MODEL_ENDPOINT
+    assert churn["env_prefix"] == ""  # the first binding reads MODEL_ENDPOINT
     assert churn["instructions"] == [
         'Add "pydantic>=2.11" to [project].dependencies in pyproject.toml.'
     ]
@@ -165,7 +165,7 @@ def test_two_bindings_added_checked_and_updated(
 
     chat = _add(invoke, project, catalog, "--model", "acme/assistant")
     assert (chat["binding"], chat["template"]) == ("assistant", "chat-client")
-    assert chat["envPrefix"] == "ASSISTANT_"
+    assert chat["env_prefix"] == "ASSISTANT_"
     assert chat["instructions"] == [
         'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
     ]
@@ -332,7 +332,7 @@ def test_a_chat_binding_added_to_a_generated_prediction_service(
     added = _add(invoke, project, catalog, "--model", "acme/assistant")
     assert added["module"] == "churn_api.assistant_client"
     # the app template's binding reads MODEL_ENDPOINT: this one is configured apart
-    assert added["envPrefix"] == "ASSISTANT_"
+    assert added["env_prefix"] == "ASSISTANT_"
     [dependency, backstage] = added["instructions"]
     assert dependency == 'Add "openai>=1.40" to [project].dependencies in pyproject.toml.'
     # the generated catalog-info.yaml names the app template's model, not this one
@@ -341,7 +341,7 @@ def test_a_chat_binding_added_to_a_generated_prediction_service(
     commit_all(project, "Bind the assistant")
 
     eta = _add(invoke, project, catalog, "--model", "acme/delivery-eta")
-    assert eta["envPrefix"] == "DELIVERY_ETA_"
+    assert eta["env_prefix"] == "DELIVERY_ETA_"
     commit_all(project, "Bind delivery-eta")
 
     report = existing_app.run_pytest(project, HOSTILE_ENV)

@@ -20,7 +20,7 @@ def test_check_reports_each_binding(invoke: Invoke, two_bindings: World) -> None
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["outdated"] is False
-    assert [(b["name"], b["answersFile"]) for b in report["bindings"]] == [
+    assert [(b["name"], b["answers_file"]) for b in report["bindings"]] == [
         ("template", ".copier-answers.yml"),
         ("summarizer", ".copier-answers.summarizer.yml"),
     ]
