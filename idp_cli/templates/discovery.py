@@ -191,8 +191,21 @@ def _bundled(folder: Path) -> Template:
 def bundled(kind: str | None = "app") -> list[Template]:
     """The bundled templates of one kind (`app`: what `idp new` offers; `component`: what
     `idp add` applies), or of every kind with None."""
-    found = [_bundled(folder) for folder in _bundled_folders()]
+    folders = _bundled_folders()
+    if kind == "component":
+        # only `_idp.kind: component` makes one: the app templates' long copier.yml files
+        # (validators, defaults) are not parsed to find out they are not components
+        folders = [f for f in folders if "kind: component" in _config_text(f)]
+    found = [_bundled(folder) for folder in folders]
     return [t for t in found if kind is None or t.kind == kind]
+
+
+def _config_text(folder: Path) -> str:
+    return "".join(
+        (folder / name).read_text(encoding="utf-8")
+        for name in _CONFIG_NAMES
+        if (folder / name).is_file()
+    )
 
 
 def split_spec(spec: str) -> tuple[str, str | None]:
