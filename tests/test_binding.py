@@ -14,7 +14,7 @@ from idp_cli.catalog.sources import resolve_source
 from idp_cli.codegen import predictive
 from idp_cli.config import CatalogChoice
 from idp_cli.templates.discovery import Template, find
-from tests.cli.test_new import CHAT_CATALOG
+from tests.cli.new_projects import CHAT_CATALOG
 
 
 def _catalog() -> Catalog:

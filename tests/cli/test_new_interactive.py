@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.cli.test_new import CHAT_CATALOG
+from tests.cli.new_projects import CHAT_CATALOG
 
 DEADLINE_S = 60
 
