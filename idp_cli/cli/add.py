@@ -9,7 +9,12 @@ import typer
 
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.read import open_catalog
-from idp_cli.cli import completion
+from idp_cli.cli.binding_options import (
+    AllowDeprecatedOpt,
+    EnvironmentOpt,
+    ModelOpt,
+    PretendOpt,
+)
 from idp_cli.cli.common import catalog_source, guard, interactive
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
@@ -25,15 +30,7 @@ def add(
         Path,
         typer.Argument(help="The project to add the binding to: a Python project in git."),
     ] = Path("."),
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model to bind: name, name@version or name@alias.",
-            autocompletion=completion.model_refs,
-        ),
-    ] = None,
+    model: ModelOpt = None,
     name: Annotated[
         str | None,
         typer.Option(
@@ -50,24 +47,13 @@ def add(
             "pyproject.toml or the only package in src/ or at the top).",
         ),
     ] = None,
-    environment: Annotated[
-        str | None,
-        typer.Option(
-            help="Bind the model's endpoint in this environment (default: production, else any)."
-        ),
-    ] = None,
+    environment: EnvironmentOpt = None,
     defaults: Annotated[
         bool,
         typer.Option("--defaults", help="Never prompt (for CI): --model is then required."),
     ] = False,
-    pretend: Annotated[
-        bool,
-        typer.Option("--pretend", help="Print the files that would be written; write nothing."),
-    ] = False,
-    allow_deprecated: Annotated[
-        bool,
-        typer.Option("--allow-deprecated", help="Bind a deprecated or archived model version."),
-    ] = False,
+    pretend: PretendOpt = False,
+    allow_deprecated: AllowDeprecatedOpt = False,
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,

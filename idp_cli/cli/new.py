@@ -11,6 +11,12 @@ import typer
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.read import open_catalog
 from idp_cli.cli import completion
+from idp_cli.cli.binding_options import (
+    AllowDeprecatedOpt,
+    EnvironmentOpt,
+    ModelOpt,
+    PretendOpt,
+)
 from idp_cli.cli.common import catalog_source, guard, interactive
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, parse_data
 from idp_cli.output import console
@@ -78,35 +84,19 @@ def new(
             autocompletion=completion.app_template_names,
         ),
     ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model to bind: name, name@version or name@alias.",
-            autocompletion=completion.model_refs,
-        ),
-    ] = None,
+    model: ModelOpt = None,
     data: DataOpt = None,
     ci: Annotated[
         CiSystem, typer.Option(help="CI system to generate configuration for.")
     ] = CiSystem.github,
-    environment: Annotated[
-        str | None,
-        typer.Option(
-            help="Bind the model's endpoint in this environment (default: production, else any)."
-        ),
-    ] = None,
+    environment: EnvironmentOpt = None,
     defaults: Annotated[
         bool,
         typer.Option(
             "--defaults", help="Never prompt: take defaults for every unanswered question."
         ),
     ] = False,
-    pretend: Annotated[
-        bool,
-        typer.Option("--pretend", help="Print the files that would be written; write nothing."),
-    ] = False,
+    pretend: PretendOpt = False,
     trust: Annotated[
         bool,
         typer.Option(
@@ -117,10 +107,7 @@ def new(
     force: Annotated[
         bool, typer.Option("--force", help="Write into a destination that is not empty.")
     ] = False,
-    allow_deprecated: Annotated[
-        bool,
-        typer.Option("--allow-deprecated", help="Bind a deprecated or archived model version."),
-    ] = False,
+    allow_deprecated: AllowDeprecatedOpt = False,
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
