@@ -60,7 +60,11 @@ def test_a_server_that_never_gets_ready_times_out_with_its_log(tmp_path: Path) -
 
 def test_stopping_a_server_ends_its_whole_process_group(tmp_path: Path) -> None:
     """A child that ignores SIGTERM (as a stuck worker would) is killed with the group."""
-    child = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    # the child says "ignoring" (into the same log) only once its SIGTERM handler is in place
+    child = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('ignoring', flush=True); time.sleep(60)"
+    )
     code = (
         "import subprocess, sys, time\n"
         f"child = subprocess.Popen([sys.executable, '-c', {child!r}])\n"
@@ -68,16 +72,16 @@ def test_stopping_a_server_ends_its_whole_process_group(tmp_path: Path) -> None:
         "time.sleep(60)\n"
     )
     server = _python(tmp_path, code)
-    deadline = time.monotonic() + 10
-    while not server.log.read_text(encoding="utf-8").strip() and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while "ignoring" not in server.log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, server.log.read_text(encoding="utf-8")
         time.sleep(0.05)
     child_pid = int(server.log.read_text(encoding="utf-8").split()[0])
-    time.sleep(0.3)  # let the child install its SIGTERM handler
 
     stop(server.process)
 
     assert server.process.returncode is not None
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while not _gone(child_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(child_pid)
