@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from idp_cli.cli.common import catalog_source, guard
-from idp_cli.cli.options import CatalogOpt, OutputOpt
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.history.records import (
     AddedEvent,
@@ -51,6 +51,7 @@ def history(
     name: Annotated[str, typer.Argument(help="The model's name (e.g. acme/churn-classifier).")],
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
+    catalog_ref: CatalogRefOpt = None,
 ) -> None:
     """Show how a model's versions evolved in the catalog's git history: when each was added,
     its lifecycle changes and deprecations with commit, author and date, its removal.
@@ -63,7 +64,7 @@ def history(
     from idp_cli.history.gitcatalog import locate
     from idp_cli.history.log import model_history
 
-    source = catalog_source(ctx, catalog, None)
+    source = catalog_source(ctx, catalog, catalog_ref)
     located = locate(source)
 
     def names() -> list[str]:

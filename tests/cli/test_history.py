@@ -210,10 +210,12 @@ def test_removal_and_moving_between_files(invoke: Invoke, repo: CatalogRepo) -> 
     assert all(v["current"] is None for v in versions.values())
 
 
-def test_history_ends_at_catalog_ref(invoke: Invoke, repo: CatalogRepo) -> None:
-    data = run_json(
-        invoke, "--catalog-ref", "v2", "models", "history", NEW, "--catalog", repo.folder
-    )
+@pytest.mark.parametrize("where", ["idp", "command"])
+def test_history_ends_at_catalog_ref(invoke: Invoke, repo: CatalogRepo, where: str) -> None:
+    # `--catalog-ref` on `idp` itself, or on the command, as every command reading the catalog
+    ref = ["--catalog-ref", "v2"]
+    args = ["models", "history", NEW, "--catalog", str(repo.folder)]
+    data = run_json(invoke, *(ref + args if where == "idp" else args + ref))
     assert data["until"] == {"ref": "v2", "commit": repo.c2}
     assert [e["version"] for e in data["events"]] == [None, "1.0.0"]  # type: ignore[attr-defined]
 
