@@ -100,14 +100,14 @@ def add(
 def _report(added: core.Added) -> None:
     echo, style = console.echo, console.style
     if added.pretend:
-        echo(f"Would write {len(added.files)} files to {added.project}:")
+        echo(f"Would write {console.counted(len(added.files), 'file')} to {added.project}:")
         for file in added.files:
             echo(f"  {file}")
         return
     echo(
         f"{style('Added', fg='green')} binding {style(added.binding, bold=True)} "
         f"({style(added.model, fg='cyan')}) to {added.project}: {added.module} "
-        f"({len(added.files)} files)."
+        f"({console.counted(len(added.files), 'file')})."
     )
     echo(f"Configure it with {added.env_prefix}MODEL_ENDPOINT, {added.env_prefix}MODEL_NAME, "
          f"{added.env_prefix}MODEL_ENDPOINT_BEARER.")  # fmt: skip

@@ -109,8 +109,8 @@ def _history_table(data: ModelHistory) -> None:
     print_table(["DATE", "COMMIT", "AUTHOR", "VERSION", "CHANGE", "SUBJECT"], rows)
     live = [v for v in data.versions if v.current]
     console.err().print(
-        f"{data.model}: {len(data.versions)} version(s) seen, {len(live)} in the catalog "
-        f"at {data.until.ref}; {data.commits} catalog commit(s) read."
+        f"{data.model}: {console.counted(len(data.versions), 'version')} seen, {len(live)} in the catalog "
+        f"at {data.until.ref}; {console.counted(data.commits, 'catalog commit')} read."
     )
 
 

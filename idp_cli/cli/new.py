@@ -146,14 +146,14 @@ def _report(made: core.Generated) -> None:
     echo, style = console.echo, console.style
     dest = made.destination
     if made.pretend:
-        echo(f"Would write {len(made.files)} files to {dest}:")
+        echo(f"Would write {console.counted(len(made.files), 'file')} to {dest}:")
         for name in made.files:
             echo(f"  {name}")
         return
     bound = f" bound to {style(made.model, fg='cyan')}" if made.model else ""
     echo(
         f"{style('Generated', fg='green')} {dest} from {style(made.template, bold=True)}"
-        f"{bound} ({len(made.files)} files)."
+        f"{bound} ({console.counted(len(made.files), 'file')})."
     )
     echo("Next:")
     echo(f"  cd {dest}")

@@ -67,3 +67,8 @@ def echo(line: str) -> None:
     import typer
 
     typer.echo(line)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 file`, `3 files`: what people read, where `1 files` reads as a bug."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
