@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from idp_cli.catalog.model import VersionSummary, VersionView
+from idp_cli.catalog.model import VersionSummary, VersionView, version_key
 from idp_cli.catalog.query import Filters, resolve, select
 from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
 from idp_cli.cli import completion
@@ -109,7 +109,13 @@ def list_models(
         text=query,
         all_versions=all_versions,
     )
-    versions = select(load_summary(ctx, catalog, catalog_ref), filters)
+    # one order, whatever the catalog's: by name, then newest version first (two stable sorts)
+    newest_first = sorted(
+        select(load_summary(ctx, catalog, catalog_ref), filters),
+        key=lambda v: version_key(v.version),
+        reverse=True,
+    )
+    versions = sorted(newest_first, key=lambda v: v.model.name)
     emit([row(v) for v in versions], output, lambda: _table(versions))
 
 
@@ -139,7 +145,11 @@ def _table(versions: list[VersionSummary]) -> None:
         )
         styles.append([None, None, _LIFECYCLE_STYLE.get(version.lifecycle), None, None, None, None])
     print_table(
-        ["MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"], rows, styles
+        ["MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"],
+        rows,
+        styles,
+        # what goes first to fit the terminal; the model and its version always stay
+        drop=("LICENSE", "PROTOCOL", "TASK", "TYPE", "LIFECYCLE"),
     )
 
 

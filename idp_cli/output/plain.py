@@ -17,27 +17,68 @@ def colour_enabled() -> bool:
     )
 
 
+_GAP = 2
+
+
+def terminal_width() -> int | None:
+    """The width to fit: COLUMNS when set, else the terminal's; None when piped without
+    COLUMNS (a script reads whole cells)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except OSError:
+            return None
+    return None
+
+
+def visible_columns(widths: Sequence[int], drop: Sequence[int], limit: int | None) -> list[int]:
+    """The columns that fit in `limit`: those in `drop` go, in that order, until the rest fits;
+    the others (names, versions) always stay, whole, so they can be copied."""
+    shown = list(range(len(widths)))
+    if limit is None:
+        return shown
+    for index in drop:
+        if sum(widths[i] for i in shown) + _GAP * (len(shown) - 1) <= limit:
+            break
+        shown.remove(index)
+    return shown
+
+
 def print_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     styles: Sequence[Sequence[str | None]] | None = None,
+    drop: Sequence[str] = (),
 ) -> None:
-    """`styles[r][c]` names a colour for one cell (see _ANSI), or None."""
+    """`styles[r][c]` names a colour for one cell (see _ANSI), or None. `drop` names the
+    columns that may be left out to fit the terminal, first dropped first; cells are never
+    cut, so a name, a version or a URL on screen is always whole."""
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    shown = visible_columns(widths, [headers.index(h) for h in drop], terminal_width())
     colour = colour_enabled()
 
     def line(cells: Sequence[str], cell_styles: Sequence[str | None]) -> str:
         out = []
-        for index, (cell, width, style) in enumerate(zip(cells, widths, cell_styles, strict=True)):
-            text = cell if index == len(cells) - 1 else cell.ljust(width)
+        for index in shown:
+            cell, style = cells[index], cell_styles[index]
+            text = cell if index == shown[-1] else cell.ljust(widths[index])
             if colour and style in _ANSI:
                 text = f"\033[{_ANSI[style]}m{text}\033[0m"
             out.append(text)
-        return "  ".join(out).rstrip()
+        return (" " * _GAP).join(out).rstrip()
 
     lines = [line(headers, ["bold"] * len(headers))]
     for index, row in enumerate(rows):
         lines.append(line(row, styles[index] if styles else [None] * len(row)))
     sys.stdout.write("\n".join(lines) + "\n")
+    hidden = [headers[i] for i in range(len(headers)) if i not in shown]
+    if hidden:
+        sys.stderr.write(
+            f"Left out to fit {terminal_width()} columns: {', '.join(hidden)} "
+            "(a wider terminal shows them; -o json has every field).\n"
+        )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from idp_cli.catalog.model import version_key
 from idp_cli.errors import NotFound
 from tests.helpers import CATALOG, Invoke, edit, write_catalog
 
@@ -42,9 +43,10 @@ def test_list_shows_one_row_per_model(invoke: Invoke, catalog_dir: Path) -> None
         "LICENSE",
     ]
     body = [line.split() for line in lines[1:] if line.strip()]
+    # sorted by name, whatever the catalog's order
     assert [cells[:3] for cells in body] == [
-        ["acme/churn-classifier", "4.0.0", "(champion)"],
         ["acme/chat-assistant", "1.0.0", "production"],
+        ["acme/churn-classifier", "4.0.0", "(champion)"],
         ["acme/sales-forecast", "0.1.0", "staging"],
     ]
     assert "acme/legacy-scorer" not in result.stdout
@@ -52,7 +54,7 @@ def test_list_shows_one_row_per_model(invoke: Invoke, catalog_dir: Path) -> None
 
 
 def test_list_json_rows(invoke: Invoke, catalog_dir: Path) -> None:
-    first = rows(invoke, catalog_dir)[0]
+    (first,) = [r for r in rows(invoke, catalog_dir) if r["name"] == "acme/churn-classifier"]
     assert first == {
         "name": "acme/churn-classifier",
         "version": "4.0.0",
@@ -89,11 +91,11 @@ def test_list_json_rows(invoke: Invoke, catalog_dir: Path) -> None:
         (("--type", "generative", "--protocol", "oip-v2"), []),
         (
             ("--all-versions",),
-            [
-                "acme/churn-classifier@4.0.0",
-                "acme/churn-classifier@3.2.1",
+            [  # by name, newest version first
                 "acme/chat-assistant@1.1.0",
                 "acme/chat-assistant@1.0.0",
+                "acme/churn-classifier@4.0.0",
+                "acme/churn-classifier@3.2.1",
                 "acme/sales-forecast@0.1.0",
             ],
         ),
@@ -286,3 +288,30 @@ def test_models_help(invoke: Invoke) -> None:
     result = invoke("models", "--help")
     assert result.exit_code == 0
     assert "list" in result.stdout and "show" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 100, 200])
+def test_the_list_fits_the_terminal_and_never_cuts_a_name(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    # the bundled catalog: long names, aliases and tasks
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = invoke("models", "list", "--all-versions")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines), max(lines, key=len)
+    assert all(line == line.rstrip() for line in lines)  # no padding at the end
+    listed = json.loads(invoke("models", "list", "--all-versions", "-o", "json").stdout)
+    for row, line in zip(listed, lines[1:], strict=True):
+        assert line.split()[:2] == [row["name"], row["version"]]  # whole, copyable
+    dropped = "LICENSE" not in lines[0]
+    assert dropped == (columns < 140)
+    assert ("Left out to fit" in result.stderr) == dropped
+
+
+def test_rows_are_sorted_by_name_then_newest_version(invoke: Invoke) -> None:
+    listed = json.loads(invoke("models", "list", "--all-versions", "-o", "json").stdout)
+    names = [row["name"] for row in listed]
+    assert names == sorted(names)
+    churn = [row["version"] for row in listed if row["name"] == "acme/churn-classifier"]
+    assert churn == sorted(churn, key=version_key, reverse=True)
