@@ -53,29 +53,24 @@ def list_templates(
     rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None)]
 
     def table() -> None:
-        from rich.markup import escape
-        from rich.table import Table
+        from idp_cli.output.plain import print_table
 
-        grid = Table(box=None, pad_edge=False, header_style="bold")
-        for column in (
-            "TEMPLATE",
-            "KIND",
-            "TITLE",
-            "MODEL TYPES",
-            "PROTOCOLS",
-            "COMPATIBLE MODELS",
-        ):
-            grid.add_column(column, overflow="fold")
-        for row in rows:
-            grid.add_row(
-                escape(row["name"]),
-                row["kind"],
-                escape(row["title"]),
-                ", ".join(row["modelTypes"]) or "any",
-                ", ".join(row["protocols"]) or "any",
-                str(row["compatibleModels"]),
-            )
-        console.out().print(grid)
+        print_table(
+            ["TEMPLATE", "KIND", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"],
+            [
+                [
+                    row["name"],
+                    row["kind"],
+                    row["title"],
+                    ", ".join(row["modelTypes"]) or "any",
+                    ", ".join(row["protocols"]) or "any",
+                    str(row["compatibleModels"]),
+                ]
+                for row in rows
+            ],
+            # what goes first to fit the terminal; the template's name always stays whole
+            drop=("TITLE", "MODEL TYPES", "COMPATIBLE MODELS", "PROTOCOLS", "KIND"),
+        )
 
     emit(rows, output, table)
 

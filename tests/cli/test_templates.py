@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import Invoke
 
 
@@ -52,3 +54,16 @@ def test_components_are_listed_apart_and_new_refuses_them(invoke: Invoke, tmp_pa
     assert "is a component" in result.stderr
     assert "idp add" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("columns", [80, 100, 200])
+def test_the_template_list_fits_the_terminal(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = invoke("templates", "list")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns and line == line.rstrip() for line in lines)
+    names = [row["name"] for row in json.loads(invoke("templates", "list", "-o", "json").stdout)]
+    assert [line.split()[0] for line in lines[1:]] == names  # every name whole
