@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -38,13 +39,18 @@ def _model_matches(model: ModelView[Any], f: Filters) -> bool:
     if f.tag and f.tag not in model.tags:
         return False
     if f.text:
-        needle = f.text.lower()
-        haystack = " ".join(
-            [model.name, model.display_name, model.description, *model.tags, *model.tasks]
-        ).lower()
-        if needle not in haystack:
+        words = _words(
+            " ".join([model.name, model.display_name, model.description, *model.tags, *model.tasks])
+        )
+        # every word asked for starts a word of the model's: `llama` finds meta-llama/llama-3.1,
+        # not Ollama; `forecast` finds time-series-forecasting
+        if not all(any(w.startswith(asked) for w in words) for asked in _words(f.text)):
             return False
     return True
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9a-z]+", text.lower()) if w]
 
 
 def _version_matches(version: VersionView[Any], f: Filters) -> bool:
@@ -88,8 +94,12 @@ def select(catalog: Catalog | CatalogSummary, f: Filters) -> list[Any]:
 
 def closest_names_hint(name: str, names: list[str]) -> str:
     """`Did you mean ...?` with up to three close or containing names, else where to look."""
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    close += [n for n in names if name and name in n and n not in close][: 3 - len(close)]
+    # compared in lower case: `ACME/Churn-Classifier` still finds acme/churn-classifier
+    lowered = {n.lower(): n for n in names}
+    close = [lowered[n] for n in difflib.get_close_matches(name.lower(), lowered, n=3, cutoff=0.5)]
+    close += [n for n in names if name and name.lower() in n.lower() and n not in close][
+        : 3 - len(close)
+    ]
     return (
         f"Did you mean {', '.join(close)}?" if close else "List the models with `idp models list`."
     )

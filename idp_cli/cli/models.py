@@ -90,7 +90,12 @@ def list_models(
     ] = None,
     query: Annotated[
         str | None,
-        typer.Option("--query", "-q", help="Text to find in the name, description, tags or tasks."),
+        typer.Option(
+            "--query",
+            "-q",
+            help="Words to find (each at the start of a word) in the name, display name, "
+            "description, tags or tasks; every word must be found.",
+        ),
     ] = None,
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="One row per version instead of one per model.")

@@ -315,3 +315,22 @@ def test_rows_are_sorted_by_name_then_newest_version(invoke: Invoke) -> None:
     assert names == sorted(names)
     churn = [row["version"] for row in listed if row["name"] == "acme/churn-classifier"]
     assert churn == sorted(churn, key=version_key, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("llama", {"meta-llama/llama-3.1-8b-instruct", "meta-llama/llama-3.2-3b-instruct"}),
+        ("churn tabular", {"acme/churn-classifier"}),  # every word must match
+        ("hurn", set()),  # words match from their start: not inside another word
+    ],
+)
+def test_the_text_search_matches_words(query: str, expected: set[str], invoke: Invoke) -> None:
+    listed = json.loads(invoke("models", "list", "-q", query, "-o", "json").stdout)
+    assert {row["name"] for row in listed} == expected  # `llama` does not find Ollama's models
+
+
+def test_a_name_in_other_case_is_suggested(invoke: Invoke) -> None:
+    result = invoke("models", "show", "ACME/CHURN-CLASSIFIER")
+    assert result.exit_code == 1
+    assert "Did you mean acme/churn-classifier" in result.stderr
