@@ -66,16 +66,35 @@ def _short(text: str, limit: int = 70) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _served_by_template(ctx: typer.Context | None) -> set[str] | None:
+    """The models the `--template` already on the line can serve (the same rule as `idp new`),
+    or None when no template is given yet."""
+    spec = _given(ctx, "template")
+    if spec is None:
+        return None
+    from idp_cli.binding import fit_catalog
+    from idp_cli.catalog.read import open_catalog
+    from idp_cli.catalog.sources import resolve_source
+    from idp_cli.config import choose_catalog
+    from idp_cli.templates.discovery import find
+
+    choice = choose_catalog(_given(ctx, "catalog"), _given(ctx, "catalog_ref"))
+    full = open_catalog(resolve_source(choice))
+    return {v.model.name for v in fit_catalog(find(spec), full).fitting}
+
+
 def model_refs(ctx: typer.Context, incomplete: str) -> Candidates:
-    """Model names; after `name@`, that model's versions and aliases as full references."""
+    """Model names (after `--template T`, only those T can serve); after `name@`, that model's
+    versions and aliases as full references."""
 
     def produce() -> Candidates:
         catalog = _catalog(ctx)
         if "@" not in incomplete:
+            served = _served_by_template(ctx)
             return [
                 (m.name, _short(m.description or m.display_name))
                 for m in catalog.models
-                if m.name.startswith(incomplete)
+                if m.name.startswith(incomplete) and (served is None or m.name in served)
             ]
         name = incomplete.partition("@")[0]
         model = catalog.get(name)

@@ -85,6 +85,15 @@ def test_model_option_of_new(tmp_path: Path) -> None:
     assert f"{LLAMA}@2.2.0" in bash(f"idp new app -m {LLAMA}@2", tmp_path)
 
 
+def test_the_model_option_offers_what_the_template_on_the_line_can_serve(tmp_path: Path) -> None:
+    every = bash("idp new app --model ", tmp_path)
+    chat = bash("idp new app --template chat-service --model ", tmp_path)
+    predictive = bash("idp new app -t prediction-service -m acme/", tmp_path)
+    assert LLAMA in chat and "acme/churn-classifier" not in chat  # no predictive model
+    assert "acme/churn-classifier" in predictive and LLAMA not in predictive
+    assert set(chat) < set(every) and set(predictive) < set(every)
+
+
 def test_template_names(tmp_path: Path) -> None:
     assert bash("idp new --template ch", tmp_path) == ["chat-service"]
     # components are added with `idp add`, not offered to `idp new`
