@@ -159,3 +159,12 @@ def app_template_names(incomplete: str) -> Candidates:
         return [(t.name, "bundled template") for t in bundled() if t.name.startswith(incomplete)]
 
     return _safely(produce)
+
+
+def one_of(values: tuple[str, ...], what: str) -> Callable[[str], Candidates]:
+    """Completion for an option that takes one of a vocabulary's words."""
+
+    def complete(incomplete: str) -> Candidates:
+        return [(v, what) for v in values if v.startswith(incomplete)]
+
+    return complete

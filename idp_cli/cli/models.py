@@ -74,16 +74,26 @@ def list_models(
     ] = None,
     model_type: Annotated[
         str | None,
-        typer.Option("--type", help="Only predictive or generative models.", metavar="TYPE"),
+        typer.Option(
+            "--type",
+            help="Only predictive or generative models.",
+            metavar="TYPE",
+            autocompletion=completion.one_of(MODEL_TYPES, "model type"),
+        ),
     ] = None,
     lifecycle: Annotated[
         str | None,
         typer.Option(
-            help="Only versions in this lifecycle state (archived ones show only when asked for)."
+            help="Only versions in this lifecycle state (archived ones show only when asked for).",
+            autocompletion=completion.one_of(LIFECYCLES, "lifecycle"),
         ),
     ] = None,
     protocol: Annotated[
-        str | None, typer.Option(help="Only versions served over this protocol (e.g. openai-v1).")
+        str | None,
+        typer.Option(
+            help="Only versions served over this protocol (e.g. openai-v1).",
+            autocompletion=completion.one_of(PROTOCOLS, "protocol"),
+        ),
     ] = None,
     tag: Annotated[
         str | None, typer.Option(help="Only models with this tag.", autocompletion=completion.tags)

@@ -174,3 +174,9 @@ def test_show_completion_prints_the_script_for_the_running_shell(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "_IDP_COMPLETE=complete_bash" in result.stdout
     assert "complete -o default -F _idp_completion idp" in result.stdout
+
+
+def test_vocabulary_options_complete_their_words(tmp_path: Path) -> None:
+    assert bash("idp models list --type ", tmp_path) == ["predictive", "generative"]
+    assert bash("idp models list --lifecycle de", tmp_path) == ["deprecated"]
+    assert bash("idp models list --protocol o", tmp_path) == ["openai-v1", "oip-v2", "ollama"]
