@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +18,8 @@ import typer
 from idp_cli.catalog.model import CatalogSummary
 
 Candidates = list[tuple[str, str]]
+
+_PART = re.compile(r"^\s+kind:\s*part\s*$", re.MULTILINE)
 
 
 def _given(ctx: typer.Context | None, name: str) -> str | None:
@@ -140,12 +143,19 @@ def template_names(incomplete: str) -> Candidates:
         from idp_cli import paths
 
         root = paths.bundled_templates()
-        return [
-            (folder.name, "bundled template")
-            for folder in sorted(root.iterdir())
-            if folder.name.startswith(incomplete)
-            and any((folder / n).is_file() for n in ("copier.yml", "copier.yaml"))
-        ]
+        found = []
+        for folder in sorted(root.iterdir()):
+            config = next(
+                (folder / n for n in ("copier.yml", "copier.yaml") if (folder / n).is_file()), None
+            )
+            # a part (`kind: part`) is rendered with its app templates, never named on its own
+            if (
+                folder.name.startswith(incomplete)
+                and config is not None
+                and not _PART.search(config.read_text(encoding="utf-8", errors="replace"))
+            ):
+                found.append((folder.name, "bundled template"))
+        return found
 
     return _safely(produce)
 

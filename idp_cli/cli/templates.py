@@ -50,7 +50,7 @@ def list_templates(
     adds a model binding to an existing one (`idp add`).
     """
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None)]
+    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None) if t.kind != "part"]
 
     def table() -> None:
         from idp_cli.output.plain import print_table

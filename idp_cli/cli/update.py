@@ -139,6 +139,10 @@ def update(
             project, chosen, options, conflict, trust, pretend, may_ask, summary_file, output
         )
         return
+    if chosen[0].parts:
+        _update_composed(project, chosen[0], options, conflict, trust, pretend, may_ask,
+                         summary_file, output)  # fmt: skip
+        return
     made = plan(project, answers=chosen[0].answers, **options)
     require_clean(made, pretend=pretend)
     if not made.noop and output is Format.table:
@@ -179,6 +183,45 @@ def _result(project: Path, made: Plan, outcome: Outcome, pretend: bool) -> dict[
     }
 
 
+def _update_composed(
+    project: Path,
+    chosen: Binding,
+    options: dict[str, Any],
+    conflict: Conflict,
+    trust: bool,
+    pretend: bool,
+    may_ask: bool,
+    summary_file: Path | None,
+    output: Format,
+) -> None:
+    """The project's one binding, an app composed of parts (bindings.py): one Copier update
+    per answers file, reported as the one binding they are."""
+    from idp_cli.project import summary
+    from idp_cli.project.binding_updates import apply_all, plan_all
+    from idp_cli.project.update import Outcome, require_clean
+
+    (item,) = plan_all(project, [chosen], **options)
+    for one in item.plans:
+        require_clean(one, pretend=pretend)
+    if not item.noop and output is Format.table:
+        console.err().print(
+            f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
+        )
+    done = apply_all(
+        [item], conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
+    )
+    outcome = Outcome(done.changes)
+    if summary_file is not None:
+        summary_file.write_text(
+            summary.markdown(item.plan, outcome, pretend=pretend), encoding="utf-8"
+        )
+    result = _result(project, item.plan, outcome, pretend)
+    result["updated"] = not item.noop and not pretend
+    emit(result, output, lambda: _print(item.noop, pretend, result))
+    if outcome.conflicts:
+        raise typer.Exit(int(ExitCode.CONFLICT))
+
+
 def _update_several(
     project: Path,
     chosen: list[Binding],
@@ -205,7 +248,7 @@ def _update_several(
     items = plan_all(project, chosen, **options)
     for item in items:
         require_clean(item.plan, pretend=pretend)
-    busy = any(not item.plan.noop for item in items)
+    busy = any(not item.noop for item in items)
     if busy and output is Format.table:
         console.err().print(
             f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
@@ -226,7 +269,7 @@ def _update_several(
                 "answers_file": item.binding.answers_file,
                 **_result(project, item.plan, item.outcome, pretend),
                 "updated": item.ran and not pretend,
-                "skipped": not item.plan.noop and not item.ran,
+                "skipped": not item.noop and not item.ran,
             }
             for item in items
         ],
@@ -242,7 +285,7 @@ def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, 
     from rich.markup import escape
 
     out = console.out()
-    if all(item.plan.noop for item in items):
+    if all(item.noop for item in items):
         out.print("[green]Already up to date[/]: nothing to change.")
         return
     for item, shown in zip(items, result["bindings"], strict=True):
@@ -250,7 +293,7 @@ def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, 
         if shown["skipped"]:
             out.print("  not updated: resolve the conflicts above first")
         else:
-            _print(item.plan.noop, pretend, shown, indent="  ", closing=False)
+            _print(item.noop, pretend, shown, indent="  ", closing=False)
     if result["conflicts"]:
         out.print("Resolve the markers (or .rej files), then commit.")
     elif not pretend:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from idp_cli.project import worktree
+from idp_cli.project.answers import Answers
 from idp_cli.project.bindings import Binding
 from idp_cli.project.update import (
     Outcome,
@@ -37,6 +38,15 @@ class BindingUpdate:
     plan: Plan
     outcome: Outcome = field(default_factory=Outcome)
     ran: bool = False  # False: nothing to do, or not run after an earlier binding's conflicts
+    parts: list[Plan] = field(default_factory=list)  # the app's parts, updated after it
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [self.plan, *self.parts]
+
+    @property
+    def noop(self) -> bool:
+        return all(p.noop for p in self.plans)
 
 
 @dataclass
@@ -50,18 +60,39 @@ class Updated:
 
 
 def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[BindingUpdate]:
-    """Each binding's plan, all made before anything is written."""
-    return [BindingUpdate(b, plan(project, answers=b.answers, **options)) for b in chosen]
+    """Each binding's plan (and its parts'), all made before anything is written."""
+    items = []
+    for b in chosen:
+        app = plan(project, answers=b.answers, **options)
+        parts = [plan(project, answers=a, **_for_part(a, app, options)) for a in b.parts]
+        items.append(BindingUpdate(b, app, parts=parts))
+    return items
+
+
+def _for_part(answers: Answers, app: Plan, options: dict[str, Any]) -> dict[str, Any]:
+    """A part is bound to the model version the app's update binds (so the two never differ);
+    --data reaches the answers it records; --template-ref names the app template's version,
+    not the part's."""
+    overrides = options.get("overrides") or {}
+    moved = answers.model_ref is not None and app.new_model != answers.model_ref
+    return {
+        **options,
+        "model": app.new_model if moved else None,
+        "latest": False,
+        "overrides": {k: v for k, v in overrides.items() if k in answers.questions},
+        "template_ref": None,
+    }
 
 
 def apply_all(
     items: list[BindingUpdate], *, conflict: str, trust: bool, pretend: bool, defaults: bool
 ) -> Updated:
-    if all(item.plan.noop for item in items):
+    if all(item.noop for item in items):
         return Updated(items, [])
     for item in items:
-        if not item.plan.noop and item.plan.template.bundled:
-            require_old_snapshot(item.plan.answers)
+        for one in item.plans:
+            if not one.noop and one.template.bundled:
+                require_old_snapshot(one.answers)
     project = items[0].plan.project
     if pretend:
         with clone_of(project) as clone:
@@ -75,13 +106,16 @@ def _in_turn(
 ) -> Updated:
     top = Path(worktree.git(project, "rev-parse", "--show-toplevel").strip())
     start = worktree.git(top, "rev-parse", "HEAD").strip()
-    todo = [item for item in items if not item.plan.noop]
+    todo = [(item, one) for item in items for one in item.plans if not one.noop]
     try:
-        for item in todo:
-            run_copier_update(item.plan, project, conflict=conflict, trust=trust, defaults=defaults)
+        for item, one in todo:
+            run_copier_update(one, project, conflict=conflict, trust=trust, defaults=defaults)
             item.ran = True
-            item.outcome = Outcome(worktree.changes(project))
-            if item.outcome.conflicts or item is todo[-1]:
+            # an app's parts write other files than the app: their changes add up
+            seen = {c.path: c for c in item.outcome.changes}
+            seen.update((c.path, c) for c in worktree.changes(project))
+            item.outcome = Outcome(sorted(seen.values(), key=lambda c: c.path))
+            if item.outcome.conflicts or one is todo[-1][1]:
                 break
             worktree.git(project, "add", "--all", "--", ".")
             worktree.git(
@@ -90,6 +124,7 @@ def _in_turn(
                 "commit",
                 "--quiet",
                 "--no-verify",
+                "--allow-empty",  # a part whose update changed nothing
                 "--message",
                 f"idp update: binding {item.binding.name} (temporary)",
             )

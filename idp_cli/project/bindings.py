@@ -6,6 +6,12 @@ several templates in one project goes. Each is checked and updated on its own. A
 named by the part of its file name between `.copier-answers.` and `.yml`; the app template's,
 which has no such part, by its template's name (`prediction-service`, or the last part of the
 template's git URL).
+
+An app template may be composed of parts: components that `idp new` renders into the project
+with it (the model client, say), each recorded in `.copier-answers.app-<PART>.yml` (a name
+`idp add` cannot give: its binding names hold no "-"). Those are the app's binding too: they
+bind the same model, and `idp check` and `idp update` treat the app template's answers file
+and its parts' as one binding (`Binding.parts`), updated together.
 """
 
 from __future__ import annotations
@@ -23,12 +29,21 @@ from idp_cli.project.answers import (
 )
 
 _PREFIX, _SUFFIX = ".copier-answers.", ".yml"
+# what a part of the app's binding is named after in its answers file
+PART_PREFIX = "app-"
+
+
+def part_answers_file(part: str) -> str:
+    """The answers file of the app's part `part` (`.copier-answers.app-client.yml`)."""
+    return f"{_PREFIX}{PART_PREFIX}{part}{_SUFFIX}"
 
 
 @dataclass(frozen=True)
 class Binding:
     name: str
     answers: Answers
+    # the app's parts, each in its own answers file, updated with it (the app's binding only)
+    parts: tuple[Answers, ...] = ()
 
     @property
     def answers_file(self) -> str:
@@ -59,6 +74,11 @@ def find(project: Path) -> list[Binding]:
     )
     # none at all: reading the app's answers file says "not a generated project"
     paths = paths or [project / ANSWERS_FILE]
+    parts: tuple[Answers, ...] = ()
+    if paths[0].name == ANSWERS_FILE:
+        is_part = [p.name.startswith(_PREFIX + PART_PREFIX) for p in paths]
+        parts = tuple(read_file(p) for p, part in zip(paths, is_part, strict=True) if part)
+        paths = [p for p, part in zip(paths, is_part, strict=True) if not part]
     found: dict[str, Binding] = {}
     for path in paths:
         answers = read_file(path)
@@ -70,7 +90,7 @@ def find(project: Path) -> list[Binding]:
                 hint=f"Rename {path.name} (and its `_answers_file` answer) to another binding "
                 "name; the app template's answers file is named after its template.",
             )
-        found[name] = Binding(name, answers)
+        found[name] = Binding(name, answers, parts if path.name == ANSWERS_FILE else ())
     return list(found.values())
 
 

@@ -97,7 +97,7 @@ def title_all(items: list[BindingUpdate]) -> str:
     parts = [
         f"{item.binding.name}: {title(item.plan).removeprefix('Update ')}"
         for item in items
-        if not item.plan.noop
+        if not item.noop
     ]
     return "Update " + ("; ".join(parts) if parts else "nothing (already current)")
 
@@ -110,7 +110,7 @@ def markdown_all(items: list[BindingUpdate], *, pretend: bool = False) -> str:
     stopped = next((i.binding.name for i in items if i.outcome.conflicts), None)
     for item in items:
         lines += [f"## Binding `{item.binding.name}` (`{item.binding.answers_file}`)", ""]
-        if item.plan.noop:
+        if item.noop:
             lines += ["Already current.", ""]
         elif not item.ran:
             lines += [

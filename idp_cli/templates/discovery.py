@@ -66,9 +66,11 @@ class Template:
 
     @property
     def kind(self) -> str:
-        """`app` (a project of its own, `idp new`) or `component` (added into an existing
-        project, `idp add`), from `_idp.kind`; templates that do not say are apps."""
-        return "component" if self.meta.get("kind") == "component" else "app"
+        """`app` (a project of its own, `idp new`), `component` (added into an existing
+        project, `idp add`) or `part` (rendered by `idp new` as part of an app template, its
+        `_idp.parts`), from `_idp.kind`; templates that do not say are apps."""
+        kind = self.meta.get("kind")
+        return kind if kind in ("component", "part") else "app"
 
     @property
     def title(self) -> str:

@@ -213,11 +213,12 @@ def test_two_bindings_added_checked_and_updated(
     assert done["conflicts"] == []
     assert done["bindings"][0]["model"] == {"from": "acme/churn@1.0.0", "to": "acme/churn@2.0.0"}
     changed = {f["path"] for f in done["files"]}
-    # the answers, the binding, and the module's docstring that names the bound version
+    # the answers, the binding, and the module's docstring and README that name the bound version
     assert changed == {
         ".copier-answers.churn.yml",
         "src/shop/churn_client/binding.json",
         "src/shop/churn_client/__init__.py",
+        "src/shop/churn_client/README.md",  # its model card
     }
     binding = json.loads((project / "src/shop/churn_client/binding.json").read_text())
     assert binding["endpoint"]["url"] == "https://churn-v2.example.internal"

@@ -42,7 +42,7 @@ def test_bundled_project_rebinds_a_deprecated_model(invoke: Invoke, tmp_path: Pa
 
     updated = invoke("update", project, "--latest", "--defaults")
     assert updated.exit_code == 0, updated.stderr
-    binding = json.loads((project / "src" / "chat" / "binding.json").read_text())
+    binding = json.loads((project / "src" / "chat" / "model_client" / "binding.json").read_text())
     assert binding["model_ref"] == SUCCESSOR
     commit_all(project, "Re-bind")
     assert invoke("check", project).exit_code == 0
@@ -193,6 +193,7 @@ def test_the_update_job_installs_the_idp_that_last_updated_the_project(
     updated = invoke("update", project, "--defaults", "-o", "json")
     assert updated.exit_code == 0, updated.stderr
     assert json.loads(updated.stdout)["files"] == [
+        {"path": ".copier-answers.app-base.yml", "status": "modified"},  # the CI files' part
         {"path": ".copier-answers.yml", "status": "modified"},
         {"path": ".github/workflows/idp-update.yml", "status": "modified"},
         {"path": "README.md", "status": "modified"},  # it names the release the job installs

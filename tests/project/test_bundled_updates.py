@@ -128,7 +128,10 @@ def test_user_edits_survive_a_model_update(invoke: Invoke, tmp_path: Path) -> No
     update_latest(invoke, project)
     assert answers(project)["model_ref"] == CHURN_NEW
     assert (
-        json.loads((project / "src" / "u" / "binding.json").read_text())["model_ref"] == CHURN_NEW
+        json.loads((project / "src" / "u" / "model_client" / "binding.json").read_text())[
+            "model_ref"
+        ]
+        == CHURN_NEW
     )
     assert readme.read_text().endswith("\nOn call: #team-retention.\n")
     assert CHURN_NEW in readme.read_text()  # the template's side of the same file

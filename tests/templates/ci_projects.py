@@ -18,7 +18,7 @@ CI_SYSTEMS = ("github", "gitlab")
 GITHUB_WORKFLOW = ".github/workflows/idp-update.yml"
 GITHUB_CI = ".github/workflows/ci.yml"
 GITLAB_CI = ".gitlab-ci.yml"
-# The update job's files in the templates; each is the same in all three.
+# The update job's files, in the app-base part that every app template renders.
 JOB_SOURCES = (
     "template/{% if ci == 'github' %}.github{% endif %}/workflows/idp-update.yml.jinja",
     "template/{% if ci == 'gitlab' %}.gitlab-ci.yml{% endif %}.jinja",

@@ -60,29 +60,7 @@ TOKEN_ENVS = (
     "ODD_KEY",
 )
 
-# Files each template must hold byte for byte the same (each stays usable on its own with
-# `copier copy`, so they cannot import from each other): the signature types, the model
-# client, the wire format, the fake model server, their tests, and the README parts.
-SHARED_FILES = (
-    "includes/model-card.md.jinja",
-    "includes/configuration.md.jinja",
-    "template/src/{{ package_name }}/binding.json.jinja",
-    "template/src/{{ package_name }}/config.py.jinja",
-    "template/src/{{ package_name }}/signature.py.jinja",
-    "template/src/{{ package_name }}/protocol.py.jinja",
-    "template/src/{{ package_name }}/client.py.jinja",
-    "template/tests/conftest.py.jinja",
-    "template/tests/fake_model_server.py.jinja",
-    "template/tests/test_signature.py.jinja",
-    "template/tests/test_protocol.py.jinja",
-    "template/tests/test_client.py.jinja",
-    "template/tests/test_config.py.jinja",
-    "template/.dockerignore",
-    "template/.gitignore",
-    "template/{{ _copier_conf.answers_file }}.jinja",
-    "template/{% if ci == 'github' %}.github{% endif %}/workflows/ci.yml.jinja",
-    "template/{% if ci == 'gitlab' %}.gitlab-ci.yml{% endif %}.jinja",
-)
+# The questions both templates ask alike (the model client's own are in predictive-client).
 SHARED_QUESTIONS = (
     "package_name",
     "owner",
@@ -229,12 +207,44 @@ def idp(*args: str | Path) -> Result:
 
 
 def render_with_copier(template: str, dst: Path, data: dict[str, Any]) -> None:
-    """`copier copy` alone, as someone without idp would use the template."""
+    """`copier copy` alone, as someone without idp would use the template: an app template
+    composed of parts (`_idp.parts`) is followed by one `copier copy` per part (render_parts)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CopierWarning)
         copier.run_copy(
             str(TEMPLATES / template), dst, data=data, defaults=True, unsafe=False, quiet=True
         )
+    render_parts(template, dst, data)
+
+
+def render_parts(template: str, dst: Path, data: dict[str, Any]) -> None:
+    """After `copier copy` of an app template into `dst`: `copier copy` of each of its parts
+    into the same folder, each with its own answers file (`.copier-answers.app-NAME.yml`), the
+    same answers and the ones the part's entry names (README: "Templates without idp")."""
+    config = yaml.safe_load((TEMPLATES / template / "copier.yml").read_text())
+    parts = (config.get("_idp") or {}).get("parts") or []
+    if not parts:
+        return
+    recorded = yaml.safe_load((dst / ".copier-answers.yml").read_text())
+    package = str(recorded["project_name"]).replace("-", "_")
+    shared = {k: v for k, v in recorded.items() if not k.startswith("_")}
+    for part in parts:
+        extra = {
+            key: value.replace("{{ package_name }}", package) if isinstance(value, str) else value
+            for key, value in (part.get("data") or {}).items()
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CopierWarning)
+            copier.run_copy(
+                str(TEMPLATES / part["template"]),
+                dst,
+                data={**data, **shared, "package_name": package, **extra},
+                answers_file=f".copier-answers.app-{part['name']}.yml",
+                defaults=True,
+                unsafe=False,
+                quiet=True,
+                overwrite=True,
+            )
 
 
 def offline_env() -> dict[str, str]:

@@ -33,21 +33,26 @@ def rerender(project: Path, dest: Path) -> None:
 
     from idp_cli.templates import snapshots
 
-    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    data = {k: v for k, v in recorded.items() if not k.startswith("_")}
-    # a bundled template is recorded by its stable name, which git is told means this
-    # machine's snapshot, as `idp update` does
-    with warnings.catch_warnings(), local.env(**snapshots.git_env(local.env.getdict())):
-        warnings.simplefilter("ignore", CopierWarning)
-        run_copy(
-            recorded["_src_path"],
-            dest,
-            data=data,
-            vcs_ref=recorded["_commit"],
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-        )
+    # the app's answers file, then each of its parts' (`.copier-answers.app-NAME.yml`)
+    files = [project / ".copier-answers.yml", *sorted(project.glob(".copier-answers.app-*.yml"))]
+    for path in files:
+        recorded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = {k: v for k, v in recorded.items() if not k.startswith("_")}
+        # a bundled template is recorded by its stable name, which git is told means this
+        # machine's snapshot, as `idp update` does
+        with warnings.catch_warnings(), local.env(**snapshots.git_env(local.env.getdict())):
+            warnings.simplefilter("ignore", CopierWarning)
+            run_copy(
+                recorded["_src_path"],
+                dest,
+                data=data,
+                vcs_ref=recorded["_commit"],
+                answers_file=path.name,
+                defaults=True,
+                unsafe=True,
+                quiet=True,
+                overwrite=True,
+            )
 
 
 def assert_same_tree(project: Path, again: Path) -> None:

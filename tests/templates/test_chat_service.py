@@ -20,6 +20,7 @@ import yaml
 from copier.errors import CopierWarning
 
 from tests.templates.contract import CI_FILES, offline_env, run_module, validate_backstage
+from tests.templates.predictive_helpers import render_parts
 
 REPO = Path(__file__).parents[2]
 TEMPLATE = REPO / "templates" / "chat-service"
@@ -145,6 +146,8 @@ def render(dst: Path, data: dict[str, Any] | None = None, *, defaults: bool = Tr
         copier.run_copy(
             str(TEMPLATE), dst, data=data or {}, defaults=defaults, unsafe=False, quiet=True
         )
+    if (dst / ".copier-answers.yml").is_file():
+        render_parts("chat-service", dst, data or {})
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
@@ -182,11 +185,13 @@ def test_layout(project: Rendered) -> None:
         ".gitignore",
         f"src/{pkg}/__init__.py",
         f"src/{pkg}/__main__.py",
-        f"src/{pkg}/config.py",
-        f"src/{pkg}/client.py",
         f"src/{pkg}/app.py",
-        f"src/{pkg}/binding.json",
-        "tests/fake_model_server.py",
+        # the chat client, a part of the app's binding (the chat-client template)
+        ".copier-answers.app-client.yml",
+        f"src/{pkg}/model_client/config.py",
+        f"src/{pkg}/model_client/client.py",
+        f"src/{pkg}/model_client/binding.json",
+        "tests/model_client/fake_model_server.py",
     ):
         assert (root / relpath).is_file(), relpath
     chosen, _ = CI_FILES[project.ci]
@@ -226,8 +231,10 @@ def test_layout(project: Rendered) -> None:
         assert metric["type"] in readme
         assert str(metric["value"]) in readme
 
-    binding = json.loads((root / f"src/{pkg}/binding.json").read_text(encoding="utf-8"))
-    assert binding["project_name"] == project.answers["project_name"]
+    binding = json.loads(
+        (root / f"src/{pkg}/model_client/binding.json").read_text(encoding="utf-8")
+    )
+    assert binding["binding_name"] == "model"
     assert binding["model_ref"] == project.answers["model_ref"]
     assert binding["endpoint"]["url"] == model["endpoint"]["url"]
     assert binding["endpoint"]["model_id"] == model["endpoint"]["model_id"]

@@ -30,7 +30,6 @@ from tests.templates.predictive_helpers import (
     CI_FILES,
     PREDICTIVE,
     SECRET,
-    SHARED_FILES,
     SHARED_QUESTIONS,
     SHARED_SETTINGS,
     TEMPLATES,
@@ -150,19 +149,24 @@ def test_layout(project: Project) -> None:
         ".dockerignore",
         f"src/{pkg}/__init__.py",
         f"src/{pkg}/__main__.py",
-        f"src/{pkg}/binding.json",
-        f"src/{pkg}/config.py",
-        f"src/{pkg}/signature.py",
-        f"src/{pkg}/protocol.py",
-        f"src/{pkg}/client.py",
         f"src/{pkg}/app.py" if service else f"src/{pkg}/batch.py",
-        "tests/conftest.py",
-        "tests/fake_model_server.py",
-        "tests/test_signature.py",
-        "tests/test_protocol.py",
-        "tests/test_client.py",
-        "tests/test_config.py",
         "tests/test_app.py" if service else "tests/test_batch.py",
+        # the model client, a part of the app's binding (the predictive-client template)
+        ".copier-answers.app-client.yml",
+        f"src/{pkg}/model_client/__init__.py",
+        f"src/{pkg}/model_client/README.md",
+        f"src/{pkg}/model_client/binding.json",
+        f"src/{pkg}/model_client/config.py",
+        f"src/{pkg}/model_client/signature.py",
+        f"src/{pkg}/model_client/protocol.py",
+        f"src/{pkg}/model_client/client.py",
+        "tests/model_client/__init__.py",
+        "tests/model_client/conftest.py",
+        "tests/model_client/fake_model_server.py",
+        "tests/model_client/test_signature.py",
+        "tests/model_client/test_protocol.py",
+        "tests/model_client/test_client.py",
+        "tests/model_client/test_config.py",
     ]
     for relpath in expected:
         assert (root / relpath).is_file(), relpath
@@ -187,7 +191,7 @@ def test_layout(project: Project) -> None:
     assert "FROM docker.io/library/python:3.12-slim" in containerfile
     assert re.search(r"^USER (?!root|0\b)", containerfile, re.MULTILINE)
 
-    binding = json.loads(project.text(f"src/{pkg}/binding.json"))
+    binding = json.loads(project.text(f"src/{pkg}/model_client/binding.json"))
     model = project.model
     assert binding["model_ref"] == project.answers["model_ref"]
     assert binding["endpoint"]["protocol"] == model["endpoint"]["protocol"]
@@ -197,7 +201,10 @@ def test_layout(project: Project) -> None:
 
 
 def test_readme_shows_the_model_card_and_the_signature(project: Project) -> None:
-    readme = project.text("README.md")
+    # the app's README, then its model client's (model card, signature, wire format)
+    readme = project.text("README.md") + project.text(
+        f"src/{project.package}/model_client/README.md"
+    )
     model = project.model
     for expected in (
         project.answers["model_ref"],
@@ -300,21 +307,18 @@ def test_ci_config_validates(project: Project) -> None:
 # --- what the two templates share --------------------------------------------------------
 
 
-@pytest.mark.parametrize("relpath", SHARED_FILES)
-def test_shared_files_are_identical(relpath: str) -> None:
-    service, job = (TEMPLATES / template / relpath for template in PREDICTIVE)
-    assert service.read_bytes() == job.read_bytes(), (
-        f"{relpath} differs between the templates: change both copies the same way"
-    )
-
-
 def test_shared_questions_are_identical() -> None:
     service, job = (read_yaml(TEMPLATES / template / "copier.yml") for template in PREDICTIVE)
     for key in SHARED_QUESTIONS + SHARED_SETTINGS:
         assert service[key] == job[key], key
-    service_meta = {k: v for k, v in service["_idp"].items() if k not in ("title", "description")}
-    job_meta = {k: v for k, v in job["_idp"].items() if k not in ("title", "description")}
+    own = ("title", "description", "parts")
+    service_meta = {k: v for k, v in service["_idp"].items() if k not in own}
+    job_meta = {k: v for k, v in job["_idp"].items() if k not in own}
     assert service_meta == job_meta
+    # both are composed with the same model client; their other parts differ (a job has no
+    # service runner)
+    assert service["_idp"]["parts"][0] == job["_idp"]["parts"][0]
+    assert service["_idp"]["parts"][0]["template"] == "predictive-client"
     questions = [key for key in service if not key.startswith("_")]
     assert questions == [key for key in job if not key.startswith("_")]
     for key in ("project_name", "description"):

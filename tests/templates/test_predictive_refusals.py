@@ -245,6 +245,8 @@ def test_plain_copier_defaults_render_the_placeholder(template: str, tmp_path: P
     assert answers["oip_layout"] == "columns"
     assert "mlflow_format" not in answers
     package = str(answers["project_name"]).replace("-", "_")
-    signature = (tmp_path / "p" / "src" / package / "signature.py").read_text(encoding="utf-8")
+    signature = (tmp_path / "p" / "src" / package / "model_client" / "signature.py").read_text(
+        encoding="utf-8"
+    )
     assert "sepal_length: Float64" in signature
     assert yaml.safe_load((tmp_path / "p" / "catalog-info.yaml").read_text(encoding="utf-8"))

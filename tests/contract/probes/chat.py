@@ -29,8 +29,8 @@ def events(body: str) -> list[Any]:
 
 
 def main(package: str, prompt: str) -> dict[str, Any]:
-    config = importlib.import_module(f"{package}.config")
-    client_module = importlib.import_module(f"{package}.client")
+    config = importlib.import_module(f"{package}.model_client.config")
+    client_module = importlib.import_module(f"{package}.model_client.client")
     app_module = importlib.import_module(f"{package}.app")
     messages = [{"role": "user", "content": prompt}]
     results: dict[str, Any] = {}

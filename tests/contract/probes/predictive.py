@@ -18,7 +18,7 @@ from tests.contract.probes.outcome import emit, outcome
 
 
 def main(package: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    client_module = importlib.import_module(f"{package}.client")
+    client_module = importlib.import_module(f"{package}.model_client.client")
     app_module = importlib.import_module(f"{package}.app")
     results: dict[str, Any] = {}
     with client_module.make_client() as client:

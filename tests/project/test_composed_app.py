@@ -1,0 +1,63 @@
+"""An app template composed of parts (`_idp.parts`): `idp new` renders the parts into the
+project, each with its own answers file; `idp check` reports them as the app's one binding,
+`idp update` updates them with it, and a binding `idp add` makes stays a binding of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from idp_cli.project import bindings
+from tests.helpers import Invoke, commit_all
+from tests.project.test_bundled_updates import CHURN_NEW, CHURN_OLD, new_committed, update_latest
+
+PARTS = (".copier-answers.app-base.yml", ".copier-answers.app-client.yml")
+
+
+def test_the_parts_are_the_apps_binding(invoke: Invoke, tmp_path: Path) -> None:
+    project = new_committed(invoke, tmp_path / "job", "batch-scoring", CHURN_OLD)
+    for name in PARTS:
+        assert (project / name).is_file(), name
+    assert (project / "src" / "job" / "model_client" / "client.py").is_file()
+
+    found = bindings.find(project)
+    assert [b.name for b in found] == ["batch-scoring"]
+    assert sorted(a.path.name for a in found[0].parts) == list(PARTS)
+
+    check = invoke("check", project, "-o", "json")
+    assert check.exit_code == 5, check.stderr
+    report = json.loads(check.stdout)
+    assert "bindings" not in report  # one binding, reported as a one-binding project is
+    assert report["model"]["ref"] == CHURN_OLD
+
+    done = update_latest(invoke, project)
+    changed = {f["path"] for f in done["files"]}
+    assert {".copier-answers.yml", *PARTS} <= changed
+    assert "src/job/model_client/binding.json" in changed
+    binding = json.loads((project / "src/job/model_client/binding.json").read_text())
+    assert binding["model_ref"] == CHURN_NEW
+    for name in (".copier-answers.yml", ".copier-answers.app-client.yml"):
+        assert f"model_ref: {CHURN_NEW}" in (project / name).read_text(), name
+
+
+def test_a_binding_added_to_a_composed_app_is_its_own(invoke: Invoke, tmp_path: Path) -> None:
+    project = new_committed(invoke, tmp_path / "svc", "prediction-service", CHURN_NEW)
+    added = invoke("add", project, "--model", "acme/delivery-eta-regressor", "--as", "eta")
+    assert added.exit_code == 0, added.stderr
+    commit_all(project, "Add eta")
+
+    found = bindings.find(project)
+    assert [b.name for b in found] == ["prediction-service", "eta"]
+    assert found[1].parts == ()
+    taken = invoke("add", project, "--model", "acme/delivery-eta-regressor", "--as", "model")
+    assert taken.exit_code != 0
+    assert "model_client" in taken.stderr
+
+
+def test_a_part_is_not_a_project_of_its_own(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("new", tmp_path / "p", "-t", "app-base", "--defaults")
+    assert result.exit_code != 0
+    assert "part of app templates" in result.stderr
+    listed = invoke("templates", "list", "-o", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert "app-base" not in listed.stdout and "service-runner" not in listed.stdout
