@@ -20,6 +20,7 @@ through `warning_sink`, as everywhere in the core.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from idp_cli import binding, warning_sink
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
+from idp_cli.project import parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.templates.discovery import Template, bundled, find
 
@@ -80,21 +82,6 @@ class Request:
         return self.prompts is not None
 
 
-@dataclass(frozen=True)
-class Part:
-    """A template the app template is composed of, rendered into the project after it."""
-
-    name: str
-    template: Template
-    answers: dict[str, Any]  # its entry's `data`, rendered over the app's answers (part_answers)
-
-    @property
-    def answers_file(self) -> str:
-        from idp_cli.project.bindings import part_answers_file
-
-        return part_answers_file(self.name)
-
-
 @dataclass
 class Plan:
     request: Request
@@ -104,7 +91,7 @@ class Plan:
     user_defaults: dict[str, Any] = field(default_factory=dict)  # what Copier's prompts offer
     version: Version | None = None
     endpoint: Endpoint | None = None
-    parts: list[Part] = field(default_factory=list)
+    parts: list[parts.Part] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,7 +152,7 @@ def plan(request: Request) -> Plan:
         made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
     if not request.interactive:
         _require_answers(template, made.answers)
-    made.parts = _parts(made)
+    made.parts = parts.declared(made.template, made.version, request.environment)
     return made
 
 
@@ -173,6 +160,8 @@ def apply(plan: Plan) -> Generated:
     from idp_cli.templates.render import generate
 
     request = plan.request
+    # a part that fails takes the whole new project with it: nothing half-made is left
+    fresh = not plan.destination.exists()
     files = generate(
         plan.template,
         plan.destination,
@@ -189,18 +178,14 @@ def apply(plan: Plan) -> Generated:
         if plan.parts and not request.pretend and recorded.is_file()
         else plan.answers
     )
-    for part in plan.parts:
-        # into the folder the app was just written to (with --pretend: rendered on its own)
-        files += generate(
-            part.template,
-            plan.destination,
-            part_answers(plan.template, part, app_answers),
-            defaults=True,
-            pretend=request.pretend,
-            trust=False,
-            force=True,
-            answers_file=part.answers_file,
+    try:
+        files += parts.render(
+            plan.template, plan.parts, plan.destination, app_answers, pretend=request.pretend
         )
+    except BaseException:
+        if fresh and not request.pretend:
+            shutil.rmtree(plan.destination, ignore_errors=True)
+        raise
     if plan.parts:
         files = sorted(set(files))
     return Generated(
@@ -211,52 +196,6 @@ def apply(plan: Plan) -> Generated:
         files=files,
         pretend=request.pretend,
     )
-
-
-def _parts(plan: Plan) -> list[Part]:
-    """The app template's parts (`_idp.parts`); a model-client component among them must serve
-    the bound model as the app does. Checked before anything is written."""
-    declared = plan.template.meta.get("parts") or []
-    if not isinstance(declared, list):
-        raise IdpError(f"template {plan.template.name}: `_idp.parts` must be a list")
-    parts: list[Part] = []
-    for entry in declared:
-        if not (isinstance(entry, dict) and entry.get("name") and entry.get("template")):
-            raise IdpError(
-                f"template {plan.template.name}: each of `_idp.parts` needs a name and a template"
-            )
-        template = find(str(entry["template"]))
-        if plan.version is not None and template.kind == "component":
-            result = binding.fit(template, plan.version, plan.request.environment)
-            if not result.ok:
-                raise IdpError(
-                    f"template {plan.template.name}'s part {entry['name']} ({template.name}) "
-                    f"cannot serve {plan.version.ref}: {'; '.join(result.reasons)}"
-                )
-        parts.append(Part(str(entry["name"]), template, dict(entry.get("data") or {})))
-    return parts
-
-
-def part_answers(app: Template, part: Part, app_answers: dict[str, Any]) -> dict[str, Any]:
-    """What a part is given: each answer of the app it asks (as the app recorded them, so a
-    choice made at a prompt reaches it), and its entry's `data`, rendered as Jinja over the
-    app's answers and the app's computed values (`package_name`)."""
-    from jinja2 import TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment()
-    context = dict(app_answers)
-    for q in app.questions:
-        if q.computed and q.name not in context and isinstance(q.default, str):
-            try:
-                context[q.name] = env.from_string(q.default).render(context)
-            except TemplateError:  # a filter only Copier has: not a value a part can be given
-                continue
-    asked = {q.name for q in part.template.questions}
-    answers = {k: v for k, v in context.items() if k in asked}
-    for key, value in part.answers.items():
-        answers[key] = env.from_string(value).render(context) if isinstance(value, str) else value
-    return answers
 
 
 def check_project_name(name: str) -> None:

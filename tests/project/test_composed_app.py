@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from idp_cli.project import bindings
 from tests.helpers import Invoke, commit_all
@@ -61,3 +64,25 @@ def test_a_part_is_not_a_project_of_its_own(invoke: Invoke, tmp_path: Path) -> N
     listed = invoke("templates", "list", "-o", "json")
     assert listed.exit_code == 0, listed.stderr
     assert "app-base" not in listed.stdout and "service-runner" not in listed.stdout
+
+
+def test_a_part_that_fails_leaves_no_project(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idp_cli.errors import IdpError
+    from idp_cli.project import parts
+
+    real = parts.render
+
+    def failing(*args: Any, **kwargs: Any) -> list[str]:
+        real(*args, **kwargs)  # the app and its parts are written...
+        raise IdpError("a part failed to render")  # ...and then one fails
+
+    monkeypatch.setattr(parts, "render", failing)
+    result = invoke(
+        "new", tmp_path / "app", "-t", "prediction-service", "-m", "acme/churn-classifier",
+        "--defaults",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "a part failed to render" in result.stderr
+    assert not (tmp_path / "app").exists()
