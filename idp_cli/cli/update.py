@@ -147,7 +147,7 @@ def update(
     require_clean(made, pretend=pretend)
     if not made.noop and output is Format.table:
         console.err().print(
-            f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
+            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )
     outcome = apply(
         made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
@@ -205,7 +205,7 @@ def _update_composed(
         require_clean(one, pretend=pretend)
     if not item.noop and output is Format.table:
         console.err().print(
-            f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
+            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )
     done = apply_all(
         [item], conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
@@ -251,7 +251,7 @@ def _update_several(
     busy = any(not item.noop for item in items)
     if busy and output is Format.table:
         console.err().print(
-            f"Updating {project} …" if not pretend else "Rendering the update in a clone …"
+            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )
     done = apply_all(
         items, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
@@ -315,14 +315,21 @@ def _print(
         if change["severity"] == "breaking":
             out.print(f"{indent}[red]breaking[/]: {escape(change['description'])}")
     files = [f for f in result["files"] if f["status"] != "conflict"]
-    out.print(f"{indent}{verb} {len(files)} files:")
+    out.print(f"{indent}{verb} {console.counted(len(files), 'file')}:")
     for f in files:
         out.print(f"{indent}  {f['status']:<9} {escape(f['path'])}")
     if result["conflicts"]:
-        out.print(f"{indent}[red]{len(result['conflicts'])} conflicts[/] to resolve:")
+        out.print(
+            f"{indent}[red]{console.counted(len(result['conflicts']), 'conflict')}[/] to resolve:"
+        )
         for path in result["conflicts"]:
             out.print(f"{indent}  {escape(path)}")
         if closing:
             out.print("Resolve the markers (or .rej files), then commit.")
     elif not pretend and closing:
         out.print("Review with `git diff`, then commit.")
+
+
+def _shown(project: Path) -> str:
+    """The project as people name it: its folder's name when it is the current folder."""
+    return project.resolve().name if str(project) in ("", ".") else str(project)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import Invoke, commit_all, git
 from tests.project.fleet import (
     CATALOG_V1,
@@ -97,7 +99,7 @@ def test_a_true_conflict_leaves_markers_and_exits_6(
     summary = tmp_path / "summary.md"
     result = invoke("update", project, "--summary-file", summary)
     assert result.exit_code == 6, result.stderr
-    assert "1 conflicts" in result.stdout and "README.md" in result.stdout
+    assert "1 conflict to resolve" in result.stdout and "README.md" in result.stdout
     text = readme.read_text()
     assert "<<<<<<<" in text and ">>>>>>>" in text
     assert "User line one." in text  # nothing the user wrote is lost
@@ -304,3 +306,15 @@ def test_pretend_on_a_dirty_tree_previews_the_last_commit(
     assert "the preview starts from the last commit" in result.stderr
     assert "CHANGELOG.md" in result.stdout
     assert snapshot(project) == before
+
+
+def test_the_current_folder_is_called_by_its_name(
+    invoke: Invoke, world: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template, _, project = world
+    release(template, V2, "v2")
+    monkeypatch.chdir(project)
+    result = invoke("update")
+    assert result.exit_code == 0, result.stderr
+    assert f"Updating {project.name} …" in result.stderr
+    assert "Updating . " not in result.stderr
