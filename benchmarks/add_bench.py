@@ -12,9 +12,7 @@ comparable.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bench_env
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -83,23 +83,10 @@ def ratio_line(label: str, measured: float, base: float, target: float) -> tuple
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--quick", action="store_true", help="3 runs")
-    args, _ = parser.parse_known_args()
-    runs = 3 if args.quick else args.runs
+    runs = bench_env.runs(__doc__.splitlines()[0])
 
     work = Path(tempfile.mkdtemp(prefix="idp-add-bench-"))
-    env = {
-        **os.environ,
-        "IDP_CACHE_DIR": str(work / "cache"),
-        "IDP_CONFIG": str(work / "none.toml"),
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    }
-    env.pop("IDP_CATALOG", None)
+    env = bench_env.isolated_env(work)
     idp = str(BIN / "idp")
     add = [idp, "add", "--model", MODELS[0], "--as", "churn", "--defaults"]
     try:

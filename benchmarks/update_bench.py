@@ -18,8 +18,6 @@ Between update runs the project is reset to its commit (untimed). Exit 1 when a 
 
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -28,6 +26,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import bench_env
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -73,26 +73,10 @@ def measure(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--quick", action="store_true", help="3 runs")
-    args, _ = parser.parse_known_args()
-    runs = 3 if args.quick else args.runs
+    runs = bench_env.runs(__doc__.splitlines()[0])
 
     work = Path(tempfile.mkdtemp(prefix="idp-update-bench-"))
-    env = {
-        **os.environ,
-        "IDP_CACHE_DIR": str(work / "cache"),
-        "IDP_CONFIG": str(work / "none.toml"),
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for name in ("IDP_CATALOG", "IDP_CATALOG_REF"):
-        env.pop(name, None)
+    env = bench_env.isolated_env(work)
     idp, copier = str(BIN / "idp"), str(BIN / "copier")
     results: dict[str, tuple[list[float], list[float]]] = {}
     try:
