@@ -48,6 +48,7 @@ test-fast: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/typer idp_cli.cli.app utils docs --name idp --output docs/cli.md
 	$(BIN)/idp catalog schema > docs/catalog.schema.json
+	$(BIN)/python -m idp_cli.env_vars > docs/environment.md
 	$(BIN)/python -m idp_cli.catalog.shape
 	$(BIN)/python -m tests.templates.placeholder_plan
 

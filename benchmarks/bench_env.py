@@ -21,7 +21,7 @@ def isolated_env(work: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "IDP_CACHE_DIR": str(work / "cache"),
-        "IDP_CONFIG": str(work / "none.toml"),
+        "IDP_CONFIG_FILE": str(work / "none.toml"),
         "GIT_AUTHOR_NAME": "bench",
         "GIT_AUTHOR_EMAIL": "bench@example.invalid",
         "GIT_COMMITTER_NAME": "bench",

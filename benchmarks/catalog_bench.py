@@ -15,7 +15,7 @@ Peak memory is the maximum resident set size of the `idp` process itself, from w
 The CPU column (user + system time, worker processes included, also from wait4) moves much
 less than wall time with the load of a shared machine: compare it between versions.
 
-Nothing outside a private temporary folder is touched: IDP_CACHE_DIR, IDP_CONFIG and
+Nothing outside a private temporary folder is touched: IDP_CACHE_DIR, IDP_CONFIG_FILE and
 PYTHONPYCACHEPREFIX point inside it (so compiled bytecode is warm after the first run, as on a
 user's machine, even when PYTHONDONTWRITEBYTECODE is set), and IDP_CATALOG* are unset.
 
@@ -113,7 +113,7 @@ def base_env(work: Path) -> dict[str, str]:
     }
     env.update(
         IDP_CACHE_DIR=str(work / "cache"),
-        IDP_CONFIG=str(work / "no-config.toml"),
+        IDP_CONFIG_FILE=str(work / "no-config.toml"),
         PYTHONPYCACHEPREFIX=str(work / "pycache"),
         COLUMNS="120",
     )

@@ -156,7 +156,7 @@ def main() -> int:
     env = {
         **os.environ,
         "IDP_CACHE_DIR": str(work / "cache"),
-        "IDP_CONFIG": str(work / "none.toml"),
+        "IDP_CONFIG_FILE": str(work / "none.toml"),
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     for name in ("IDP_CATALOG", "IDP_CATALOG_REF"):

@@ -57,7 +57,7 @@ def main() -> int:
     env = {
         **os.environ,
         "IDP_CACHE_DIR": str(work / "cache"),
-        "IDP_CONFIG": str(work / "none.toml"),
+        "IDP_CONFIG_FILE": str(work / "none.toml"),
     }
     env.pop("IDP_CATALOG", None)
     idp = str(BIN / "idp")

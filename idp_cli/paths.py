@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -27,7 +26,9 @@ def bundled_templates() -> Path:
 
 
 def config_file() -> Path:
-    explicit = os.environ.get("IDP_CONFIG")
+    from idp_cli import env_vars
+
+    explicit = env_vars.get("IDP_CONFIG_FILE")
     if explicit:
         return Path(explicit)
     from platformdirs import user_config_path
@@ -36,7 +37,9 @@ def config_file() -> Path:
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("IDP_CACHE_DIR")
+    from idp_cli import env_vars
+
+    explicit = env_vars.get("IDP_CACHE_DIR")
     if explicit:
         return Path(explicit)
     from platformdirs import user_cache_path

@@ -20,7 +20,7 @@ def isolated(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     # A path that does not exist: no user config unless a test writes one there.
-    monkeypatch.setenv("IDP_CONFIG", str(home / "config" / "idp" / "config.toml"))
+    monkeypatch.setenv("IDP_CONFIG_FILE", str(home / "config" / "idp" / "config.toml"))
     monkeypatch.setenv("IDP_CACHE_DIR", str(home / "cache" / "idp"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from idp_cli import paths
+from idp_cli import env_vars, paths
 from idp_cli.catalog.vocabulary import check_date
 
 SCHEMAS_FILE = Path(__file__).with_name("shape_schemas.json")
@@ -129,7 +129,7 @@ def _cached_path(expected: str) -> Path:
 def _remember(generated: dict[str, Any]) -> None:
     """Keep schemas made for this pydantic in the cache folder (atomically; a read-only or
     full folder only costs the next start the time to make them again)."""
-    if os.environ.get("IDP_NO_CACHE"):
+    if env_vars.is_set("IDP_NO_CACHE"):
         return
     target = _cached_path(generated["fingerprint"])
     with contextlib.suppress(OSError):
@@ -149,14 +149,14 @@ def checkers() -> dict[str, Checker]:
 
     expected = fingerprint()
     schemas = _stored(SCHEMAS_FILE, expected)
-    if schemas is None and not os.environ.get("IDP_NO_CACHE"):
+    if schemas is None and not env_vars.is_set("IDP_NO_CACHE"):
         schemas = _stored(_cached_path(expected), expected)
     if schemas is not None:
         try:
             return {name: SchemaValidator(s).validate_python for name, s in schemas.items()}
         except SchemaError:  # pragma: no cover - same pydantic-core, so same schema language
             pass
-    if os.environ.get("IDP_DEBUG"):
+    if env_vars.is_set("IDP_DEBUG"):
         sys.stderr.write(f"idp: building the catalog's shape validators for {expected}\n")
     built = _built()
     from idp_cli.catalog import format

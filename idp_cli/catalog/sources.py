@@ -54,8 +54,7 @@ class FolderReader:
         except FileNotFoundError:
             raise CatalogError(
                 f"{self.label(rel)}: no such file",
-                hint="Check the --catalog path (a YAML file, a folder with catalog.yaml, "
-                "a git repository or a git URL).",
+                hint="Check the catalog's path and its include patterns.",
             ) from None
         except UnicodeDecodeError as exc:
             raise CatalogError(f"{self.label(rel)}: not UTF-8 text ({exc.reason})") from None
@@ -175,25 +174,28 @@ def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:
         )
     if _URL.match(choice.spec):
         return _url_source(choice.spec, choice.ref)
-    return _path_source(Path(choice.spec).expanduser(), choice.ref, published)
+    return _path_source(Path(choice.spec).expanduser(), choice.ref, published, choice.named_by)
 
 
-def _path_source(path: Path, ref: str | None, published: bool = False) -> Source:
+def _path_source(
+    path: Path, ref: str | None, published: bool = False, named_by: str = "--catalog"
+) -> Source:
     path = path.resolve()
     if path.is_dir():
         folder, main = path, "catalog.yaml"
         if not (folder / main).exists() and ref is None:
             raise CatalogError(
-                f"{path}: no catalog.yaml in this folder",
-                hint="Point --catalog at the catalog file itself, or at a folder holding catalog.yaml.",
+                f"{path}: no catalog.yaml in this folder (named by {named_by})",
+                hint=f"Point {named_by} at the catalog file itself, or at a folder holding "
+                "catalog.yaml.",
             )
     elif path.exists() or ref is not None:
         folder, main = path.parent, path.name
     else:
         raise CatalogError(
-            f"{path}: no such file or folder",
-            hint="Check the --catalog path (a YAML file, a folder with catalog.yaml, "
-            "a git repository or a git URL).",
+            f"{path}: no such file or folder (named by {named_by})",
+            hint=f"Check {named_by}: a YAML file, a folder with catalog.yaml, "
+            "a git repository or a git URL.",
         )
     root = paths.git_root(folder)
     if ref is not None and root is None:

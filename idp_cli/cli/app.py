@@ -42,6 +42,12 @@ COMMANDS = (
     ),
     LazyCommand("catalog", "idp_cli.cli.catalog:app", "Check the catalog and describe its format."),
     LazyCommand(
+        "doctor",
+        "idp_cli.cli.doctor:doctor",
+        "Show which catalog, config file, cache, templates and tools idp uses, and why; find\n"
+        "what is wrong with them.",
+    ),
+    LazyCommand(
         "templates",
         "idp_cli.cli.templates:app",
         "List the templates and show what they ask and which models they serve.",

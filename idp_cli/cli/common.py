@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
 
+from idp_cli import env_vars
 from idp_cli.catalog.model import Catalog, CatalogSummary
 from idp_cli.catalog.read import open_catalog, open_summary
 from idp_cli.catalog.sources import Source, resolve_source
@@ -34,7 +34,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except IdpError as exc:
-            if os.environ.get("IDP_DEBUG"):
+            if env_vars.is_set("IDP_DEBUG"):
                 raise
             console.error(exc.message, exc.hint)
             raise typer.Exit(int(exc.exit_code)) from None

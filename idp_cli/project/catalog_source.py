@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
+from idp_cli import env_vars
 from idp_cli.catalog.sources import Source, resolve_source
 from idp_cli.config import CatalogChoice, choose_catalog
 from idp_cli.errors import CatalogError
@@ -21,13 +20,15 @@ def for_project(answers: Answers, flag: str | None, flag_ref: str | None) -> Sou
     published later would never be seen. `--catalog-ref` (or IDP_CATALOG_REF) chooses another.
     """
     recorded = answers.text("catalog_source")
-    if flag or os.environ.get("IDP_CATALOG") or not recorded:
+    if flag or env_vars.get("IDP_CATALOG") or not recorded:
         return resolve_source(choose_catalog(flag, flag_ref), published=True)
     if recorded.startswith(BUNDLED_PREFIX):
         return resolve_source(CatalogChoice(None, None, "bundled"))
-    ref = flag_ref or os.environ.get("IDP_CATALOG_REF") or None
+    ref = flag_ref or env_vars.get("IDP_CATALOG_REF") or None
     try:
-        return resolve_source(CatalogChoice(recorded, ref, f"{answers.path.name}"), published=True)
+        return resolve_source(
+            CatalogChoice(recorded, ref, f"answers file {answers.path.name}"), published=True
+        )
     except CatalogError as exc:
         raise CatalogError(
             f"the catalog this project was generated from cannot be read: {exc.message}",

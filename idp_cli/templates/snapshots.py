@@ -52,7 +52,9 @@ def recorded_location(name: str) -> str:
 
 
 def _root() -> Path:
-    explicit = os.environ.get("IDP_CACHE_DIR")
+    from idp_cli import env_vars
+
+    explicit = env_vars.get("IDP_CACHE_DIR")
     if explicit:
         return Path(explicit).resolve() / FOLDER
     # not platformdirs' cache folder: projects made by earlier idp versions record this

@@ -181,7 +181,7 @@ def isolated(home: Path) -> Iterator[pytest.MonkeyPatch]:
     are set up before it applies), plus the secret under every token variable."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
-        env.setenv("IDP_CONFIG", str(home / "config" / "idp" / "config.toml"))
+        env.setenv("IDP_CONFIG_FILE", str(home / "config" / "idp" / "config.toml"))
         env.setenv("IDP_CACHE_DIR", str(home / "cache" / "idp"))
         env.setenv("XDG_CONFIG_HOME", str(home / "config"))
         env.setenv("XDG_CACHE_HOME", str(home / "cache"))

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from idp_cli import __version__, paths
+from idp_cli import __version__, env_vars, paths
 from idp_cli.catalog.sources import Source
 
 FORMAT = 3
@@ -61,7 +61,7 @@ def decode_chunk(chunk: bytes | memoryview) -> list[Any]:
 
 def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], list[str]] | None:
     """The cached catalog data and file list, if every file it came from is unchanged."""
-    if os.environ.get("IDP_NO_CACHE"):
+    if env_vars.is_set("IDP_NO_CACHE"):
         return None
     try:
         entry, chunks = _read(_entry_path(source, "summary" if summary else "full"))
@@ -102,7 +102,7 @@ def store(
 ) -> None:
     """Write both entries of a valid catalog: `head` is catalog.yaml without its models,
     `chunks` the models and their summaries, each as `marshal` bytes of lists, in order."""
-    if os.environ.get("IDP_NO_CACHE"):
+    if env_vars.is_set("IDP_NO_CACHE"):
         return
     common = {
         "format": FORMAT,

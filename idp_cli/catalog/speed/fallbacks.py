@@ -7,15 +7,16 @@ unexpected error in the fast path is raised instead of counted.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
+
+from idp_cli import env_vars
 
 _COUNTS: Counter[str] = Counter()
 
 
 def debugging() -> bool:
-    return bool(os.environ.get("IDP_DEBUG"))
+    return env_vars.is_set("IDP_DEBUG")
 
 
 def count(reason: str) -> None:
