@@ -94,11 +94,17 @@ def model_refs(ctx: typer.Context, incomplete: str) -> Candidates:
         catalog = _catalog(ctx)
         if "@" not in incomplete:
             served = _served_by_template(ctx)
-            return [
+            names = [
                 (m.name, _short(m.description or m.display_name))
                 for m in catalog.models
                 if m.name.startswith(incomplete) and (served is None or m.name in served)
             ]
+            if len(names) == 1:
+                # A lone candidate is inserted with a space after it, and `@version` could not
+                # follow; a second one that only adds "@" makes every shell (bash, zsh, fish)
+                # insert the common prefix, the name, and stop there.
+                names.append((f"{names[0][0]}@", "then a version or alias"))
+            return names
         name = incomplete.partition("@")[0]
         model = catalog.get(name)
         if model is None:
@@ -112,6 +118,19 @@ def model_refs(ctx: typer.Context, incomplete: str) -> Candidates:
                 (f"{name}@{alias}", f"alias of {version.version}") for alias in version.aliases
             )
         return [c for c in out if c[0].startswith(incomplete)]
+
+    return _safely(produce)
+
+
+def model_names(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The catalog's model names (for commands that take a name, not a version)."""
+
+    def produce() -> Candidates:
+        return [
+            (m.name, _short(m.description or m.display_name))
+            for m in _catalog(ctx).models
+            if m.name.startswith(incomplete)
+        ]
 
     return _safely(produce)
 

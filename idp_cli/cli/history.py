@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from idp_cli.cli import completion
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
@@ -48,7 +49,13 @@ class DiffFormat(enum.StrEnum):
 @guard
 def history(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The model's name (e.g. acme/churn-classifier).")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The model's name (e.g. acme/churn-classifier).",
+            autocompletion=completion.model_names,
+        ),
+    ],
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,

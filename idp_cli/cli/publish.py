@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from idp_cli.cli import completion
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.output import console
@@ -49,6 +50,7 @@ def publish(
             "--model",
             metavar="NAME",
             help="The model's name (e.g. acme/churn-classifier).",
+            autocompletion=completion.model_names,
             rich_help_panel=_VERSION,
         ),
     ] = None,

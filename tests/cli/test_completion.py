@@ -80,6 +80,26 @@ def test_refs_after_name_at(tmp_path: Path) -> None:
     assert bash("idp models show no-such/model@", tmp_path) == []
 
 
+def test_a_lone_name_leaves_room_for_at(tmp_path: Path) -> None:
+    # two candidates whose common prefix is the name: the shell inserts the name without the
+    # space it puts after a lone candidate, so `@version` can be typed next
+    assert bash("idp models show acme/churn-c", tmp_path) == [
+        "acme/churn-classifier",
+        "acme/churn-classifier@",
+    ]
+    assert "acme/churn-classifier@ then a version or alias" not in zsh(
+        "idp models show acme/churn-c", tmp_path
+    )
+    assert "acme/churn-classifier@" in zsh("idp models show acme/churn-c", tmp_path)
+
+
+def test_commands_taking_a_model_name_complete_names_only(tmp_path: Path) -> None:
+    for line in ("idp models history meta-", "idp models publish --model meta-"):
+        found = bash(line, tmp_path)
+        assert LLAMA in found, line
+        assert all(name.startswith("meta-") and "@" not in name for name in found), line
+
+
 def test_model_option_of_new(tmp_path: Path) -> None:
     assert LLAMA in bash("idp new app --template chat-service --model meta-", tmp_path)
     assert f"{LLAMA}@2.2.0" in bash(f"idp new app -m {LLAMA}@2", tmp_path)
@@ -117,8 +137,11 @@ def test_uses_the_catalog_named_on_the_command_line(tmp_path: Path, catalog_dir:
     assert sorted(bash(f"idp --catalog {catalog_dir} models show acme/ch", tmp_path)) == mine
     assert sorted(bash(f"idp models show --catalog {catalog_dir} acme/ch", tmp_path)) == mine
     assert sorted(bash("idp models show acme/ch", tmp_path, IDP_CATALOG=str(catalog_dir))) == mine
-    # the bundled catalog has no acme/chat-assistant
-    assert bash("idp models show acme/ch", tmp_path) == ["acme/churn-classifier"]
+    # the bundled catalog has no acme/chat-assistant (the second candidate leaves room for @)
+    assert bash("idp models show acme/ch", tmp_path) == [
+        "acme/churn-classifier",
+        "acme/churn-classifier@",
+    ]
 
 
 @pytest.mark.parametrize(
