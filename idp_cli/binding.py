@@ -3,7 +3,7 @@ the answers idp hands to Copier (pure: no I/O, no Copier)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli import __version__
@@ -97,6 +97,9 @@ class Misfit:
 class CatalogFit:
     fitting: list[Version]
     misfits: list[Misfit]
+    # models shown by a deprecated version (no live one to start a project on): named, not
+    # offered, so that a model does not vanish from every list
+    deprecated: list[Version] = field(default_factory=list)
 
 
 def fit_catalog(template: Template, catalog: Catalog, environment: str | None = None) -> CatalogFit:
@@ -109,6 +112,8 @@ def fit_catalog(template: Template, catalog: Catalog, environment: str | None = 
     for model in catalog.models:
         version = model.shown_version
         if version.retired:
+            if version.lifecycle == "deprecated":
+                found.deprecated.append(version)
             continue
         result = fit(template, version, environment)
         if result.ok:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import typer
 
 from idp_cli.binding import CatalogFit, fit_catalog
+from idp_cli.catalog.model import Version
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
@@ -110,49 +112,95 @@ def show(
         {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in models
     ]
     data["incompatible"] = [{"ref": m.version.ref, "reasons": m.reasons} for m in served.misfits]
+    data["deprecated"] = [{"ref": v.ref, "successor": v.successor} for v in served.deprecated]
     data["unsafeFeatures"] = template.unsafe_features
 
-    def table() -> None:
-        from rich.markup import escape
-        from rich.table import Table
+    emit(data, output, lambda: _print_show(template, data, models))
 
-        out = console.out()
-        out.print(f"[bold]{escape(template.title)}[/]  [cyan]{escape(template.name)}[/]")
-        if template.description:
-            out.print(escape(template.description))
-        out.print()
-        for label, key in (
-            ("Model types", "modelTypes"),
-            ("Tasks", "tasks"),
-            ("Protocols", "protocols"),
-            ("Capabilities", "capabilities"),
-        ):
-            out.print(f"[bold]{label}:[/] {escape(', '.join(data[key]) or 'any')}")
-        out.print()
-        questions = Table(
-            title="Questions", title_justify="left", box=None, pad_edge=False, header_style="bold"
-        )
-        for column in ("NAME", "TYPE", "HELP"):
-            questions.add_column(column, overflow="fold")
-        for q in template.questions:
-            if not q.computed:
-                questions.add_row(escape(q.name), q.type, escape(q.help))
-        out.print(questions)
-        out.print()
-        if template.binds_model:
-            if data["incompatible"]:
-                out.print(f"[bold]{len(data['incompatible'])} models it cannot serve[/]:")
-                for entry in data["incompatible"]:
-                    out.print(
-                        f"  {escape(entry['ref'])}  [dim]{escape('; '.join(entry['reasons']))}[/]"
-                    )
-                out.print()
-            out.print(f"[bold]{len(models)} compatible models[/] in the catalog:")
-            for version in models:
-                out.print(
-                    f"  {escape(version.ref)}  [dim]{version.lifecycle}, {escape(', '.join(version.model.tasks))}[/]"
-                )
-        else:
-            out.print("This template has no `_idp` metadata: idp runs it without a model binding.")
 
-    emit(data, output, table)
+# what a reason says of the one model it is about: "(it has prod: openai-v1 [chat])", and the
+# tasks in "its tasks (object-detection) are not among the template's (...)"
+_GENERAL = re.compile(r" \(it has [^()]*\)|(?<=its tasks) \([^()]*\)")
+
+
+def _print_show(template: Template, data: dict[str, Any], models: list[Version]) -> None:
+    """Compatible models first; the questions a person answers (idp fills the binding's);
+    the models it cannot serve grouped by reason, so a reason is read once."""
+    from rich.text import Text
+
+    from idp_cli.binding import owned_answers
+    from idp_cli.output import layout
+
+    width = console.out().width
+    lines = [Text.assemble((template.title, "bold"), "  ", (template.name, "cyan"))]
+    lines += [Text(line) for line in layout.wrap(template.description, width) if line]
+    supports = [
+        ("Model types", "modelTypes"),
+        ("Tasks", "tasks"),
+        ("Protocols", "protocols"),
+        ("Capabilities", "capabilities"),
+    ]
+    lines += [
+        Text(""),
+        *layout.fields([(k, ", ".join(data[v]) or "any") for k, v in supports], width, 0),
+    ]
+    owned = owned_answers(template)
+    asked = [q for q in template.questions if not q.computed and q.name not in owned]
+    lines += [Text(""), Text("Questions", style="bold underline")]
+    lines += layout.table(
+        ["NAME", "TYPE", "HELP"], [[q.name, q.type, q.help] for q in asked], width
+    )
+    filled = [q.name for q in template.questions if q.name in owned]
+    if filled:
+        filled_text = f"idp fills in: {', '.join(filled)}"
+        lines += [Text("  " + line, style="dim") for line in layout.wrap(filled_text, width - 2)]
+    if not template.binds_model:
+        lines += [
+            Text(""),
+            Text("This template has no `_idp` metadata: idp runs it without a model binding."),
+        ]
+        layout.print_lines(lines)
+        return
+    lines += [
+        Text(""),
+        Text(f"{console.counted(len(models), 'compatible model')} in the catalog", style="bold"),
+    ]
+    rows = [[v.ref, v.lifecycle, ", ".join(v.model.tasks)] for v in models]
+    lines += layout.table(["MODEL", "LIFECYCLE", "TASKS"], rows, width)[1:]
+    if data["deprecated"]:
+        lines += [
+            Text(""),
+            Text(
+                f"{console.counted(len(data['deprecated']), 'model')} with only deprecated versions (not offered):",
+                style="bold",
+            ),
+        ]
+        lines += layout.table(
+            ["MODEL", "SUCCESSOR"],
+            [
+                [d["ref"], f"use {d['successor']}" if d["successor"] else ""]
+                for d in data["deprecated"]
+            ],
+            width,
+        )[1:]
+    if data["incompatible"]:
+        by_reason: dict[str, list[str]] = {}
+        for entry in data["incompatible"]:
+            # the first reason, without what is particular to the model (-o json has it all),
+            # so that each reason is read once
+            reason = _GENERAL.sub("", entry["reasons"][0])
+            by_reason.setdefault(reason, []).append(entry["ref"].partition("@")[0])
+        lines += [
+            Text(""),
+            Text(
+                f"{console.counted(len(data['incompatible']), 'model')} it cannot serve:",
+                style="bold",
+            ),
+        ]
+        for reason, refs in by_reason.items():
+            lines += [
+                Text("  " + line, style="dim")
+                for line in layout.wrap(reason[:1].upper() + reason[1:] + ":", width - 2)
+            ]
+            lines += [Text("    " + line) for line in layout.wrap(", ".join(refs), width - 4)]
+    layout.print_lines(lines)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.markup import escape
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from idp_cli.catalog.model import Version, version_key
-from idp_cli.output import console
+from idp_cli.output import console, layout
 from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
 
@@ -34,205 +30,129 @@ def _ordered(version: Version) -> list[Version]:
     return sorted(version.model.versions, key=lambda v: version_key(v.version), reverse=True)
 
 
-def _fields(rows: list[tuple[str, str | None]]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        if value:
-            table.add_row(label, escape(value))
-    return table
+def _section(lines: list[Text], title: str, body: list[Text]) -> None:
+    if body:
+        lines += [Text(""), Text(title, style="bold underline"), *body]
 
 
-def _section(title: str, body: RenderableType) -> RenderableType:
-    return Group(Text(""), Text(title, style="bold underline"), Padding(body, (0, 0, 0, 2)))
-
-
-def _columns(columns: list[dict[str, Any]], with_required: bool) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("NAME")
-    table.add_column("TYPE")
-    if with_required:
-        table.add_column("REQUIRED")
-    table.add_column("VALUES / DESCRIPTION", overflow="fold")
+def _columns(columns: list[dict[str, Any]], with_required: bool, width: int) -> list[Text]:
+    headers = ["NAME", "TYPE", *(["REQUIRED"] if with_required else []), "VALUES / DESCRIPTION"]
+    rows = []
     for column in columns:
         detail = ", ".join(str(v) for v in column.get("enum") or []) or column.get(
             "description", ""
         )
-        cells = [escape(column["name"]), column["type"]]
-        if with_required:
-            cells.append("yes" if column.get("required", True) else "no")
-        cells.append(escape(str(detail)))
-        table.add_row(*cells)
-    return table
+        required = ["yes" if column.get("required", True) else "no"] if with_required else []
+        rows.append([column["name"], column["type"], *required, str(detail)])
+    return layout.table(headers, rows, width)
+
+
+def _joined(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def print_card(version: Version) -> None:
+    layout.print_lines(card_lines(version, console.out().width))
+
+
+def card_lines(version: Version, width: int) -> list[Text]:
     model = version.model
     raw = version.raw
-    style = _LIFECYCLE_STYLE.get(version.lifecycle, "white")
-    title = Text.assemble(
-        (model.display_name, "bold"),
-        "  ",
+    state = Text.assemble(
         (version.ref, "cyan"),
         "  ",
-        (version.lifecycle, style),
+        (version.lifecycle, _LIFECYCLE_STYLE.get(version.lifecycle, "white")),
         ("  (default)" if version.is_default else "", "dim"),
     )
-    parts: list[RenderableType] = [title, Text(model.description)]
+    name = Text(model.display_name, style="bold")
+    title = Text.assemble(name, "  ", state)
+    # the display name on a line of its own when the whole title does not fit
+    lines = [title] if title.cell_len <= width else [name, state]
+    lines += [Text(line) for line in layout.wrap(model.description, width)]
 
     if version.successor:
         deprecation = raw.get("deprecation") or {}
         sunset = f", sunset {deprecation['sunsetDate']}" if deprecation.get("sunsetDate") else ""
         reason = f" {deprecation['reason']}" if deprecation.get("reason") else ""
-        parts.append(
-            Text(
-                f"This version is {version.lifecycle}{sunset}: use {version.successor}.{reason}",
-                style="yellow",
-            )
-        )
+        notice = f"This version is {version.lifecycle}{sunset}: use {version.successor}.{reason}"
+        lines += [Text(line, style="yellow") for line in layout.wrap(notice, width)]
 
     links = ", ".join(f"{link['title']} <{link['url']}>" for link in model.raw.get("links", []))
-    parts.append(
-        _section(
-            "Model",
-            _fields(
-                [
-                    ("Owner", model.owner),
-                    ("Provider", model.raw.get("provider")),
-                    ("Type", model.model_type),
-                    ("Tasks", ", ".join(model.tasks)),
-                    (
-                        "License",
-                        model.license
-                        + (
-                            f" ({model.raw['licenseLink']})" if model.raw.get("licenseLink") else ""
-                        ),
-                    ),
-                    ("Languages", ", ".join(model.raw.get("language", []))),
-                    ("Tags", ", ".join(model.tags)),
-                    ("Links", links),
-                ]
-            ),
-        )
-    )
+    licence_link = f"({model.raw['licenseLink']})" if model.raw.get("licenseLink") else None
+    model_fields = [
+        ("Owner", model.owner),
+        ("Provider", model.raw.get("provider")),
+        ("Type", model.model_type),
+        ("Tasks", ", ".join(model.tasks)),
+        ("License", _joined(model.license, licence_link)),
+        ("Languages", ", ".join(model.raw.get("language", []))),
+        ("Tags", ", ".join(model.tags)),
+        ("Links", links),
+    ]
+    _section(lines, "Model", layout.fields(model_fields, width))
 
     framework = raw.get("framework") or {}
     artifact = raw.get("artifact") or {}
     base = raw.get("baseModel") or {}
     llm = raw.get("llm") or {}
-    resources = raw.get("resources") or {}
     runtime = (raw.get("serving") or {}).get("runtime") or {}
-    parts.append(
-        _section(
-            f"Version {version.version}",
-            _fields(
-                [
-                    ("Aliases", ", ".join(version.aliases)),
-                    ("Released", version.released_at),
-                    ("Changes", raw.get("changelog")),
-                    (
-                        "Framework",
-                        " ".join(filter(None, [framework.get("name"), framework.get("version")])),
-                    ),
-                    (
-                        "Artifact",
-                        " ".join(
-                            filter(
-                                None,
-                                [
-                                    artifact.get("uri"),
-                                    artifact.get("format") and f"({artifact['format']})",
-                                ],
-                            )
-                        ),
-                    ),
-                    ("Digest", artifact.get("digest")),
-                    (
-                        "Base model",
-                        " ".join(
-                            filter(
-                                None,
-                                [base.get("id"), base.get("relation") and f"({base['relation']})"],
-                            )
-                        ),
-                    ),
-                    (
-                        "Context",
-                        f"{llm['contextLength']:,} tokens" if llm.get("contextLength") else None,
-                    ),
-                    (
-                        "Tool calling",
-                        ("yes" if llm["toolCalling"] else "no") if "toolCalling" in llm else None,
-                    ),
-                    ("Resources", ", ".join(f"{k} {v}" for k, v in resources.items())),
-                    (
-                        "Runtime",
-                        " ".join(filter(None, [runtime.get("name"), runtime.get("version")])),
-                    ),
-                ]
-            ),
-        )
-    )
+    context = llm.get("contextLength")
+    version_fields = [
+        ("Aliases", ", ".join(version.aliases)),
+        ("Released", version.released_at),
+        ("Changes", raw.get("changelog")),
+        ("Framework", _joined(framework.get("name"), framework.get("version"))),
+        (
+            "Artifact",
+            _joined(artifact.get("uri"), artifact.get("format") and f"({artifact['format']})"),
+        ),
+        ("Digest", artifact.get("digest")),
+        ("Base model", _joined(base.get("id"), base.get("relation") and f"({base['relation']})")),
+        ("Context", f"{context:,} tokens" if context else None),
+        ("Tool calling", ("yes" if llm["toolCalling"] else "no") if "toolCalling" in llm else None),
+        ("Resources", ", ".join(f"{k} {v}" for k, v in (raw.get("resources") or {}).items())),
+        ("Runtime", _joined(runtime.get("name"), runtime.get("version"))),
+    ]
+    _section(lines, f"Version {version.version}", layout.fields(version_fields, width))
 
     signature = version.signature
     if signature.get("inputs"):
-        parts.append(_section("Inputs", _columns(signature["inputs"], with_required=True)))
+        _section(lines, "Inputs", _columns(signature["inputs"], True, width))
     if signature.get("outputs"):
-        parts.append(_section("Outputs", _columns(signature["outputs"], with_required=False)))
+        _section(lines, "Outputs", _columns(signature["outputs"], False, width))
     if signature.get("params"):
-        params = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("NAME", "TYPE", "DEFAULT"):
-            params.add_column(column)
-        for param in signature["params"]:
-            params.add_row(
-                escape(param["name"]), param["type"], escape(str(param.get("default", "")))
-            )
-        parts.append(_section("Parameters", params))
+        params = [[p["name"], p["type"], str(p.get("default", ""))] for p in signature["params"]]
+        _section(lines, "Parameters", layout.table(["NAME", "TYPE", "DEFAULT"], params, width))
     if signature.get("example"):
         example = ", ".join(f"{k}={v!r}" for k, v in signature["example"].items())
-        parts.append(_section("Example", Text(example)))
+        _section(lines, "Example", [Text("  " + line) for line in layout.wrap(example, width - 2)])
 
     if raw.get("metrics"):
-        metrics = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("METRIC", "VALUE", "DATASET"):
-            metrics.add_column(column)
-        for metric in raw["metrics"]:
-            metrics.add_row(
-                escape(metric["type"]), f"{metric['value']:g}", escape(metric.get("dataset") or "")
-            )
-        parts.append(_section("Metrics", metrics))
+        metrics = [[m["type"], f"{m['value']:g}", m.get("dataset") or ""] for m in raw["metrics"]]
+        _section(lines, "Metrics", layout.table(["METRIC", "VALUE", "DATASET"], metrics, width))
 
     if version.endpoints:
-        endpoints = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("ENDPOINT", "ENVIRONMENT", "PROTOCOL", "URL", "MODEL ID", "AUTH"):
-            endpoints.add_column(column, overflow="fold")
+        rows = []
         for endpoint in version.endpoints:
             auth = endpoint.raw.get("auth") or {}
-            auth_text = auth.get("type", "none") + (
-                f" (${auth['tokenEnv']})" if auth.get("tokenEnv") else ""
+            token = f"(${auth['tokenEnv']})" if auth.get("tokenEnv") else None
+            rows.append(
+                [
+                    endpoint.name,
+                    endpoint.environment,
+                    endpoint.protocol,
+                    endpoint.url + (endpoint.raw.get("routePrefix") or ""),
+                    endpoint.model_id or "-",
+                    _joined(auth.get("type", "none"), token),
+                ]
             )
-            endpoints.add_row(
-                escape(endpoint.name),
-                endpoint.environment,
-                endpoint.protocol,
-                escape(endpoint.url + (endpoint.raw.get("routePrefix") or "")),
-                escape(endpoint.model_id) or "-",
-                escape(auth_text),
-            )
-        parts.append(_section("Endpoints", endpoints))
+        headers = ["ENDPOINT", "ENVIRONMENT", "PROTOCOL", "URL", "MODEL ID", "AUTH"]
+        _section(lines, "Endpoints", layout.table(headers, rows, width))
 
     others = [v for v in _ordered(version) if v.version != version.version]
     if others:
-        table = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("VERSION", "LIFECYCLE", "ALIASES"):
-            table.add_column(column)
-        for other in others:
-            table.add_row(
-                escape(other.version),
-                f"[{_LIFECYCLE_STYLE.get(other.lifecycle, 'white')}]{other.lifecycle}[/]",
-                escape(", ".join(other.aliases)),
-            )
-        parts.append(_section("Other versions", table))
-
-    console.out().print(Group(*parts))
+        rows = [[o.version, o.lifecycle, ", ".join(o.aliases)] for o in others]
+        styles = [[None, _LIFECYCLE_STYLE.get(o.lifecycle), None] for o in others]
+        headers = ["VERSION", "LIFECYCLE", "ALIASES"]
+        _section(lines, "Other versions", layout.table(headers, rows, width, styles=styles))
+    return lines
