@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from idp_cli.catalog.model import Catalog, Version
+from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.read import open_catalog
-from idp_cli.cli import completion
+from idp_cli.cli import completion, picker
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
     EnvironmentOpt,
@@ -22,7 +22,6 @@ from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, p
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.project import new as core
-from idp_cli.templates.discovery import Template
 
 
 class CiSystem(enum.StrEnum):
@@ -30,40 +29,7 @@ class CiSystem(enum.StrEnum):
     gitlab = "gitlab"
 
 
-def _pick(title: str, options: list[tuple[str, str]]) -> str:
-    """A numbered menu on stderr; returns the chosen option's value."""
-    from rich.markup import escape
-    from rich.prompt import IntPrompt
-
-    err = console.err()
-    err.print(f"[bold]{escape(title)}[/]")
-    for number, (_, label) in enumerate(options, 1):
-        err.print(f"  {number:>2}. {label}")
-    while True:
-        choice = IntPrompt.ask("Number", console=err)
-        if 1 <= choice <= len(options):
-            return options[choice - 1][0]
-        err.print(f"Choose 1 to {len(options)}.")
-
-
-def _pick_template(templates: list[Template]) -> str:
-    return _pick("Template", [(t.name, f"{t.name}: {t.description}") for t in templates])
-
-
-def _pick_model(versions: list[Version]) -> str:
-    return _pick(
-        "Model",
-        [(v.ref, f"{v.ref}  [{v.lifecycle}] {', '.join(v.model.tasks)}") for v in versions],
-    )
-
-
-def _ask_destination() -> Path:
-    from rich.prompt import Prompt
-
-    return Path(Prompt.ask("Destination folder", console=console.err()))
-
-
-PROMPTS = core.Prompts(template=_pick_template, model=_pick_model, destination=_ask_destination)
+PROMPTS = core.Prompts(template=picker.template, model=picker.model, destination=picker.destination)
 
 
 @guard
@@ -87,8 +53,13 @@ def new(
     model: ModelOpt = None,
     data: DataOpt = None,
     ci: Annotated[
-        CiSystem, typer.Option(help="CI system to generate configuration for.")
-    ] = CiSystem.github,
+        CiSystem | None,
+        typer.Option(
+            help="CI system to generate configuration for. Default: asked in a terminal, "
+            f"else {core.DEFAULT_CI}.",
+            show_default=False,
+        ),
+    ] = None,
     environment: EnvironmentOpt = None,
     defaults: Annotated[
         bool,
@@ -128,7 +99,7 @@ def new(
         catalog=read_catalog,
         model=model,
         data=parse_data(data or []),
-        ci=ci.value,
+        ci=ci.value if ci else None,
         environment=environment,
         allow_deprecated=allow_deprecated,
         force=force,

@@ -37,6 +37,8 @@ from idp_cli.templates.discovery import Template, bundled, find
 PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
+# the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
+DEFAULT_CI = "github"
 
 
 class CatalogSource(Protocol):
@@ -69,7 +71,7 @@ class Request:
     catalog: Callable[[], tuple[Catalog, CatalogSource]]
     model: str | None = None
     data: dict[str, Any] = field(default_factory=dict)  # --data answers, which win
-    ci: str = "github"
+    ci: str | None = None  # None: not given (asked in a terminal, else DEFAULT_CI)
     environment: str | None = None
     allow_deprecated: bool = False
     force: bool = False
@@ -259,7 +261,29 @@ def _choose_model(request: Request, catalog: Catalog, template: Template) -> Ver
             + ", ".join(v.ref for v in fitting[:_SHOWN_MODELS])
             + ("…" if len(fitting) > _SHOWN_MODELS else ""),
         )
-    return resolve(catalog, request.prompts.model(fitting))
+    return resolve(catalog, request.prompts.model(pickable(template, fitting, request)))
+
+
+def pickable(template: Template, fitting: list[Version], request: Request) -> list[Version]:
+    """What a person may choose from: each fitting model's default version, then its other
+    versions that the template can serve, newest first (archived never; deprecated only with
+    --allow-deprecated)."""
+    from idp_cli.catalog.model import version_key
+
+    offered: list[Version] = []
+    for default in fitting:
+        others = sorted(
+            (v for v in default.model.versions if v.version != default.version),
+            key=lambda v: version_key(v.version),
+            reverse=True,
+        )
+        offered.append(default)
+        for v in others:
+            if v.lifecycle == "archived" or (v.retired and not request.allow_deprecated):
+                continue
+            if binding.fit(template, v, request.environment).ok:
+                offered.append(v)
+    return offered
 
 
 def _endpoint(template: Template, version: Version, environment: str | None) -> Endpoint:
@@ -314,7 +338,7 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
         version,
         endpoint,
         project_name=project_name,
-        ci=request.ci,
+        ci=request.ci or DEFAULT_CI,
         catalog_source=recorded,
         catalog_commit=commit,
         catalog_ref=source.ref or "",
@@ -326,8 +350,13 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
     if request.interactive:
         if owner is not None:
             user_defaults["owner"] = owner
-        # in a terminal only the owner is asked: the app's lifecycle starts at the
-        # template's default, as with --defaults, and is the user's to change later
+        # what the command line did not settle is asked, idp's choice offered as the default
+        if request.ci is None:
+            user_defaults["ci"] = answers.pop("ci")
+        if "description" not in request.data:
+            user_defaults["description"] = answers.pop("description")
+        # the app's lifecycle is not asked: it starts at the template's default, as with
+        # --defaults, and is the user's to change later
         answers.update(_template_default(template, "lifecycle", answers))
     return Plan(request, template, dest, answers, user_defaults, version, endpoint)
 

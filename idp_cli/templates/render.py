@@ -7,6 +7,7 @@ then renamed into place, so a Jinja error, a failing task or Ctrl-C leaves no pa
 from __future__ import annotations
 
 import contextlib
+import importlib
 import shutil
 import signal
 import sys
@@ -175,7 +176,11 @@ def generate(
             staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.idp-", dir=dest.parent))
         # The project folder keeps the destination's name: templates may derive defaults from it.
         rendered = staging / dest.name
-        with copier_errors(template.name, template.name if template.bundled else template.src):
+        asking = contextlib.nullcontext() if defaults else questions_fit_the_terminal()
+        with (
+            copier_errors(template.name, template.name if template.bundled else template.src),
+            asking,
+        ):
             run_copy(
                 template.src,
                 rendered,
@@ -222,6 +227,36 @@ def generate(
             for folder in made:  # deepest first; one that holds something else stays
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+
+
+@contextlib.contextmanager
+def questions_fit_the_terminal() -> Iterator[None]:
+    """Copier prints a question's help on one line, which the terminal then cuts at its edge;
+    wrapped at the edge instead, under the prompt's mark. Copier has no option for it, so its
+    message method is wrapped while it asks (left as it is when a Copier release moves it)."""
+    import textwrap
+
+    question = getattr(importlib.import_module("copier._user_data"), "Question", None)
+    original = getattr(question, "get_message", None)
+    if question is None or original is None:
+        yield
+        return
+    width = max(shutil.get_terminal_size().columns - 3, 20)
+
+    def get_message(self: Any) -> str:
+        message: str = original(self)
+        body, tail = message.rstrip(), message[len(message.rstrip()) :]
+        lines = [
+            textwrap.fill(line, width, subsequent_indent="   ", break_long_words=False)
+            for line in body.split("\n")
+        ]
+        return "\n   ".join(lines) + tail
+
+    question.get_message = get_message
+    try:
+        yield
+    finally:
+        question.get_message = original
 
 
 def _merge_into(rendered: Path, dest: Path) -> None:

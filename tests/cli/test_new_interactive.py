@@ -62,32 +62,63 @@ def _idp_new_in_a_terminal(
         os.close(main)
 
 
-def test_prompts_for_template_and_model(tmp_path: Path) -> None:
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+
+
+def _screen(seen: list[str]) -> str:
+    return _ANSI.sub("", "".join(seen))
+
+
+def test_picker_with_type_ahead_then_the_questions(tmp_path: Path) -> None:
+    """Template and model chosen by typing (a version that is not the default), then CI
+    system, description and owner asked in the same prompt style (questionary's)."""
     seen: list[str] = []
     with _idp_new_in_a_terminal(tmp_path, tmp_path / "picked") as (proc, main):
-        _read_until(main, "Template", seen)
-        _read_until(main, "Number", seen)
-        menu = "".join(seen)
-        number = re.search(r"(\d+)\. chat-service:", menu)
-        assert number, menu
-        os.write(main, f"{number.group(1)}\n".encode())
+        _read_until(main, "type to filter", seen)
+        assert "chat-service" in _screen(seen)
+        os.write(main, b"chat")
+        _read_until(main, "Chat service", seen)
+        os.write(main, b"\r")
         seen.clear()
         _read_until(main, "Model", seen)
-        _read_until(main, "Number", seen)
-        menu = "".join(seen)
-        assert "acme/assistant@2.0.0" in menu
+        _read_until(main, "acme/assistant@3.0.0-rc1", seen)
+        menu = _screen(seen)
+        assert "acme/assistant@2.0.0" in menu  # the default version, offered first
+        assert "(default)" in menu and "experimental" in menu and "text-generation" in menu
         assert "acme/embedder" not in menu  # models the template cannot serve are not offered
-        os.write(main, b"1\n")
-        # the app's owner is asked, offering the git user (conftest's author@example.invalid)
+        assert "acme/assistant@1.0.0" not in menu  # deprecated versions are not offered
+        os.write(main, b"@3")  # type-ahead: only the 3.x version stays
+        time.sleep(0.5)
+        os.write(main, b"\r")
+        _read_until(main, "One sentence describing", seen)
+        os.write(main, b"\r")  # idp's description, offered as the default
         _read_until(main, "Who owns this app", seen)
         _read_until(main, "user:default/author", seen)
-        os.write(main, b"\n")
+        os.write(main, b"\r")
+        _read_until(main, "CI system", seen)
+        os.write(main, b"\x1b[B\r")  # arrow down: GitLab CI
         _read_until(main, "Generated", seen)
         assert proc.wait(timeout=DEADLINE_S) == 0
     answers = yaml.safe_load((tmp_path / "picked" / ".copier-answers.yml").read_text())
-    assert answers["model_ref"] == "acme/assistant@2.0.0"
+    assert answers["model_ref"] == "acme/assistant@3.0.0-rc1"
     assert answers["owner"] == "user:default/author"
     assert answers["lifecycle"] == "experimental"
+    assert answers["ci"] == "gitlab"
+    assert "acme/assistant@3.0.0-rc1" in answers["description"]
+
+
+def test_ctrl_c_in_the_picker_writes_nothing(tmp_path: Path) -> None:
+    dest = tmp_path / "app"
+    seen: list[str] = []
+    with _idp_new_in_a_terminal(tmp_path, dest, "-t", "chat-service") as (proc, main):
+        _read_until(main, "Model", seen)
+        _read_until(main, "type to filter", seen)
+        os.write(main, b"\x03")
+        _read_until(main, "interrupted", seen)
+        assert proc.wait(timeout=DEADLINE_S) == 130
+    assert "Traceback" not in "".join(seen)
+    assert not dest.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.yaml"]
 
 
 def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
@@ -96,7 +127,7 @@ def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
     seen: list[str] = []
     args = (dest, "-t", "chat-service", "-m", "acme/assistant")
     with _idp_new_in_a_terminal(tmp_path, *args) as (proc, main):
-        _read_until(main, "Who owns this app", seen)
+        _read_until(main, "One sentence describing", seen)
         seen.clear()
         os.write(main, b"\x03")  # the terminal's Ctrl-C, read by the prompt itself
         _read_until(main, "interrupted", seen)

@@ -7,6 +7,7 @@ Rewrite the snapshots after an intended change with `UPDATE_SNAPSHOTS=1 pytest t
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -48,9 +49,7 @@ def _tokens() -> set[str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("screen", sorted(SCREENS))
-def test_screen(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, screen: str, width: int
-) -> None:
+def test_screen(invoke: Invoke, monkeypatch: pytest.MonkeyPatch, screen: str, width: int) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
     result = invoke(*SCREENS[screen])
     assert result.exit_code == 0, result.output
@@ -66,7 +65,7 @@ def test_screen(
                 t in line and len(t) > width // 3 for t in tokens
             ), f"{screen}@{width}: {line!r} is {len(line)} wide"
     # a token cut at a line's end: found across the join of that line and the next
-    for first, second in zip(lines, lines[1:], strict=False):
+    for first, second in itertools.pairwise(lines):
         joined, cut = first.rstrip() + second.lstrip(), len(first.rstrip())
         for token in tokens:
             at = joined.find(token)

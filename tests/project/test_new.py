@@ -79,14 +79,23 @@ def test_what_is_missing_is_asked_through_the_prompts(tmp_path: Path, warned: li
     made = new.plan(request)
     assert "chat-service" in offered["templates"]
     chat = find("chat-service")
-    assert offered["models"] == [v.ref for v in binding.fit_catalog(chat, _catalog()).fitting]
+    # each fitting model's default version first, then its other live versions it can serve
+    defaults = [v.ref for v in binding.fit_catalog(chat, _catalog()).fitting]
+    assert offered["models"] == ["acme/assistant@2.0.0", "acme/assistant@3.0.0-rc1"]
+    assert offered["models"][: len(defaults)] == defaults
     assert made.destination == tmp_path / "chat-app"
     assert made.version is not None and made.version.ref == "acme/assistant@2.0.0"
     assert made.endpoint is not None and made.endpoint.name == "prod"
     # in a terminal the owner is the prompt's default, not an answer given for the user
     owner = app_owner.default(tmp_path)
-    assert owner is not None and made.user_defaults == {"owner": owner.ref}
-    assert "owner" not in made.answers
+    # so are the CI system and the description, which the command line did not give
+    assert owner is not None and made.user_defaults == {
+        "owner": owner.ref,
+        "ci": "github",
+        "description": made.user_defaults["description"],
+    }
+    assert "acme/assistant@2.0.0" in made.user_defaults["description"]
+    assert not {"owner", "ci", "description"} & set(made.answers)
     assert made.answers["project_name"] == "chat-app"
     assert made.answers["catalog_commit"] == "c0ffee"
     assert warned == []

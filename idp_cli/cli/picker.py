@@ -1,0 +1,82 @@
+"""The terminal picker of `idp new`: the template, then the model version, in the same prompt
+style as the template's own questions that Copier asks next (both are questionary's).
+
+Typing filters the list (a model's name, a version, `@2`, a lifecycle or a task), arrows move,
+Enter chooses. Ctrl-C raises KeyboardInterrupt, which the command turns into "interrupted" and
+exit 130 before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from idp_cli.catalog.model import Version
+    from idp_cli.templates.discovery import Template
+
+_INSTRUCTION = "(type to filter, arrows to move, Enter to choose)"
+
+
+def _select(message: str, choices: list[tuple[str, str, str | None]]) -> str:
+    """`choices`: (value, title, description shown under the list for the pointed choice)."""
+    import shutil
+    import textwrap
+
+    import questionary
+
+    # questionary prints "  Description: " and the text on one line, which the terminal cuts
+    width = max(shutil.get_terminal_size().columns - len("  Description: "), 20)
+    options = [
+        questionary.Choice(
+            title=title,
+            value=value,
+            description=textwrap.fill(
+                " ".join(description.split()), width, subsequent_indent=" " * 15
+            )
+            if description
+            else None,
+        )
+        for value, title, description in choices
+    ]
+    answer = questionary.select(
+        message,
+        choices=options,
+        use_search_filter=True,
+        use_jk_keys=False,
+        instruction=_INSTRUCTION,
+    ).unsafe_ask()
+    return str(answer)
+
+
+def template(templates: list[Template]) -> str:
+    width = max(len(t.name) for t in templates)
+    return _select(
+        "Template",
+        [(t.name, f"{t.name.ljust(width)}  {t.title}", t.description or None) for t in templates],
+    )
+
+
+def model(versions: list[Version]) -> str:
+    """The versions offered: each fitting model's default first, then its other versions."""
+    width = max(len(v.ref) for v in versions)
+    choices = []
+    for v in versions:
+        default = " (default)" if v.is_default else ""
+        title = f"{v.ref.ljust(width)}  {v.lifecycle}{default}  {', '.join(v.model.tasks)}"
+        choices.append((v.ref, title, v.model.description or None))
+    return _select("Model", choices)
+
+
+def destination() -> Path:
+    import questionary
+
+    def valid(text: str) -> bool | str:
+        path = Path(text.strip()).expanduser()
+        if not text.strip():
+            return "Name a folder to create"
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            return f"{path} exists and is not an empty folder"
+        return True
+
+    return Path(questionary.text("Destination folder", validate=valid).unsafe_ask().strip())
