@@ -47,6 +47,12 @@ VARIABLES = (
         "`~/.cache/idp` (the platform's user cache folder)",
     ),
     Variable(
+        "IDP_PAGER",
+        "The pager for long output on a terminal (`idp models show`); set to nothing or `cat` "
+        "for none. `--no-pager` turns it off for one command.",
+        "`PAGER`, else `less -R` (with `LESS=FRX` unless `LESS` is set)",
+    ),
+    Variable(
         "IDP_NO_CACHE",
         "Set: parse every catalog file anew instead of reading the parsed-catalog cache.",
     ),

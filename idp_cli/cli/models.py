@@ -180,11 +180,20 @@ def show(
         ),
     ],
     output: OutputOpt = Format.table,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print the card straight to the terminal, even when it is longer than the "
+            "screen (a pipe never gets a pager; see IDP_PAGER).",
+        ),
+    ] = False,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
-    """Show a model version's whole card: what it does, license, lifecycle, signature, metrics, endpoints."""
+    """Show a model version's whole card: what it does, license, lifecycle, signature, metrics,
+    endpoints. On a terminal a card longer than the screen goes through a pager."""
     from idp_cli.output.card import card_data, print_card
 
     version = resolve(load_catalog(ctx, catalog, catalog_ref), ref)
-    emit(card_data(version), output, lambda: print_card(version))
+    emit(card_data(version), output, lambda: print_card(version, no_pager=no_pager))

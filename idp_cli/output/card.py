@@ -51,8 +51,10 @@ def _joined(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def print_card(version: Version) -> None:
-    layout.print_lines(card_lines(version, console.out().width))
+def print_card(version: Version, *, no_pager: bool = False) -> None:
+    from idp_cli.output.pager import print_paged
+
+    print_paged(card_lines(version, console.out().width), no_pager=no_pager)
 
 
 def card_lines(version: Version, width: int) -> list[Text]:
