@@ -85,6 +85,13 @@ def is_set(name: str) -> bool:
     return get(name) is not None
 
 
+def set_to_nothing(name: str) -> bool:
+    """Whether the variable is set, to the empty string (`IDP_PAGER=`: no pager)."""
+    assert name in _BY_NAME, name
+    value = os.environ.get(name)
+    return value is not None and not value.strip()
+
+
 def markdown_table() -> str:
     """docs/environment.md (`make docs`)."""
     lines = [

@@ -18,8 +18,8 @@ from rich.text import Text
 def _command() -> str | None:
     from idp_cli import env_vars
 
-    if "IDP_PAGER" in os.environ and not os.environ["IDP_PAGER"].strip():
-        return None  # set to nothing: no pager
+    if env_vars.set_to_nothing("IDP_PAGER"):
+        return None
     command = env_vars.get("IDP_PAGER") or os.environ.get("PAGER") or "less -R"
     return None if command.strip() in ("cat", "") else command
 
