@@ -12,7 +12,13 @@ from idp_cli.catalog.vocabulary import LIFECYCLES, MODEL_TYPES, PROTOCOLS
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog, load_summary
 from idp_cli.cli.lazy import LazyCommand, lazy_group
-from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
+from idp_cli.cli.options import (
+    CatalogOpt,
+    CatalogRefOpt,
+    ColumnsOpt,
+    OutputOpt,
+    parse_columns,
+)
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
@@ -111,10 +117,16 @@ def list_models(
         bool, typer.Option("--all-versions", help="One row per version instead of one per model.")
     ] = False,
     output: OutputOpt = Format.table,
+    columns: ColumnsOpt = None,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
-    """List models, one row per model showing its default version."""
+    """List models, one row per model showing its default version.
+
+    The table fits the terminal by leaving out columns (license first, then protocol, task,
+    type and lifecycle; the model and its version always stay whole); `-o wide` shows every
+    column, `--columns` chooses them."""
+    chosen = parse_columns(columns, list(_HEADERS))
     filters = Filters(
         task=task,
         model_type=_choice(model_type, MODEL_TYPES, "--type"),
@@ -131,10 +143,13 @@ def list_models(
         reverse=True,
     )
     versions = sorted(newest_first, key=lambda v: v.model.name)
-    emit([row(v) for v in versions], output, lambda: _table(versions))
+    emit([row(v) for v in versions], output, lambda: _table(versions, chosen))
 
 
-def _table(versions: list[VersionSummary]) -> None:
+_HEADERS = ("MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE")
+
+
+def _table(versions: list[VersionSummary], columns: list[str] | None) -> None:
     from idp_cli.output.plain import print_table
 
     if not versions:
@@ -160,11 +175,12 @@ def _table(versions: list[VersionSummary]) -> None:
         )
         styles.append([None, None, _LIFECYCLE_STYLE.get(version.lifecycle), None, None, None, None])
     print_table(
-        ["MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"],
+        _HEADERS,
         rows,
         styles,
         # what goes first to fit the terminal; the model and its version always stay
         drop=("LICENSE", "PROTOCOL", "TASK", "TYPE", "LIFECYCLE"),
+        columns=columns,
     )
 
 

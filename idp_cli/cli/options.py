@@ -17,7 +17,8 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="How to print the result: a table for people, json or yaml for scripts.",
+        help="How to print the result: a table for people (fitted to the terminal; wide: "
+        "every column, whatever the width), json or yaml for scripts.",
     ),
 ]
 DataOpt = Annotated[
@@ -61,6 +62,38 @@ BindingOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="NAME,...",
+        help="The table's columns, in this order (comma-separated headers, any case); "
+        "nothing is left out to fit the terminal.",
+        show_default=False,
+    ),
+]
+
+
+def parse_columns(spec: str | None, headers: list[str]) -> list[str] | None:
+    """--columns as headers of the table, or a usage error naming the closest header."""
+    if spec is None:
+        return None
+    import difflib
+
+    chosen = []
+    for word in (w.strip() for w in spec.split(",")):
+        name = word.upper().replace("_", " ").replace("-", " ")
+        if name not in headers:
+            close = difflib.get_close_matches(name, headers, n=1)
+            hint = f"; did you mean {close[0].lower()}?" if close else ""
+            raise typer.BadParameter(
+                f"no column {word!r}{hint} (columns: {', '.join(h.lower() for h in headers)})",
+                param_hint="--columns",
+            )
+        chosen.append(name)
+    return chosen
 
 
 def parse_data(pairs: list[str]) -> dict[str, str]:

@@ -11,7 +11,13 @@ from idp_cli.binding import CatalogFit, fit_catalog
 from idp_cli.catalog.model import Version
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog
-from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
+from idp_cli.cli.options import (
+    CatalogOpt,
+    CatalogRefOpt,
+    ColumnsOpt,
+    OutputOpt,
+    parse_columns,
+)
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.templates.discovery import Template, bundled, find
@@ -43,6 +49,7 @@ def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
 def list_templates(
     ctx: typer.Context,
     output: OutputOpt = Format.table,
+    columns: ColumnsOpt = None,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
@@ -51,6 +58,8 @@ def list_templates(
     KIND says how a template is used: an `app` starts a project (`idp new`), a `component`
     adds a model binding to an existing one (`idp add`).
     """
+    headers = ["TEMPLATE", "KIND", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"]
+    chosen = parse_columns(columns, headers)
     cat = load_catalog(ctx, catalog, catalog_ref)
     rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None) if t.kind != "part"]
 
@@ -58,7 +67,7 @@ def list_templates(
         from idp_cli.output.plain import print_table
 
         print_table(
-            ["TEMPLATE", "KIND", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"],
+            headers,
             [
                 [
                     row["name"],
@@ -72,6 +81,7 @@ def list_templates(
             ],
             # what goes first to fit the terminal; the template's name always stays whole
             drop=("TITLE", "MODEL TYPES", "COMPATIBLE MODELS", "PROTOCOLS", "KIND"),
+            columns=chosen,
         )
 
     emit(rows, output, table)
@@ -131,7 +141,7 @@ def _print_show(template: Template, data: dict[str, Any], models: list[Version])
     from idp_cli.binding import owned_answers
     from idp_cli.output import layout
 
-    width = console.out().width
+    width = console.width()
     lines = [Text.assemble((template.title, "bold"), "  ", (template.name, "cyan"))]
     lines += [Text(line) for line in layout.wrap(template.description, width) if line]
     supports = [

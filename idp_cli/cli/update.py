@@ -145,7 +145,7 @@ def update(
         return
     made = plan(project, answers=chosen[0].answers, **options)
     require_clean(made, pretend=pretend)
-    if not made.noop and output is Format.table:
+    if not made.noop and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )
@@ -203,7 +203,7 @@ def _update_composed(
     (item,) = plan_all(project, [chosen], **options)
     for one in item.plans:
         require_clean(one, pretend=pretend)
-    if not item.noop and output is Format.table:
+    if not item.noop and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )
@@ -249,7 +249,7 @@ def _update_several(
     for item in items:
         require_clean(item.plan, pretend=pretend)
     busy = any(not item.noop for item in items)
-    if busy and output is Format.table:
+    if busy and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
         )

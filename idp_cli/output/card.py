@@ -54,7 +54,7 @@ def _joined(*parts: str | None) -> str:
 def print_card(version: Version, *, no_pager: bool = False) -> None:
     from idp_cli.output.pager import print_paged
 
-    print_paged(card_lines(version, console.out().width), no_pager=no_pager)
+    print_paged(card_lines(version, console.width()), no_pager=no_pager)
 
 
 def card_lines(version: Version, width: int) -> list[Text]:

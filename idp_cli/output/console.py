@@ -33,6 +33,13 @@ def err() -> Console:
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
+def width() -> int:
+    """The width to lay text out to: the terminal's (COLUMNS), unlimited under `-o wide`."""
+    from idp_cli.output.render import WIDE
+
+    return 100_000 if WIDE.get() else out().width
+
+
 def reset() -> None:
     """Forget the consoles (tests swap sys.stdout between invocations)."""
     out.cache_clear()

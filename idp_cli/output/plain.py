@@ -52,14 +52,25 @@ def print_table(
     rows: Sequence[Sequence[str]],
     styles: Sequence[Sequence[str | None]] | None = None,
     drop: Sequence[str] = (),
+    columns: Sequence[str] | None = None,
 ) -> None:
     """`styles[r][c]` names a colour for one cell (see _ANSI), or None. `drop` names the
     columns that may be left out to fit the terminal, first dropped first; cells are never
-    cut, so a name, a version or a URL on screen is always whole."""
+    cut, so a name, a version or a URL on screen is always whole. `columns` (headers, in
+    order) chooses the columns instead, and none is dropped."""
+    if columns is not None:
+        picked = [list(headers).index(c) for c in columns]
+        headers = [headers[i] for i in picked]
+        rows = [[row[i] for i in picked] for row in rows]
+        styles = [[row[i] for i in picked] for row in styles] if styles else None
+        drop = ()
+    from idp_cli.output.render import WIDE
+
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    shown = visible_columns(widths, [headers.index(h) for h in drop], terminal_width())
+    limit = None if WIDE.get() else terminal_width()
+    shown = visible_columns(widths, [headers.index(h) for h in drop], limit)
     colour = colour_enabled()
 
     def line(cells: Sequence[str], cell_styles: Sequence[str | None]) -> str:

@@ -7,13 +7,23 @@ import enum
 import json
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 
 class Format(enum.StrEnum):
     table = "table"
+    wide = "wide"  # the table with every column, whatever the terminal's width
     json = "json"
     yaml = "yaml"
+
+    @property
+    def for_people(self) -> bool:
+        return self in (Format.table, Format.wide)
+
+
+# set while a `-o wide` table prints (console.width, plain.print_table read it)
+WIDE: ContextVar[bool] = ContextVar("WIDE", default=False)
 
 
 def dump_json(data: Any) -> str:
@@ -32,5 +42,11 @@ def emit(data: Any, fmt: Format, table: Callable[[], None]) -> None:
         sys.stdout.write(dump_json(data) + "\n")
     elif fmt is Format.yaml:
         sys.stdout.write(dump_yaml(data))
+    elif fmt is Format.wide:
+        token = WIDE.set(True)
+        try:
+            table()
+        finally:
+            WIDE.reset(token)
     else:
         table()

@@ -90,3 +90,34 @@ def test_a_narrow_card_stacks_the_endpoints_instead_of_cutting_them(
     monkeypatch.setenv("COLUMNS", "200")
     wide = invoke("models", "show", "acme/churn-classifier").stdout
     assert re.search(r"^  ENDPOINT +ENVIRONMENT +PROTOCOL +URL", wide, re.MULTILINE)
+
+
+def test_wide_shows_every_column_whatever_the_width(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    fitted = invoke("models", "list")
+    assert "LICENSE" not in fitted.stdout and "Left out to fit 80 columns" in fitted.stderr
+    wide = invoke("models", "list", "-o", "wide")
+    header = wide.stdout.splitlines()[0].split()
+    assert header == ["MODEL", "VERSION", "LIFECYCLE", "TYPE", "TASK", "PROTOCOL", "LICENSE"]
+    assert wide.stderr == ""
+    card = invoke("models", "show", "acme/churn-classifier", "-o", "wide").stdout
+    assert re.search(r"^  ENDPOINT +ENVIRONMENT", card, re.MULTILINE)  # not stacked
+
+
+def test_columns_choose_and_order(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    listed = invoke("models", "list", "--columns", "license,Model")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["LICENSE", "MODEL"]
+    assert "proprietary" in lines[1] and "acme/churn-classifier" in lines[1]
+    templates = invoke("templates", "list", "--columns", "template,compatible-models")
+    assert templates.stdout.splitlines()[0].split() == ["TEMPLATE", "COMPATIBLE", "MODELS"]
+
+
+def test_an_unknown_column_is_a_usage_error_with_a_suggestion(invoke: Invoke) -> None:
+    result = invoke("models", "list", "--columns", "model,licence")
+    assert result.exit_code == 2
+    assert "no column 'licence'" in result.output and "did you mean license?" in result.output
