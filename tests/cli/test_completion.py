@@ -91,6 +91,18 @@ def test_a_lone_name_leaves_room_for_at(tmp_path: Path) -> None:
         "idp models show acme/churn-c", tmp_path
     )
     assert "acme/churn-classifier@" in zsh("idp models show acme/churn-c", tmp_path)
+    fish = _run(
+        {
+            "_IDP_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_ARGS": "idp models show acme/churn-c",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        },
+        tmp_path,
+    ).stdout
+    assert [line.split("\t")[0] for line in fish.splitlines()] == [
+        "acme/churn-classifier",
+        "acme/churn-classifier@",
+    ]
 
 
 def test_commands_taking_a_model_name_complete_names_only(tmp_path: Path) -> None:
