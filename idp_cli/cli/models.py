@@ -180,6 +180,7 @@ def _table(versions: list[VersionSummary], columns: list[str] | None) -> None:
         styles,
         # what goes first to fit the terminal; the model and its version always stay
         drop=("LICENSE", "PROTOCOL", "TASK", "TYPE", "LIFECYCLE"),
+        shrink={"TASK": 12},
         columns=columns,
     )
 
