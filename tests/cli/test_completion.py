@@ -215,3 +215,9 @@ def test_vocabulary_options_complete_their_words(tmp_path: Path) -> None:
     assert bash("idp models list --type ", tmp_path) == ["predictive", "generative"]
     assert bash("idp models list --lifecycle de", tmp_path) == ["deprecated"]
     assert bash("idp models list --protocol o", tmp_path) == ["openai-v1", "oip-v2", "ollama"]
+
+
+def test_enum_options_complete_their_values(tmp_path: Path) -> None:
+    assert bash("idp new --ci ", tmp_path) == ["github", "gitlab"]
+    assert bash("idp models list -o ", tmp_path) == ["table", "wide", "json", "yaml"]
+    assert bash("idp update --conflict ", tmp_path) == ["inline", "rej"]
