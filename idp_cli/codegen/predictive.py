@@ -82,10 +82,35 @@ NAME_LENGTH = 36  # a column's Python name: long enough to read, short enough fo
 ALIAS_LENGTH = 20  # an enum's type alias, before its suffix
 
 
+def problems(signature: Mapping[str, Any]) -> list[str]:
+    """Why no typed code can be generated for the signature (empty when it can): what the
+    templates' validators once checked in Jinja is decided here, once."""
+    found = [] if signature.get("inputs") else ["it has no inputs"]
+    for part in PARTS:
+        seen: set[str] = set()
+        for n, column in enumerate(signature.get(part) or []):
+            where = f"{part}[{n}] ({column.get('name')})"
+            enum = column.get("enum")
+            default = column.get("default")
+            if column.get("type") not in TYPE_NAMES:
+                found.append(f"{where} has type {column.get('type')!r}, which has no Python type")
+            if column.get("name") in seen:
+                found.append(f"{where}: the name appears twice")
+            seen.add(str(column.get("name")))
+            if enum is not None and (
+                not isinstance(enum, list)
+                or not enum
+                or any(isinstance(v, dict | list) or v is None for v in enum)
+            ):
+                found.append(f"{where}: enum must be a non-empty list of values")
+            if isinstance(default, dict | list):
+                found.append(f"{where}: the default must be a single value")
+    return found
+
+
 def can_plan(signature: Mapping[str, Any]) -> bool:
-    """Whether the signature has inputs, and only columns of types the plan maps."""
-    columns = [c for part in PARTS for c in signature.get(part) or []]
-    return bool(signature.get("inputs")) and all(c.get("type") in TYPE_NAMES for c in columns)
+    """Whether typed code can be generated for the signature (see `problems`)."""
+    return not problems(signature)
 
 
 def plan(signature: Mapping[str, Any], protocol: str) -> dict[str, Any]:

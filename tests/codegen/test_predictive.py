@@ -153,3 +153,20 @@ def test_only_signatures_of_mapped_types_are_planned() -> None:
     assert not predictive.can_plan({})
     tensor = {"inputs": [{"name": "pixels", "type": "tensor"}], "outputs": []}
     assert not predictive.can_plan(tensor)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "problem"),
+    [
+        ([{"name": "a", "type": "double"}, {"name": "a", "type": "long"}], "appears twice"),
+        ([{"name": "c", "type": "string", "enum": []}], "non-empty list"),
+        ([{"name": "c", "type": "string", "enum": [None]}], "non-empty list"),
+        ([{"name": "c", "type": "string", "default": [1]}], "single value"),
+        ([{"name": "p", "type": "tensor"}], "no Python type"),
+    ],
+)
+def test_what_cannot_be_planned_says_why(inputs: list[dict[str, Any]], problem: str) -> None:
+    signature = {"inputs": inputs, "outputs": [{"name": "y", "type": "double"}]}
+    [found] = predictive.problems(signature)
+    assert problem in found and found.startswith("inputs[")
+    assert not predictive.can_plan(signature)
