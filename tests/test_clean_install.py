@@ -91,12 +91,27 @@ def _imported_top_level_modules() -> dict[str, set[str]]:
     return found
 
 
+# A feature behind an extra of its own (not `test`) may import that extra's packages, from
+# these modules only, each of which says what to install when the package is missing.
+OPTIONAL_IMPORTS = {"mcp": ("mcp", {"idp_cli/cli/mcp.py", "idp_cli/cli/mcp_server.py"})}
+
+
 def test_every_import_is_a_declared_runtime_dependency() -> None:
     declared = {_normalized(req.name) for req in _runtime_requirements()}
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
     providers = packages_distributions()
     undeclared = {}
     for module, files in _imported_top_level_modules().items():
         if module in sys.stdlib_module_names or module == "idp_cli":
+            continue
+        if module in OPTIONAL_IMPORTS:
+            extra, importers = OPTIONAL_IMPORTS[module]
+            assert files <= importers, f"{module} imported outside {importers}: {files}"
+            assert extra != "test" and any(Requirement(r).name == module for r in extras[extra]), (
+                f"{module} is not in the {extra!r} extra"
+            )
             continue
         dists = {_normalized(d) for d in providers.get(module, [])}
         if not dists & declared:
@@ -217,6 +232,11 @@ def test_a_user_journey_from_a_plain_install(user_env: dict[str, str], tmp_path:
     # components (`idp add`) are listed too; every app template is tried below
     assert {row["name"] for row in listed_templates if row["kind"] == "app"} == set(MODELS)
     assert "valid" in idp("catalog", "validate").stderr
+    assert json.loads(idp("doctor", "-o", "json").stdout)["catalog"]["kind"] == "bundled"
+    # a feature behind an extra says what to install, and nothing else breaks
+    without_extra = _run(["idp", "mcp"], cwd=work, env=user_env, ok=False)
+    assert without_extra.returncode == 1, without_extra.stderr
+    assert "pip install 'idp-ai-platform[mcp]'" in without_extra.stderr
     exported = list(yaml.safe_load_all(idp("catalog", "export").stdout))
     assert {entity["kind"] for entity in exported} >= {"Resource", "API", "Component"}
 

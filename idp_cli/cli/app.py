@@ -48,6 +48,12 @@ COMMANDS = (
         "what is wrong with them.",
     ),
     LazyCommand(
+        "mcp",
+        "idp_cli.cli.mcp:mcp",
+        "Serve the catalog and the templates to coding agents over the Model Context Protocol\n"
+        "(stdio).",
+    ),
+    LazyCommand(
         "templates",
         "idp_cli.cli.templates:app",
         "List the templates and show what they ask and which models they serve.",

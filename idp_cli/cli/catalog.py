@@ -48,7 +48,7 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
     return text
 
 
-def _report(loaded: Loaded[CatalogSummary]) -> dict[str, Any]:
+def validation_report(loaded: Loaded[CatalogSummary]) -> dict[str, Any]:
     from idp_cli.catalog.advice import advice
 
     catalog = loaded.catalog
@@ -95,7 +95,7 @@ def validate(
     loaded = load(
         catalog_source(ctx, source or catalog, catalog_ref), use_cache=False, summary=True
     )
-    report = _report(loaded)
+    report = validation_report(loaded)
     if output is ValidateFormat.json:
         sys.stdout.write(dump_json(report) + "\n")
     elif output is ValidateFormat.yaml:
