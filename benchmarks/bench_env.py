@@ -32,3 +32,35 @@ def isolated_env(work: Path) -> dict[str, str]:
     for name in ("IDP_CATALOG", "IDP_CATALOG_REF"):
         env.pop(name, None)
     return env
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
+    """The wall time of one fresh process; a failure stops the benchmark with its stderr."""
+    import subprocess
+    import time
+
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()}")
+    return time.perf_counter() - start
+
+
+def compare(
+    baseline: tuple[str, list[float]], measured: tuple[str, list[float]], target: float, name: str
+) -> bool:
+    """Print both medians and their ratio against `target`; whether it is met."""
+    import statistics
+
+    (base_label, base_times), (label, times) = baseline, measured
+    base, value = statistics.median(base_times), statistics.median(times)
+    width = max(len(base_label), len(label)) + 2
+    print(f"{'measure':{width}} {'median':>9}")
+    print(f"{base_label:{width}} {base:8.3f}s")
+    print(f"{label:{width}} {value:8.3f}s")
+    ok = value / base <= target
+    print(
+        f"{name}: {value / base:.2f}x (target <= {target}x) {'PASS' if ok else 'FAIL'}"
+        f"   [{len(times)} runs each, interleaved]"
+    )
+    return ok

@@ -11,11 +11,9 @@ Target: `idp doctor` at most 1.5x `idp check`. Exit 1 when the target fails.
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import bench_env
@@ -25,11 +23,7 @@ TARGET = 1.5
 
 
 def run(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()}")
-    return time.perf_counter() - start
+    return bench_env.timed(cmd, env, cwd)
 
 
 def main() -> int:
@@ -55,15 +49,11 @@ def main() -> int:
             doctor.append(run([idp, "doctor", "-o", "json"], env, project))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    base, measured = statistics.median(check), statistics.median(doctor)
-    print(f"{'measure':36} {'median':>9}")
-    print(f"{'idp check, one binding (baseline)':36} {base:8.3f}s")
-    print(f"{'idp doctor in the same project':36} {measured:8.3f}s")
-    ratio = measured / base
-    ok = ratio <= TARGET
-    print(
-        f"idp doctor / idp check: {ratio:.2f}x (target <= {TARGET}x) {'PASS' if ok else 'FAIL'}"
-        f"   [{runs} runs each, interleaved]"
+    ok = bench_env.compare(
+        ("idp check, one binding (baseline)", check),
+        ("idp doctor in the same project", doctor),
+        TARGET,
+        "idp doctor / idp check",
     )
     return 0 if ok else 1
 

@@ -13,11 +13,8 @@ medians are compared. Target: at most 1.3x. Exit 1 when it fails.
 from __future__ import annotations
 
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import bench_env
@@ -55,9 +52,7 @@ server.run("stdio")
 
 
 def run(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, capture_output=True)
-    return time.perf_counter() - start
+    return bench_env.timed(cmd, env)
 
 
 def main() -> int:
@@ -77,14 +72,11 @@ def main() -> int:
             measured.append(run(idp_agent, env))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    b, m = statistics.median(base), statistics.median(measured)
-    print(f"{'measure':46} {'median':>9}")
-    print(f"{'bare MCP server, same SDK and tool (baseline)':46} {b:8.3f}s")
-    print(f"{'idp mcp: start, initialize, search_models':46} {m:8.3f}s")
-    ok = m / b <= TARGET
-    print(
-        f"idp mcp / bare server: {m / b:.2f}x (target <= {TARGET}x) {'PASS' if ok else 'FAIL'}"
-        f"   [{runs} runs each, interleaved]"
+    ok = bench_env.compare(
+        ("bare MCP server, same SDK and tool (baseline)", base),
+        ("idp mcp: start, initialize, search_models", measured),
+        TARGET,
+        "idp mcp / bare server",
     )
     return 0 if ok else 1
 
