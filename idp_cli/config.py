@@ -4,7 +4,6 @@ is reported under the name it was given by)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 
 from idp_cli import env_vars, paths
@@ -34,6 +33,10 @@ class CatalogChoice:
 
 def read_config() -> dict[str, object]:
     path = paths.config_file()
+    if not path.exists():  # the usual case: no TOML parser to import (a few ms a command)
+        return {}
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

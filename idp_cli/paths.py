@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -31,9 +32,7 @@ def config_file() -> Path:
     explicit = env_vars.get("IDP_CONFIG_FILE")
     if explicit:
         return Path(explicit)
-    from platformdirs import user_config_path
-
-    return user_config_path("idp", appauthor=False) / "config.toml"
+    return _user_folder("config") / "config.toml"
 
 
 def cache_dir() -> Path:
@@ -42,9 +41,30 @@ def cache_dir() -> Path:
     explicit = env_vars.get("IDP_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    from platformdirs import user_cache_path
+    return _user_folder("cache")
 
-    return user_cache_path("idp", appauthor=False)
+
+# a name, not `sys.platform == ...` inline: type checkers would take the other branch for dead
+_LINUX = sys.platform == "linux"
+
+
+def _user_folder(kind: str) -> Path:
+    """idp's folder of `kind` ("config", "cache") where the platform keeps a user's.
+
+    On Linux that is the XDG base directory (`$XDG_CONFIG_HOME/idp`, else `~/.config/idp`;
+    `$XDG_CACHE_HOME/idp`, else `~/.cache/idp`), which is what platformdirs answers there too,
+    read here directly: platformdirs' import costs every command a few milliseconds."""
+    import os
+
+    if _LINUX:
+        base = os.environ.get(f"XDG_{kind.upper()}_HOME", "").strip()
+        # the spec ignores a relative path
+        root = Path(base) if os.path.isabs(base) else Path.home() / f".{kind}"
+        return root / "idp"
+    import platformdirs
+
+    finder = platformdirs.user_config_path if kind == "config" else platformdirs.user_cache_path
+    return finder("idp", appauthor=False)
 
 
 def git_root(path: Path) -> Path | None:

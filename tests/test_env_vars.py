@@ -113,3 +113,19 @@ def test_config_file_catalog_is_named_with_its_file(
     with pytest.raises(CatalogError) as raised:
         resolve_source(choose_catalog())
     assert f"`catalog` in {config}" in raised.value.message
+
+
+@pytest.mark.parametrize("kind", ["config", "cache"])
+def test_default_folders_are_what_platformdirs_answers(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    finder = platformdirs.user_config_path if kind == "config" else platformdirs.user_cache_path
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for xdg in (None, str(tmp_path / "xdg"), "relative/ignored"):
+        if xdg is None:
+            monkeypatch.delenv(f"XDG_{kind.upper()}_HOME", raising=False)
+        else:
+            monkeypatch.setenv(f"XDG_{kind.upper()}_HOME", xdg)
+        assert paths._user_folder(kind) == finder("idp", appauthor=False), xdg

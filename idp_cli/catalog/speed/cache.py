@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +128,8 @@ _MAGIC = b"idp-catalog-cache\n"
 
 def _write(target: Path, header: dict[str, Any], chunks: list[bytes]) -> None:
     head = marshal.dumps({**header, "chunks": [len(chunk) for chunk in chunks]})
+    import tempfile  # only a run that writes the cache pays for it
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".entry-")
     try:
