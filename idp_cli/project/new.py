@@ -146,7 +146,11 @@ def plan(request: Request) -> Plan:
     project_name = str(request.data.get("project_name", dest.resolve().name))
     check_project_name(project_name)
     check_destination(dest, request.force)
-    if template.binds_model:
+    if template.binds_name:  # a training project: a model name, new or existing
+        from idp_cli.project import name_bound
+
+        made = name_bound.plan(request, template, dest, project_name)
+    elif template.binds_model:
         made = _bound(request, template, dest, project_name)
     else:
         made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
@@ -191,7 +195,7 @@ def apply(plan: Plan) -> Generated:
     return Generated(
         destination=plan.destination,
         template=plan.template.name,
-        model=plan.version.ref if plan.version else None,
+        model=plan.version.ref if plan.version else plan.answers.get("model_name"),
         endpoint=plan.endpoint.name if plan.endpoint else None,
         files=files,
         pretend=request.pretend,
