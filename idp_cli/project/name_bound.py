@@ -4,27 +4,29 @@ one the catalog accepts). See name_binding.py for the answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from idp_cli import binding, name_binding
+from idp_cli.catalog.model import Catalog
 from idp_cli.errors import IdpError
-from idp_cli.project.new import Plan, Request, _app_owner, recorded_catalog
 from idp_cli.templates.discovery import Template
 
+answers = name_binding.answers
 
-def plan(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
-    catalog, source = request.catalog()
-    name = request.model
+
+def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any) -> str:
+    """The model name: `--model`, else asked in a terminal (`prompts`, new.py's Prompts);
+    checked before anything is written."""
+    name = given
     if name is None:
-        if request.prompts is None:
-            fitting = binding.fit_catalog(template, catalog).fitting
+        fitting = binding.fit_catalog(template, catalog).fitting
+        if prompts is None:
             known = ", ".join(v.model.name for v in fitting) or "none yet"
             raise IdpError(
                 "no model name given",
                 hint=f"Pass --model NAME: a model in the catalog ({known}) or a new name.",
             )
-        name = request.prompts.model(binding.fit_catalog(template, catalog).fitting)
-        name = name.split("@", 1)[0]
+        name = str(prompts.model(fitting)).split("@", 1)[0]
     name = name.strip()
     name_binding.check_name(name)
     model = catalog.get(name)
@@ -35,19 +37,4 @@ def plan(request: Request, template: Template, dest: Path, project_name: str) ->
                 f"template {template.name} cannot train {name}: {'; '.join(reasons)}",
                 hint="Choose another model, or a new name for a new model.",
             )
-    recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, request.data, dest)
-    answers = name_binding.answers(
-        template,
-        catalog,
-        name,
-        project_name=project_name,
-        ci=request.ci,
-        catalog_source=recorded,
-        catalog_ref=source.ref or "",
-        catalog_commit=commit,
-        overrides=request.data,
-        owner=None if request.interactive else owner,
-    )
-    offered = {"owner": owner} if request.interactive and owner else {}
-    return Plan(request, template, dest, answers, offered)
+    return name

@@ -149,7 +149,16 @@ def plan(request: Request) -> Plan:
     if template.binds_name:  # a training project: a model name, new or existing
         from idp_cli.project import name_bound
 
-        made = name_bound.plan(request, template, dest, project_name)
+        catalog, source = request.catalog()
+        name = name_bound.choose(template, catalog, request.model, request.prompts)
+        recorded, commit = recorded_catalog(source)
+        owner = _app_owner(template, request.data, dest)
+        answers = name_bound.answers(template, catalog, name, project_name=project_name,
+            ci=request.ci, catalog_source=recorded, catalog_ref=source.ref or "",
+            catalog_commit=commit, overrides=request.data,
+            owner=None if request.interactive else owner)  # fmt: skip
+        offered = {"owner": owner} if request.interactive and owner else {}
+        made = Plan(request, template, dest, answers, offered)
     elif template.binds_model:
         made = _bound(request, template, dest, project_name)
     else:

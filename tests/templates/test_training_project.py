@@ -169,7 +169,9 @@ def test_the_github_workflow_passes_actionlint_and_zizmor(
 
 def test_the_ci_files_validate_against_their_schemas(generated: dict[str, Path]) -> None:
     github, gitlab = generated["github"], generated["gitlab"]
-    run_module(["check_jsonschema", "--builtin-schema", "vendor.github-workflows", GITHUB_TRAIN], github)
+    run_module(
+        ["check_jsonschema", "--builtin-schema", "vendor.github-workflows", GITHUB_TRAIN], github
+    )
     run_module(["check_jsonschema", "--builtin-schema", "vendor.gitlab-ci", GITLAB_CI], gitlab)
     assert not (github / GITLAB_CI).exists() and not (gitlab / ".github").exists()
 
