@@ -198,3 +198,36 @@ def test_ci_trains_on_requests_and_registers_on_main(generated: dict[str, Path])
     script = "\n".join(job["script"])
     assert script.index("trainer train") < script.index("trainer evaluate")
     assert script.index("trainer register") < script.index("sh ci/propose.sh")
+
+
+# --- keeping it current ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_untouched_project_checks_current_and_updates_to_a_new_template_cleanly(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    from tests.project.fleet import release
+    from tests.project.test_bundled_updates import (
+        assert_merged_cleanly,
+        new_committed,
+        template_repo_from_bundled,
+    )
+
+    repo = template_repo_from_bundled(tmp_path / "template", TEMPLATE)
+    project = new_committed(invoke, tmp_path / "app", f"file://{repo}", CHURN)
+    checked = invoke("check", project, "-o", "json")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    readme = repo / "template" / "README.md.jinja"
+    added = "\nA paragraph added in v2.\n"
+    release(repo, {"template/README.md.jinja": readme.read_text(encoding="utf-8") + added}, "v2")
+    assert invoke("check", project).exit_code == 5, "the new template version is drift"
+    # no --latest: the project has a model name, no version to move to another
+    updated = invoke("update", project, "--defaults", "-o", "json")
+    assert updated.exit_code == 0, updated.stdout + updated.stderr
+    done = json.loads(updated.stdout)
+    assert done["conflicts"] == []
+    assert_merged_cleanly(project)
+    assert {k: v for k, v in done["template"].items() if k != "src"} == {"from": "v1", "to": "v2"}
+    assert (project / "README.md").read_text(encoding="utf-8").endswith(added)
+    assert _answers(project)["model_name"] == CHURN
