@@ -1,5 +1,5 @@
 """The training project's CI steps, run: taken out of the generated workflow and run with bash
-as GitHub runs them, in order, on a clean checkout: the baseline read from the catalog with the
+as GitHub runs them (and the GitLab job's script with sh), in order, on a clean checkout: the baseline read from the catalog with the
 real idp (the catalog a local bare repository behind an https URL, through git's insteadOf),
 then train, evaluate (the gate) and register against a real sqlite MLflow store, then
 ci/propose.sh with the forge API faked at the HTTP boundary (curl).
@@ -93,19 +93,30 @@ def _catalog(root: Path, roc_auc: float) -> Path:
     return bare
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("training-ci")
+def _generate(root: Path, model: str, ci: str) -> Path:
     catalog = write_catalog(root / "seed", CATALOG.replace("ROC_AUC", "0.5"))
     with isolated(root / "home"):
-        made = idp("new", root / "trainer", "-t", "training-project", "-m", "acme/churn",
-                   "--catalog", catalog, "--defaults")  # fmt: skip
+        made = idp("new", root / "trainer", "-t", "training-project", "-m", model,
+                   "--catalog", catalog, "--ci", ci, "--defaults")  # fmt: skip
     assert made.exit_code == 0, made.output
     return root / "trainer"
 
 
-def _run(project: Path, tmp_path: Path, roc_auc: float, event: str) -> tuple[int, str, Path]:
-    """The workflow's steps from the baseline on, as GitHub runs them for `event` on main."""
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """acme/churn's training project, with GitHub Actions."""
+    return _generate(tmp_path_factory.mktemp("training-ci"), "acme/churn", "github")
+
+
+@pytest.fixture(scope="module")
+def new_model_gitlab(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new model's training project, with GitLab CI."""
+    return _generate(tmp_path_factory.mktemp("training-new"), "acme/upsell", "gitlab")
+
+
+def _checkout(project: Path, tmp_path: Path, roc_auc: float) -> tuple[Path, dict[str, str]]:
+    """A clean clone of the project, the catalog behind its https URL, and the job's
+    environment with fake idp publish and curl first on PATH."""
     work = tmp_path / "work"
     shutil.copytree(project, work)
     make_repo(work)
@@ -134,16 +145,21 @@ def _run(project: Path, tmp_path: Path, roc_auc: float, event: str) -> tuple[int
         GIT_CONFIG_COUNT="1",
         GIT_CONFIG_KEY_0=f"url.file://{bare}.insteadOf",
         GIT_CONFIG_VALUE_0=CATALOG_URL,
-        RUNNER_TEMP=str(tmp_path / "runner-temp"),
         FAKE_LOG=str(logs),
-        # the job's env, with the values GitHub would give it
         MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path / 'server' / 'mlflow.db'}",
-        MLFLOW_TRACKING_TOKEN="",
         IDP_CATALOG=CATALOG_URL,
         IDP_CATALOG_TOKEN=TOKEN,
     )
-    (tmp_path / "runner-temp").mkdir()
     (tmp_path / "server").mkdir()
+    return work, env
+
+
+def _run(project: Path, tmp_path: Path, roc_auc: float, event: str) -> tuple[int, str, Path]:
+    """The workflow's steps from the baseline on, as GitHub runs them for `event` on main."""
+    work, env = _checkout(project, tmp_path, roc_auc)
+    (tmp_path / "runner-temp").mkdir()
+    # the job's env, with the values GitHub would give it
+    env.update(RUNNER_TEMP=str(tmp_path / "runner-temp"), MLFLOW_TRACKING_TOKEN="")
     workflow = yaml.safe_load((work / ".github/workflows/train.yml").read_text())
     steps: list[dict[str, Any]] = workflow["jobs"]["train"]["steps"]
     first = next(i for i, s in enumerate(steps) if s.get("name", "").startswith("Read the"))
@@ -157,6 +173,32 @@ def _run(project: Path, tmp_path: Path, roc_auc: float, event: str) -> tuple[int
             timeout=300, check=False,
         )  # fmt: skip
         output += f"--- {step['name']}\n{done.stdout}{done.stderr}"
+        if done.returncode:
+            return done.returncode, output, work
+    return 0, output, work
+
+
+def _run_gitlab(project: Path, tmp_path: Path) -> tuple[int, str, Path]:
+    """The job's script from the baseline on, with sh, in a pipeline of the default branch
+    (GitLab's runner uses sh when the image has no bash)."""
+    work, env = _checkout(project, tmp_path, 0.5)
+    job = yaml.safe_load((work / ".gitlab-ci.yml").read_text())["train"]
+    env.update(
+        CI_COMMIT_BRANCH="main",
+        CI_DEFAULT_BRANCH="main",
+        CI_API_V4_URL="https://gitlab.example/api/v4",
+        IDP_CATALOG="https://gitlab.example/platform/catalog.git",
+        GIT_CONFIG_VALUE_0="https://gitlab.example/platform/catalog.git",
+    )
+    script: list[str] = job["script"]
+    first = next(i for i, line in enumerate(script) if line.startswith("sh ci/baseline.sh"))
+    output = ""
+    for line in script[first:]:
+        done = subprocess.run(
+            ["sh", "-e", "-c", line], cwd=work, env=env, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+        output += f"--- {line}\n{done.stdout}{done.stderr}"
         if done.returncode:
             return done.returncode, output, work
     return 0, output, work
@@ -216,3 +258,23 @@ def test_a_pull_request_trains_and_evaluates_only(project: Path, tmp_path: Path)
     assert (work / "build" / "evaluation.json").is_file()
     assert not (work / "build" / "registered.json").exists()
     assert not _log(tmp_path, "publish")
+
+
+@pytest.mark.slow
+def test_gitlab_proposes_a_new_model_with_its_card(new_model_gitlab: Path, tmp_path: Path) -> None:
+    code, output, work = _run_gitlab(new_model_gitlab, tmp_path)
+    assert code == 0, output
+    assert json.loads((work / "build" / "registered.json").read_text())["version"] == "1"
+    assert "acme/upsell is not in the catalog yet" in output
+    publish = _log(tmp_path, "publish").split("\n")[0]
+    assert publish.startswith("models publish --from-mlflow models:/acme.upsell/1 ")
+    # a new model: the catalog needs its card, from catalog-model.json
+    for flag in ("--description", "--owner", "--model-type predictive", "--license proprietary",
+                 "--task tabular-classification"):  # fmt: skip
+        assert flag in publish, flag
+    assert "train/acme-upsell-mlflow-1" in git(tmp_path / "catalog.git", "branch", "--list")
+    curl = _log(tmp_path, "curl").splitlines()
+    api = "https://gitlab.example/api/v4/projects/platform%2Fcatalog/merge_requests"
+    assert api in curl and f"PRIVATE-TOKEN: {TOKEN}" in curl
+    assert "source_branch=train/acme-upsell-mlflow-1" in curl
+    assert "target_branch=main" in curl
