@@ -63,10 +63,13 @@ def seed(template: Template, catalog: Catalog, name: str) -> dict[str, Any]:
     renamed for a new one."""
     model = catalog.get(name)
     if model is None:
+        # the placeholder's signature is the start; its words describe another model
         return {
             **_placeholder(template),
             "name": name,
             "exists": False,
+            "display_name": name,
+            "description": "",
             "baseline": {"version": "", "metrics": []},
         }
     shown = model.shown_version
@@ -110,10 +113,10 @@ def answers(
 ) -> dict[str, Any]:
     """The answers for Copier: the model name and its seed, then the user's `--data`."""
     model = seed(template, catalog, name)
-    described = model.get("display_name") if model.get("exists") else name
+    described = f"{model['display_name']} ({name})" if model["exists"] else f"the new model {name}"
     data: dict[str, Any] = {
         "project_name": project_name,
-        "description": f"{template.title} for {described} ({name}).",
+        "description": f"{template.title} for {described}.",
         **({"owner": owner} if owner is not None else {}),
         "ci": ci,
         **binding.running_idp(),
