@@ -221,7 +221,9 @@ def test_on_main_the_job_registers_and_opens_a_catalog_pull_request(
     assert evaluation["gate"]["baseline_version"] == "1.0.0", "read from the catalog by idp"
     assert evaluation["gate"]["passed"] is True
     publish = _log(tmp_path, "publish").split()
-    assert publish[:4] == ["models", "publish", "--from-mlflow", "models:/acme.churn/1"]
+    assert publish[:6] == [
+        "models", "publish", "--from-mlflow", "models:/acme.churn/1", "--model", "acme/churn"
+    ]  # fmt: skip
     branch = publish[publish.index("--branch") + 1]
     assert branch == "train/acme-churn-mlflow-1"
     assert "--description" not in publish, "the model is in the catalog already"
@@ -267,7 +269,9 @@ def test_gitlab_proposes_a_new_model_with_its_card(new_model_gitlab: Path, tmp_p
     assert json.loads((work / "build" / "registered.json").read_text())["version"] == "1"
     assert "acme/upsell is not in the catalog yet" in output
     publish = _log(tmp_path, "publish").split("\n")[0]
-    assert publish.startswith("models publish --from-mlflow models:/acme.upsell/1 ")
+    assert publish.startswith(
+        "models publish --from-mlflow models:/acme.upsell/1 --model acme/upsell "
+    )
     # a new model: the catalog needs its card, from catalog-model.json
     for flag in ("--description", "--owner", "--model-type predictive", "--license proprietary",
                  "--task tabular-classification"):  # fmt: skip

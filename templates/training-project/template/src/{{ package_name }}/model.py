@@ -56,6 +56,6 @@ class Classifier(mlflow.pyfunc.PythonModel):
         probabilities: np.ndarray = self.pipeline.predict_proba(features[columns])[:, 1]
         return probabilities
 
-    def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
+    def predict(self, context, model_input, params=None):
         threshold = float((params or {}).get("threshold", THRESHOLD))
         return answers(self.scores(model_input), threshold)
