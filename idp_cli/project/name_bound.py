@@ -1,6 +1,6 @@
 """`idp new` for a template bound to a catalog model *name* (`_idp.binds: name`): `--model`
 names the model, in the catalog already (it must fit the template) or new (its name must be
-one the catalog accepts). See name_binding.py for the answers."""
+one the catalog accepts). The answers are name_binding.answers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from idp_cli import binding, name_binding
 from idp_cli.catalog.model import Catalog
 from idp_cli.errors import IdpError
 from idp_cli.templates.discovery import Template
-
-answers = name_binding.answers
 
 
 def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any) -> str:

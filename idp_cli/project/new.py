@@ -147,13 +147,14 @@ def plan(request: Request) -> Plan:
     check_project_name(project_name)
     check_destination(dest, request.force)
     if template.binds_name:  # a training project: a model name, new or existing
+        from idp_cli import name_binding
         from idp_cli.project import name_bound
 
         catalog, source = request.catalog()
         name = name_bound.choose(template, catalog, request.model, request.prompts)
         recorded, commit = recorded_catalog(source)
         owner = _app_owner(template, request.data, dest)
-        answers = name_bound.answers(template, catalog, name, project_name=project_name,
+        answers = name_binding.answers(template, catalog, name, project_name=project_name,
             ci=request.ci, catalog_source=recorded, catalog_ref=source.ref or "",
             catalog_commit=commit, overrides=request.data,
             owner=None if request.interactive else owner)  # fmt: skip
