@@ -58,6 +58,8 @@ def fit(template: Template, version: Version, environment: str | None = None) ->
                         f"{column.get('type')!r}, which the template cannot map"
                     )
 
+    if template.binds_name:  # it makes the model's versions: it needs none of their endpoints
+        return Fit(None, reasons)
     candidates = version.endpoints
     if environment:
         candidates = [e for e in candidates if e.environment == environment]
@@ -139,7 +141,7 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
     raw = version.raw
     auth = endpoint.raw.get("auth") or {}
     signature = version.signature
-    normalized = _signature(signature)
+    normalized = normalized_signature(signature)
     mapping = {
         "name": model.name,
         "version": version.version,
@@ -190,7 +192,7 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
     return mapping
 
 
-def _signature(signature: dict[str, Any]) -> dict[str, Any]:
+def normalized_signature(signature: dict[str, Any]) -> dict[str, Any]:
     if not signature:
         return {}
 
@@ -248,8 +250,18 @@ IDP_OWNED = {
 }
 
 
+# What a template bound to a model name (`_idp.binds: name`) has idp set instead.
+NAME_OWNED = {
+    "model_name": "--model",
+    **{k: v for k, v in IDP_OWNED.items() if k not in ("model_ref", "model")},
+    "model": "--model",
+}
+
+
 def owned_answers(template: Template) -> dict[str, str]:
     """IDP_OWNED for a template idp binds a model into; nothing for a plain template."""
+    if template.binds_name:
+        return NAME_OWNED
     return IDP_OWNED if template.binds_model else {}
 
 

@@ -37,6 +37,8 @@ MODELS = {
     "chat-service": "meta-llama/llama-3.1-8b-instruct",
     "prediction-service": "acme/churn-classifier",
     "batch-scoring": "acme/churn-classifier",
+    # bound to the model's name (`_idp.binds: name`): it trains the model's next versions
+    "training-project": "acme/churn-classifier",
 }
 
 

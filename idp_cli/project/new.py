@@ -148,7 +148,21 @@ def plan(request: Request) -> Plan:
     project_name = str(request.data.get("project_name", dest.resolve().name))
     check_project_name(project_name)
     check_destination(dest, request.force)
-    if template.binds_model:
+    if template.binds_name:  # a training project: a model name, new or existing
+        from idp_cli import name_binding
+        from idp_cli.project import name_bound
+
+        catalog, source = request.catalog()
+        name = name_bound.choose(template, catalog, request.model, request.prompts)
+        recorded, commit = recorded_catalog(source)
+        owner = _app_owner(template, request.data, dest)
+        answers = name_binding.answers(template, catalog, name, project_name=project_name,
+            ci=request.ci, catalog_source=recorded, catalog_ref=source.ref or "",
+            catalog_commit=commit, overrides=request.data,
+            owner=None if request.interactive else owner)  # fmt: skip
+        offered = {"owner": owner} if request.interactive and owner else {}
+        made = Plan(request, template, dest, answers, offered)
+    elif template.binds_model:
         made = _bound(request, template, dest, project_name)
     else:
         made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
@@ -193,7 +207,7 @@ def apply(plan: Plan) -> Generated:
     return Generated(
         destination=plan.destination,
         template=plan.template.name,
-        model=plan.version.ref if plan.version else None,
+        model=plan.version.ref if plan.version else plan.answers.get("model_name"),
         endpoint=plan.endpoint.name if plan.endpoint else None,
         files=files,
         pretend=request.pretend,

@@ -65,6 +65,12 @@ class Template:
         return bool(self.meta) and "model" in self.config
 
     @property
+    def binds_name(self) -> bool:
+        """`_idp.binds: name`: bound to a catalog model's *name*, new or existing, rather
+        than to one of its versions (a training project makes the versions)."""
+        return self.binds_model and self.meta.get("binds") == "name"
+
+    @property
     def kind(self) -> str:
         """`app` (a project of its own, `idp new`), `component` (added into an existing
         project, `idp add`) or `part` (rendered by `idp new` as part of an app template, its

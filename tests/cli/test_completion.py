@@ -136,6 +136,7 @@ def test_template_names(tmp_path: Path) -> None:
         "chat-service",
         "prediction-service",
         "predictive-client",
+        "training-project",
     ]
 
 

@@ -49,16 +49,26 @@ class Case:
 
 
 def cases() -> Iterator[Case]:
-    from idp_cli import binding
+    from idp_cli import binding, name_binding
     from idp_cli.catalog.read import load
     from idp_cli.catalog.sources import resolve_source
     from idp_cli.config import CatalogChoice
     from idp_cli.templates.discovery import bundled
+    from tests.templates.matrix import NEW_MODEL
     from tests.templates.predictive_helpers import PREDICTIVE, odd_model
 
     loaded = load(resolve_source(CatalogChoice(None, None, "bundled")), use_cache=False)
     assert loaded.catalog is not None, loaded.problems
     for template in bundled():
+        if template.binds_name:  # bound to a model name: each model it can train, and a new one
+            for model in loaded.catalog.models:
+                if not name_binding.fit(template, model):
+                    yield Case(
+                        f"{template.name}-{model.name.replace('/', '-')}", template.name, model.name
+                    )
+            yield Case(f"{template.name}-new-model", template.name, NEW_MODEL)
+            yield Case(f"{template.name}-copier-defaults", template.name)
+            continue
         for model in loaded.catalog.models:
             for version in model.versions:
                 fitting = binding.fit(template, version)

@@ -61,8 +61,8 @@ def _tool_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _lint(project: Project, home: Path) -> None:
-    files = [str(project.path / relpath) for relpath in WORKFLOWS]
+def _lint(project: Project, home: Path, workflows: tuple[str, ...] = WORKFLOWS) -> None:
+    files = [str(project.path / relpath) for relpath in workflows]
     env = _tool_env(home)
     actionlint = subprocess.run(
         [str(BIN / "actionlint"), "-no-color", *files],

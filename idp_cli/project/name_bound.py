@@ -1,0 +1,38 @@
+"""`idp new` for a template bound to a catalog model *name* (`_idp.binds: name`): `--model`
+names the model, in the catalog already (it must fit the template) or new (its name must be
+one the catalog accepts). The answers are name_binding.answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from idp_cli import binding, name_binding
+from idp_cli.catalog.model import Catalog
+from idp_cli.errors import IdpError
+from idp_cli.templates.discovery import Template
+
+
+def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any) -> str:
+    """The model name: `--model`, else asked in a terminal (`prompts`, new.py's Prompts);
+    checked before anything is written."""
+    name = given
+    if name is None:
+        fitting = binding.fit_catalog(template, catalog).fitting
+        if prompts is None:
+            known = ", ".join(v.model.name for v in fitting) or "none yet"
+            raise IdpError(
+                "no model name given",
+                hint=f"Pass --model NAME: a model in the catalog ({known}) or a new name.",
+            )
+        name = str(prompts.model(fitting)).split("@", 1)[0]
+    name = name.strip()
+    name_binding.check_name(name)
+    model = catalog.get(name)
+    if model is not None:
+        reasons = name_binding.fit(template, model)
+        if reasons:
+            raise IdpError(
+                f"template {template.name} cannot train {name}: {'; '.join(reasons)}",
+                hint="Choose another model, or a new name for a new model.",
+            )
+    return name
