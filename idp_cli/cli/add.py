@@ -20,7 +20,7 @@ from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.project import add as core
-from idp_cli.project.new import CatalogSource
+from idp_cli.project.catalog_record import CatalogSource
 
 
 @guard

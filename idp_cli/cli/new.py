@@ -22,6 +22,7 @@ from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, p
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.project import new as core
+from idp_cli.project.catalog_record import CatalogSource
 
 
 class CiSystem(enum.StrEnum):
@@ -89,7 +90,7 @@ def new(
     never prompts (for CI).
     """
 
-    def read_catalog() -> tuple[Catalog, core.CatalogSource]:
+    def read_catalog() -> tuple[Catalog, CatalogSource]:
         source = catalog_source(ctx, catalog, catalog_ref, published=True)
         return open_catalog(source), source
 

@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from idp_cli import binding, warning_sink
 from idp_cli.catalog.model import Catalog, Endpoint, Version
@@ -32,6 +32,7 @@ from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
 from idp_cli.project import parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
+from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
 from idp_cli.templates.discovery import Template, bundled, find
 
 PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
@@ -39,19 +40,6 @@ PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 _SHOWN_MODELS = 8
 # the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
 DEFAULT_CI = "github"
-
-
-class CatalogSource(Protocol):
-    """What a project records about the catalog it was bound from (a catalog source has it)."""
-
-    kind: str
-    ref: str | None
-
-    def revision(self) -> tuple[str | None, bool | None]: ...
-
-    def recorded(self) -> tuple[str, bool]: ...
-
-    def unpushed(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -149,19 +137,7 @@ def plan(request: Request) -> Plan:
     check_project_name(project_name)
     check_destination(dest, request.force)
     if template.binds_name:  # a training project: a model name, new or existing
-        from idp_cli import name_binding
-        from idp_cli.project import name_bound
-
-        catalog, source = request.catalog()
-        name = name_bound.choose(template, catalog, request.model, request.prompts)
-        recorded, commit = recorded_catalog(source)
-        owner = _app_owner(template, request.data, dest)
-        answers = name_binding.answers(template, catalog, name, project_name=project_name,
-            ci=request.ci, catalog_source=recorded, catalog_ref=source.ref or "",
-            catalog_commit=commit, overrides=request.data,
-            owner=None if request.interactive else owner)  # fmt: skip
-        offered = {"owner": owner} if request.interactive and owner else {}
-        made = Plan(request, template, dest, answers, offered)
+        made = _name_bound(request, template, dest, project_name)
     elif template.binds_model:
         made = _bound(request, template, dest, project_name)
     else:
@@ -310,36 +286,6 @@ def _endpoint(template: Template, version: Version, environment: str | None) -> 
     return result.endpoint
 
 
-def recorded_catalog(source: CatalogSource) -> tuple[str, str]:
-    """How the project records the catalog (its name, its commit), with a warning when the
-    record will not lead back to what was read."""
-    commit, dirty = source.revision()
-    if dirty:
-        warning_sink.warn(
-            "the catalog has uncommitted changes; the recorded commit does not hold them"
-        )
-    recorded, portable = source.recorded()
-    if not portable:
-        if recorded.startswith("file:"):
-            how = "give the catalog repository an `origin` that CI can reach"
-        elif source.kind.startswith("git"):
-            how = "add an `origin` remote to the catalog repository"
-        else:
-            how = "keep the catalog in a git repository with an `origin` remote"
-        warning_sink.warn(
-            f"the project records the catalog as the local path {recorded}, which `idp check` "
-            f"and `idp update` elsewhere (CI) cannot read; {how}, or pass --catalog URL"
-        )
-    unpushed = source.unpushed()
-    if unpushed:
-        warning_sink.warn(
-            f"the catalog commit {unpushed[:12]} is not on its origin ({recorded}) yet: "
-            "`idp check` and `idp update` elsewhere (CI) cannot read the version it binds "
-            "until it is pushed"
-        )
-    return recorded, commit or ""
-
-
 def _bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
     catalog, source = request.catalog()
     version = _choose_model(request, catalog, template)
@@ -373,6 +319,32 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
         # --defaults, and is the user's to change later
         answers.update(_template_default(template, "lifecycle", answers))
     return Plan(request, template, dest, answers, user_defaults, version, endpoint)
+
+
+def _name_bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
+    from idp_cli import name_binding
+    from idp_cli.project import name_bound
+
+    catalog, source = request.catalog()
+    name = name_bound.choose(template, catalog, request.model, request.prompts)
+    recorded, commit = recorded_catalog(source)
+    owner = _app_owner(template, request.data, dest)
+    answers = name_binding.answers(
+        template,
+        catalog,
+        name,
+        project_name=project_name,
+        ci=request.ci or DEFAULT_CI,
+        catalog_source=recorded,
+        catalog_ref=source.ref or "",
+        catalog_commit=commit,
+        overrides=request.data,
+        owner=None if request.interactive else owner,
+    )
+    offered: dict[str, Any] = {"owner": owner} if request.interactive and owner else {}
+    if request.interactive and request.ci is None:
+        offered["ci"] = answers.pop("ci")
+    return Plan(request, template, dest, answers, offered)
 
 
 def _unbound_answers(request: Request, template: Template, project_name: str) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from idp_cli import app_owner, binding, warning_sink
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.errors import IdpError
 from idp_cli.project import new
+from idp_cli.project.catalog_record import CatalogSource
 from idp_cli.templates.discovery import Template, find
 from tests.cli.test_new import CHAT_CATALOG
 
-Opener = Callable[[], tuple[Catalog, new.CatalogSource]]
+Opener = Callable[[], tuple[Catalog, CatalogSource]]
 
 
 @dataclass
@@ -44,7 +45,7 @@ def _catalog() -> Catalog:
 def _opener(source: Source | None = None) -> tuple[list[str], Opener]:
     opened: list[str] = []
 
-    def read() -> tuple[Catalog, new.CatalogSource]:
+    def read() -> tuple[Catalog, CatalogSource]:
         opened.append("catalog")
         return _catalog(), source or Source()
 
