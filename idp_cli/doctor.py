@@ -164,12 +164,13 @@ def _cache() -> dict[str, Any]:
 
 
 def _templates(problems: list[Problem]) -> dict[str, Any]:
-    from idp_cli.templates.discovery import bundled
+    from idp_cli.templates import sources
 
     found: dict[str, Any] = {"sources": [f"bundled: {paths.bundled_templates()}"]}
     try:
-        found["apps"] = [t.name for t in bundled(kind="app")]
-        found["components"] = [t.name for t in bundled(kind="component")]
+        found["sources"] += [f"{source} ({origin})" for source, origin in sources.every_source()]
+        found["apps"] = [t.name for t in sources.available(kind="app")]
+        found["components"] = [t.name for t in sources.available(kind="component")]
     except IdpError as exc:
         problems.append(Problem("templates", exc.message, exc.hint))
     return found

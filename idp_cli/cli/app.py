@@ -54,6 +54,11 @@ COMMANDS = (
         "(stdio).",
     ),
     LazyCommand(
+        "plugins",
+        "idp_cli.cli.plugins:plugins",
+        "List the installed plug-ins: their distribution, the hooks they provide, what failed.",
+    ),
+    LazyCommand(
         "templates",
         "idp_cli.cli.templates:app",
         "List the templates and show what they ask and which models they serve.",
@@ -62,7 +67,7 @@ COMMANDS = (
 
 app = typer.Typer(
     name="idp",
-    cls=lazy_group(*COMMANDS),
+    cls=lazy_group(*COMMANDS, plugins=True),
     help="Internal developer platform for AI applications: browse the model catalog, generate "
     "projects bound to a model, keep them current.",
     epilog="Exit status: 0 ok, 1 failure, 2 usage error, 3 catalog problems, 4 untrusted "

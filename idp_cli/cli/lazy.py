@@ -89,22 +89,50 @@ class LazyGroup(TyperGroup):
     """A TyperGroup whose `lazy_commands` are imported when run, listed without importing."""
 
     lazy_commands: tuple[LazyCommand, ...] = ()
+    # the root group also offers the commands of plug-ins (`commands` hook, see plugins.py),
+    # imported only to list them or to run one
+    with_plugins: bool = False
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self._table = LazyCommands(self.commands, self.lazy_commands, self._build)
         self.commands = self._table
         self._listing = False
+        self._from_plugins: dict[str, _click.Command] | None = None
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
         # TyperGroup's version iterates over the commands' values, which would import them all.
-        return list(self.commands)
+        return list(self.commands) + sorted(self._plugin_commands())
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         entry = self._table.pending(cmd_name)
         if entry is not None and self._listing:
             return entry.summary()
-        return self._table.get(cmd_name)
+        found = self._table.get(cmd_name)
+        if found is None and cmd_name not in self._table:
+            return self._plugin_commands().get(cmd_name)
+        return found
+
+    def _plugin_commands(self) -> dict[str, _click.Command]:
+        if not self.with_plugins:
+            return {}
+        if self._from_plugins is None:
+            from idp_cli import plugins, warning_sink
+
+            self._from_plugins = {}
+            for plugin, command in plugins.commands():
+                if isinstance(command, typer.Typer):
+                    command = typer.main.get_command(command)
+                if not isinstance(command, _click.Command) or not command.name:
+                    warning_sink.warn(f"plug-in {plugin.label}: {command!r} is not a command")
+                elif command.name in self._table or command.name in self._from_plugins:
+                    warning_sink.warn(
+                        f"plug-in {plugin.label}: a command named {command.name!r} exists; "
+                        "the plug-in's is left out"
+                    )
+                else:
+                    self._from_plugins[command.name] = command
+        return self._from_plugins
 
     # Both list the commands through get_command: let them see the summaries.
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
@@ -142,10 +170,12 @@ class LazyGroup(TyperGroup):
         return typer.main.get_group(parent).commands[entry.name]
 
 
-def lazy_group(*commands: LazyCommand) -> type[LazyGroup]:
-    """A group class for `typer.Typer(cls=...)` with these lazy commands after its own."""
+def lazy_group(*commands: LazyCommand, plugins: bool = False) -> type[LazyGroup]:
+    """A group class for `typer.Typer(cls=...)` with these lazy commands after its own (and,
+    with `plugins`, those of installed plug-ins)."""
 
     class Group(LazyGroup):
         lazy_commands = commands
+        with_plugins = plugins
 
     return Group

@@ -170,12 +170,12 @@ def list_templates(catalog: str | None = None, catalog_ref: str | None = None) -
     """The templates (apps for new_project, components for `idp add`), each with the models it
     can serve and, for the others, why not."""
     from idp_cli.binding import fit_catalog
-    from idp_cli.templates.discovery import bundled
+    from idp_cli.templates.sources import available
 
     def work(warnings: list[str]) -> TemplateList:
         loaded = _catalog(catalog, catalog_ref)
         found = []
-        for template in bundled(kind=None):
+        for template in available(kind=None):
             if template.kind == "part":
                 continue
             fit = fit_catalog(template, loaded)

@@ -20,7 +20,8 @@ from idp_cli.cli.options import (
 )
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
-from idp_cli.templates.discovery import Template, bundled, find
+from idp_cli.templates.discovery import Template
+from idp_cli.templates.sources import available, find
 
 app = typer.Typer(
     help="List the templates and show what they ask and which models they serve.",
@@ -61,7 +62,7 @@ def list_templates(
     headers = ["TEMPLATE", "KIND", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"]
     chosen = parse_columns(columns, headers)
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None) if t.kind != "part"]
+    rows = [_summary(t, fit_catalog(t, cat)) for t in available(kind=None) if t.kind != "part"]
 
     def table() -> None:
         from idp_cli.output.plain import print_table

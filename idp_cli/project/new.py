@@ -33,7 +33,8 @@ from idp_cli.errors import IdpError
 from idp_cli.project import parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
-from idp_cli.templates.discovery import Template, bundled, find
+from idp_cli.templates.discovery import Template
+from idp_cli.templates.sources import available, find
 
 PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 # how many of the models that fit a "no model given" hint names
@@ -229,7 +230,7 @@ def check_lifecycle(version: Version, allow_deprecated: bool) -> None:
 def _choose_template(request: Request) -> Template:
     if request.template:
         return find(request.template)
-    templates = bundled()
+    templates = available()
     if request.prompts is None or not templates:
         raise IdpError(
             "no template given",

@@ -18,7 +18,7 @@ from idp_cli import paths
 from idp_cli.errors import IdpError, NotFound
 
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
-_URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:|^(?:gh|gl):|^git\+")
+URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:|^(?:gh|gl):|^git\+")
 
 
 @functools.cache
@@ -218,7 +218,7 @@ def _config_text(folder: Path) -> str:
 
 def split_spec(spec: str) -> tuple[str, str | None]:
     """`URL@ref` -> (URL, ref); an `@` inside `user@host:` or before the path is not a ref."""
-    if _URL.match(spec):
+    if URL.match(spec):
         head, sep, ref = spec.rpartition("@")
         if sep and "/" not in ref and ":" not in ref and head and not head.endswith(":"):
             return head, ref
@@ -227,9 +227,9 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
 def find(spec: str) -> Template:
     """A template by bundled name, local path, or git URL[@ref]."""
-    if _URL.match(spec):
+    if URL.match(spec):
         url, ref = split_spec(spec)
-        return _from_git(url.removeprefix("git+"), ref)
+        return from_git(url.removeprefix("git+"), ref)
     path = Path(spec).expanduser()
     if "/" in spec or spec.startswith(".") or path.is_dir():
         if not path.is_dir():
@@ -258,7 +258,7 @@ def find(spec: str) -> Template:
     )
 
 
-def _from_git(url: str, ref: str | None) -> Template:
+def from_git(url: str, ref: str | None) -> Template:
     from idp_cli import gitsource
 
     repo = gitsource.mirror(url)
@@ -294,8 +294,8 @@ def at_version(src: str, ref: str) -> Template:
     name = snapshots.bundled_name(src)
     if name is not None:
         return find(name)
-    if _URL.match(src):
-        return _from_git(src.removeprefix("git+"), ref)
+    if URL.match(src):
+        return from_git(src.removeprefix("git+"), ref)
     import subprocess
 
     folder = Path(src).expanduser()
