@@ -17,7 +17,7 @@ from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
-# The group's commands from history.py and publish.py load only when they run (lazy.py).
+# The group's commands from history.py, publish.py and alias.py load only when they run (lazy.py).
 app = typer.Typer(
     cls=lazy_group(
         LazyCommand(
@@ -30,6 +30,12 @@ app = typer.Typer(
             "publish",
             "idp_cli.cli.publish:publish",
             "Publish a model version into a catalog held in a local git repository.",
+        ),
+        LazyCommand(
+            "alias",
+            "idp_cli.cli.alias:app",
+            "Move a model's alias (champion: the default version) to another version, or remove\n"
+            "it, on a new branch of a catalog held in a local git repository.",
         ),
     ),
     help="Browse the model catalog: list models, read a model version's card.",

@@ -27,7 +27,9 @@ _FLAGS = {
     "lifecycle": "--lifecycle",
     "signature_file": "--signature-file",
     "deprecates": "--deprecates",
+    "keep_aliases": "--keep-aliases",
     "from_file": "--from-file",
+    "from_version": "--from-version",
     "branch": "--branch",
     "no_commit": "--no-commit",
     "catalog": "--catalog",
@@ -113,7 +115,7 @@ def publish(
         typer.Option(
             "--alias",
             metavar="ALIAS",
-            help="An alias for the version, repeatable.",
+            help="An alias for the version, repeatable; taken from the version that holds it.",
             rich_help_panel=_VERSION,
         ),
     ] = None,
@@ -122,10 +124,21 @@ def publish(
         typer.Option(
             "--deprecates",
             metavar="OLD_VERSION",
-            help="Mark this older version deprecated, with the new one as its successor.",
+            help="Mark this older version deprecated, with the new one as its successor; its "
+            "aliases (champion: the default version) and a defaultVersion naming it move to "
+            "the new version.",
             rich_help_panel=_VERSION,
         ),
     ] = None,
+    keep_aliases: Annotated[
+        bool,
+        typer.Option(
+            "--keep-aliases",
+            help="With --deprecates: leave the old version's aliases and defaultVersion as "
+            "they are.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = False,
     from_file: Annotated[
         Path | None,
         typer.Option(
@@ -133,6 +146,16 @@ def publish(
             metavar="FRAGMENT",
             help="YAML holding the version entry (or a model entry with one version); flags "
             "given as well override its fields.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    from_version: Annotated[
+        str | None,
+        typer.Option(
+            "--from-version",
+            metavar="OLD_VERSION",
+            help="Take the signature, serving (endpoints, runtime), framework, resources and "
+            "llm of this existing version, for each of them not given by other options.",
             rich_help_panel=_VERSION,
         ),
     ] = None,
@@ -213,7 +236,9 @@ def publish(
         changelog=changelog,
         aliases=alias or [],
         deprecates=deprecates,
+        keep_aliases=keep_aliases,
         from_file=from_file,
+        from_version=from_version,
         model_fields={
             "displayName": display_name,
             "description": description,
@@ -233,6 +258,12 @@ def publish(
         lines = [f"Published {ref}" + (" (new model)" if result.new_model else "")]
         if result.deprecated:
             lines.append(f"Deprecated {result.model}@{result.deprecated} (successor {ref})")
+        if result.inherited:
+            lines.append(
+                f"Inherited {', '.join(result.inherited)} from {result.model}@"
+                f"{request.from_version}"
+            )
+        lines.extend(result.notes())
         lines.append(f"Files: {', '.join(result.files)}")
         if result.commit:
             lines.append(
