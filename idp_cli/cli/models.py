@@ -24,7 +24,7 @@ app = typer.Typer(
             "history",
             "idp_cli.cli.history:history",
             "Show how a model's versions evolved in the catalog's git history: when each was added,\n"
-            "its lifecycle changes and deprecations with commit, author and date, its removal.",
+            "its lifecycle changes, deprecations and alias moves with commit, author and date, its removal.",
         ),
         LazyCommand(
             "publish",

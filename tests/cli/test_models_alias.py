@@ -149,3 +149,24 @@ def test_alias_bad_input(tmp_path: Path, invoke: Invoke) -> None:
     assert result.exit_code == 2
     assert "is not NAME@VERSION" in result.stderr
     assert _state(repo) == before
+
+
+def test_history_shows_alias_moves(tmp_path: Path, invoke: Invoke) -> None:
+    repo = _repo(tmp_path)
+    _publish(invoke, repo, "--deprecates", "4.0.0")
+    _alias(invoke, repo, "set", f"{CHURN}@3.2.1", "rollback")
+    result = invoke("models", "history", CHURN, "--catalog", repo, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    moves = [
+        (e["subject"], e["alias"], e["from"], e["to"], e["version"])
+        for e in json.loads(result.stdout)["events"]
+        if e["event"] == "alias"
+    ]
+    assert moves == [
+        (f"feat(catalog): publish {CHURN}@5.0.0; deprecate {CHURN}@4.0.0",
+         "champion", "4.0.0", "5.0.0", "5.0.0"),
+        (f"feat(catalog): alias rollback of {CHURN} to 3.2.1", "rollback", None, "3.2.1", "3.2.1"),
+    ]  # fmt: skip
+    table = invoke("models", "history", CHURN, "--catalog", repo)
+    assert "alias champion: 4.0.0 -> 5.0.0" in table.stdout
+    assert "alias rollback: (none) -> 3.2.1" in table.stdout
