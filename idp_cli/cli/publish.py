@@ -19,6 +19,7 @@ from idp_cli.output.render import Format, emit
 _NEW = "New model"
 _VERSION = "Version"
 _GIT = "Git"
+_MLFLOW = "From MLflow"
 
 # How the core's messages name each input.
 _FLAGS = {
@@ -159,6 +160,30 @@ def publish(
             rich_help_panel=_VERSION,
         ),
     ] = None,
+    from_mlflow: Annotated[
+        str | None,
+        typer.Option(
+            "--from-mlflow",
+            metavar="URI",
+            help="Read the version from MLflow: models:/NAME/VERSION, models:/NAME@ALIAS or "
+            "runs:/RUN_ID/PATH. Its signature and input example, run metrics, artifact URI, "
+            "framework, tags (as labels), description (as changelog) and aliases fill what "
+            "other options do not give; --model and --version default to the registry's.",
+            rich_help_panel=_MLFLOW,
+        ),
+    ] = None,
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-uri",
+            metavar="URI",
+            help="The MLflow tracking server (http(s)://...; needs no MLflow package) or local "
+            "store (sqlite:///..., a folder; needs idp-ai-platform[mlflow]). Default: "
+            "$MLFLOW_TRACKING_URI.",
+            show_default=False,
+            rich_help_panel=_MLFLOW,
+        ),
+    ] = None,
     description: Annotated[
         str | None, typer.Option("--description", help="What the model does.", rich_help_panel=_NEW)
     ] = None,
@@ -226,6 +251,20 @@ def publish(
     from idp_cli import endpoint_flag
     from idp_cli import publish as core
 
+    imported = None
+    if from_mlflow is not None:
+        from idp_cli import importers
+
+        imported = importers.load("mlflow").read(
+            from_mlflow,
+            {
+                "tracking_uri": tracking_uri,
+                "input_name": "--from-mlflow",
+                "tracking_name": "--tracking-uri",
+            },
+        )
+    elif tracking_uri is not None:
+        raise typer.BadParameter("only with --from-mlflow", param_hint="--tracking-uri")
     request = core.Request(
         model=model,
         version=version,
@@ -239,6 +278,7 @@ def publish(
         keep_aliases=keep_aliases,
         from_file=from_file,
         from_version=from_version,
+        imported=imported,
         model_fields={
             "displayName": display_name,
             "description": description,
@@ -256,6 +296,8 @@ def publish(
     def table() -> None:
         ref = f"{result.model}@{result.version}"
         lines = [f"Published {ref}" + (" (new model)" if result.new_model else "")]
+        if imported is not None:
+            lines.append(f"Read from MLflow: {imported.source}")
         if result.deprecated:
             lines.append(f"Deprecated {result.model}@{result.deprecated} (successor {ref})")
         if result.inherited:

@@ -26,6 +26,12 @@ def build_entries(request: Request) -> tuple[str, Any, dict[str, Any]]:
             fragment_name = fragment_model.pop("name", None)
             name = name or (str(fragment_name) if fragment_name else None)
             model_fields.update(fragment_model)
+    imported = request.imported
+    if imported is not None:
+        name = name or imported.model
+        for key, value in imported.fields.items():
+            if key not in entry:
+                put_in_order(entry, key, value)
     if not name:
         flag = request.name("model")
         raise PublishError(
@@ -45,10 +51,12 @@ def build_entries(request: Request) -> tuple[str, Any, dict[str, Any]]:
                 index = position + 1
         entry.insert(index, key, value)
 
-    if request.version is not None:
-        put("version", quoted(request.version))
-    if request.aliases:
-        put("aliases", flow_list(request.aliases), ("version",))
+    version = request.version or (imported.version if imported else None)
+    if version is not None:
+        put("version", quoted(version))
+    aliases = [*request.aliases, *(imported.aliases if imported else [])]
+    if aliases:
+        put("aliases", flow_list(list(dict.fromkeys(aliases))), ("version",))
     if request.lifecycle is not None:
         put("lifecycle", request.lifecycle, ("version", "aliases"))
     order = ("version", "aliases", "lifecycle", "releasedAt", "changelog")

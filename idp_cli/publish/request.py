@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from idp_cli.errors import IdpError
+from idp_cli.importers import Imported
 
 # The model-level fields a new model needs, as the catalog spells them.
 REQUIRED_MODEL_FIELDS = ("description", "owner", "modelType", "tasks", "license")
@@ -45,6 +46,8 @@ class Request:
     # an existing version whose signature, serving, framework, resources and llm the new one
     # takes where the request does not give them
     from_version: str | None = None
+    # a version read from a registry (idp_cli.importers): its fields, under the ones given
+    imported: Imported | None = None
     # model-level fields, for a new model (catalog spelling: displayName, modelType, ...)
     model_fields: dict[str, Any] = field(default_factory=dict)
     branch: str | None = None

@@ -48,7 +48,7 @@ def _model_dir(tmp_path: Path, example: object | None) -> Path:
     return folder / "MLmodel"
 
 
-def _publish(invoke: Invoke, repo: Path, *args: object) -> tuple[int, str, str]:
+def _publish(invoke: Invoke, repo: Path, *args: str | Path) -> tuple[int, str, str]:
     result = invoke(
         "models", "publish", "--catalog", repo, "--model", CHURN, "--version", "5.0.0",
         "--lifecycle", "staging", "--no-commit", *args,

@@ -27,8 +27,8 @@ KNOWN_PREDICTIONS = [0, 2]
 def train() -> tuple[Any, Any, Any]:
     """The fitted model, its training frame (named columns) and target."""
     import pandas as pd  # type: ignore[import-not-found, import-untyped, unused-ignore]
-    from sklearn.datasets import load_iris  # type: ignore[import-not-found, unused-ignore]
-    from sklearn.linear_model import (  # type: ignore[import-not-found, unused-ignore]
+    from sklearn.datasets import load_iris  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from sklearn.linear_model import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         LogisticRegression,
     )
 
