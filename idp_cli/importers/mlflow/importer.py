@@ -65,13 +65,16 @@ def _locate(registry: Registry, uri: ModelUri) -> tuple[dict[str, Any] | None, s
     assert uri.run_id is not None and uri.path is not None
     run = registry.get("runs/get", {"run_id": uri.run_id})["run"]
     # MLflow 3 logs a model as a "logged model" of the run; MLflow 2 under the run's artifacts
-    logged = registry.post(
-        "logged-models/search",
-        {
-            "experiment_ids": [run["info"]["experiment_id"]],
-            "filter": f"source_run_id = '{uri.run_id}' AND name = '{uri.path}'",
-        },
-    ).get("models", [])
+    try:
+        logged = registry.post(
+            "logged-models/search",
+            {
+                "experiment_ids": [run["info"]["experiment_id"]],
+                "filter": f"source_run_id = '{uri.run_id}' AND name = '{uri.path}'",
+            },
+        ).get("models", [])
+    except NotInRegistry:  # an MLflow 2 server has no logged models
+        logged = []
     if logged:
         return None, str(logged[0]["info"]["artifact_uri"]), uri.run_id
     return None, f"{run['info']['artifact_uri'].rstrip('/')}/{uri.path}", uri.run_id

@@ -44,13 +44,21 @@ def open_registry(tracking_uri: str) -> Registry:
     scheme = urllib.parse.urlsplit(tracking_uri).scheme
     if scheme in ("http", "https"):
         return RestRegistry(tracking_uri)
-    if scheme in ("sqlite", "file", "") or (len(scheme) == 1 and os.name == "nt"):
+    if scheme in ("sqlite", "file") or (not scheme and "/" in tracking_uri):
         return LocalRegistry(tracking_uri)
     raise RegistryError(
         f"tracking URI {redact(tracking_uri)}: idp reads http(s) tracking servers and local "
-        "stores (sqlite:, file:, a folder)",
+        "stores (sqlite:, file:, a folder's path)",
         hint="Point --tracking-uri (or MLFLOW_TRACKING_URI) at the tracking server's URL.",
     )
+
+
+def _missing(error_code: Any, message: Any) -> bool:
+    """Whether MLflow's error says that what was asked for does not exist (a missing alias is
+    an INVALID_PARAMETER_VALUE, "... alias X not found")."""
+    if error_code == "RESOURCE_DOES_NOT_EXIST":
+        return True
+    return error_code == "INVALID_PARAMETER_VALUE" and "not found" in str(message or "")
 
 
 def _local_text(uri: str) -> str | None:
@@ -103,9 +111,8 @@ class RestRegistry:
             except json.JSONDecodeError:
                 error = {}
             message = error.get("message") if isinstance(error, dict) else None
-            if exc.code == 404 or (
-                isinstance(error, dict) and error.get("error_code") == "RESOURCE_DOES_NOT_EXIST"
-            ):
+            code = error.get("error_code") if isinstance(error, dict) else None
+            if exc.code == 404 or _missing(code, message):
                 raise NotInRegistry(message or f"{path}: not found") from None
             if exc.code in (401, 403):
                 raise RegistryError(
@@ -171,7 +178,7 @@ class LocalRegistry:
         try:
             return call(*args, **kwargs)
         except MlflowException as exc:
-            if exc.error_code == "RESOURCE_DOES_NOT_EXIST":
+            if _missing(exc.error_code, exc.message):
                 raise NotInRegistry(exc.message) from None
             raise RegistryError(f"{self.display}: {exc.message}") from None
 
