@@ -4,7 +4,7 @@
 An http(s) tracking URI is read over the REST API with the standard library: idp needs no
 MLflow package for it (a CI job reading a registered version installs nothing more). A local
 store (`sqlite:`, `file:`, a folder) has no API to talk to: it is read through the `mlflow`
-package (the `idp-ai-platform[mlflow]` extra), whose entities answer in the REST API's JSON.
+package (the `idp-ai-platform[mlflow]` extra), its entities put in the REST API's JSON.
 Credentials come from MLflow's own variables (MLFLOW_TRACKING_TOKEN, or
 MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD) and are only ever sent, never written.
 """
@@ -159,6 +159,18 @@ class RestRegistry:
             return None
 
 
+def _version_json(version: Any) -> dict[str, Any]:
+    """A ModelVersion entity as the REST API spells it."""
+    return {
+        "name": version.name,
+        "version": str(version.version),
+        "run_id": version.run_id,
+        "description": version.description,
+        "tags": [{"key": k, "value": v} for k, v in (version.tags or {}).items()],
+        "aliases": list(version.aliases or []),
+    }
+
+
 class LocalRegistry:
     def __init__(self, uri: str) -> None:
         self.display = uri
@@ -183,33 +195,34 @@ class LocalRegistry:
             raise RegistryError(f"{self.display}: {exc.message}") from None
 
     def get(self, endpoint: str, params: dict[str, str]) -> dict[str, Any]:
-        from google.protobuf.json_format import MessageToDict
-
-        def proto(entity: Any) -> dict[str, Any]:
-            found: dict[str, Any] = MessageToDict(
-                entity.to_proto(), preserving_proto_field_name=True
-            )
-            return found
-
         client = self.client
         if endpoint == "model-versions/get":
             found = self._answer(client.get_model_version, params["name"], params["version"])
-            return {"model_version": proto(found)}
+            return {"model_version": _version_json(found)}
         if endpoint == "registered-models/alias":
             found = self._answer(client.get_model_version_by_alias, params["name"], params["alias"])
-            return {"model_version": proto(found)}
+            return {"model_version": _version_json(found)}
         if endpoint == "model-versions/get-download-uri":
             uri = self._answer(
                 client.get_model_version_download_uri, params["name"], params["version"]
             )
             return {"artifact_uri": uri}
         if endpoint == "runs/get":
-            return {"run": proto(self._answer(client.get_run, params["run_id"]))}
+            run = self._answer(client.get_run, params["run_id"])
+            return {
+                "run": {
+                    "info": {
+                        "experiment_id": run.info.experiment_id,
+                        "artifact_uri": run.info.artifact_uri,
+                    },
+                    "data": {
+                        "metrics": [{"key": k, "value": v} for k, v in run.data.metrics.items()]
+                    },
+                }
+            }
         raise AssertionError(f"no local call for {endpoint}")
 
     def post(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
-        from google.protobuf.json_format import MessageToDict
-
         if endpoint != "logged-models/search":
             raise AssertionError(f"no local call for {endpoint}")
         found = self._answer(
@@ -217,9 +230,7 @@ class LocalRegistry:
             experiment_ids=body["experiment_ids"],
             filter_string=body.get("filter"),
         )
-        return {
-            "models": [MessageToDict(m.to_proto(), preserving_proto_field_name=True) for m in found]
-        }
+        return {"models": [{"info": {"artifact_uri": m.artifact_location}} for m in found]}
 
     def artifact_text(self, uri: str) -> str | None:
         return _local_text(uri)
