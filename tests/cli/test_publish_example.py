@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_publish import _repo, _show, _state
-from tests.helpers import Invoke
+from tests.helpers import Invoke, git
 
 CHURN = "acme/churn-classifier"
 
@@ -117,3 +117,22 @@ def test_from_version_must_exist(tmp_path: Path, invoke: Invoke) -> None:
     assert code == 1
     assert "--from-version 9.0.0: acme/churn-classifier has no such version" in stderr
     assert _state(repo) == before
+
+
+def test_generated_readme_sends_the_example(tmp_path: Path, invoke: Invoke) -> None:
+    repo = _repo(tmp_path)
+    code, _, stderr = _publish(
+        invoke, repo, "--signature-file", _model_dir(tmp_path, LAYOUTS["split"]),
+        "--from-version", "4.0.0",  # its oip-v2 endpoint, which the template serves
+    )  # fmt: skip
+    assert code == 0, stderr
+    git(repo, "commit", "-qam", "publish 5.0.0")  # `idp new` reads the default branch
+    dest = tmp_path / "churn-api"
+    result = invoke(
+        "new", dest, "-t", "prediction-service", "-m", f"{CHURN}@5.0.0", "--defaults",
+        "--catalog", repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    readme = (dest / "README.md").read_text()
+    assert '"contract_type": "monthly"' in readme
+    assert '"tenure_months": 14' in readme
