@@ -26,6 +26,7 @@ def _publish(
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_registered_version_becomes_the_entry(
     tmp_path: Path, invoke: Invoke, mlflow_registry: Registry
 ) -> None:
@@ -59,6 +60,7 @@ def test_registered_version_becomes_the_entry(
     assert version["changelog"] == "First model on 2026 data."
 
 
+@pytest.mark.slow
 def test_alias_and_run_uris(tmp_path: Path, invoke: Invoke, mlflow_registry: Registry) -> None:
     repo = _repo(tmp_path)
     code, _, stderr = _publish(
@@ -77,6 +79,7 @@ def test_alias_and_run_uris(tmp_path: Path, invoke: Invoke, mlflow_registry: Reg
     assert "aliases" not in run_version  # a run's model has no registry aliases
 
 
+@pytest.mark.slow
 def test_refusals_write_nothing(tmp_path: Path, invoke: Invoke, mlflow_registry: Registry) -> None:
     repo = _repo(tmp_path)
     before = _state(repo)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_publish import _repo, _show, _state
 from tests.contract import processes
 from tests.helpers import Invoke, git
@@ -15,6 +17,7 @@ from tests.importers.conftest import Registry
 CHURN = "acme/churn-classifier"
 
 
+@pytest.mark.slow
 def test_champion_over_rest_deprecating_the_previous(
     tmp_path: Path, invoke: Invoke, mlflow_registry: Registry
 ) -> None:
@@ -72,6 +75,7 @@ def test_unreachable_server(tmp_path: Path, invoke: Invoke) -> None:
     assert _state(repo) == before
 
 
+@pytest.mark.slow
 def test_not_found_over_rest(tmp_path: Path, invoke: Invoke, mlflow_registry: Registry) -> None:
     repo = _repo(tmp_path)
     before = _state(repo)
