@@ -178,7 +178,7 @@ def publish(
             "--tracking-uri",
             metavar="URI",
             help="The MLflow tracking server (http(s)://...; needs no MLflow package) or local "
-            "store (sqlite:///..., a folder; needs idp's mlflow extra). Default: "
+            "store (sqlite:///..., a folder; needs the mlflow extra). Default: "
             "$MLFLOW_TRACKING_URI.",
             show_default=False,
             rich_help_panel=_MLFLOW,
