@@ -32,7 +32,13 @@ class Registry:
 def mlflow_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     folder = tmp_path_factory.mktemp("mlflow")
     store = f"sqlite:///{folder / 'mlflow.db'}"
-    env = {**os.environ, **QUIET, "NO_PROXY": "127.0.0.1,localhost"}
+    # the server's background job runner is not needed, and outlives a SIGTERM for seconds
+    env = {
+        **os.environ,
+        **QUIET,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    }
     env.pop("MLFLOW_TRACKING_URI", None)
     [port] = processes.free_ports(1)
     url = f"http://127.0.0.1:{port}"
