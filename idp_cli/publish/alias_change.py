@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from idp_cli import warning_sink
 from idp_cli.catalog.sources import Source
+from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.publish.aliases import aliases_of, claim, release, versions_of
 from idp_cli.publish.catalog_files import CatalogFiles, check, write
 from idp_cli.publish.nodes import flow_list
@@ -105,6 +107,13 @@ def change_alias(source: Source, request: AliasRequest) -> AliasChanged:
             hint="Point defaultVersion and successors elsewhere first, or move the alias "
             "instead of removing it.",
         )
+    if move.default and request.version is not None:
+        lifecycle = versions[request.version].get("lifecycle")
+        if lifecycle in RETIRED:
+            # `idp new --model NAME` refuses a retired default without --allow-deprecated
+            warning_sink.warn(
+                f"{name}'s default version is now {name}@{request.version}, which is {lifecycle}"
+            )
     files = [(folder / rel).relative_to(root).as_posix() for rel in edited]
     result = AliasChanged(move, name, files)
     if not request.commit:

@@ -98,7 +98,13 @@ def _alias(invoke: Invoke, repo: Path, *args: str) -> dict[str, object]:
 
 def test_alias_set_moves_and_commits(tmp_path: Path, invoke: Invoke) -> None:
     repo = _repo(tmp_path)
-    result = _alias(invoke, repo, "set", f"{CHURN}@3.2.1", "champion")
+    ran = invoke(
+        "models", "alias", "set", f"{CHURN}@3.2.1", "champion", "--catalog", repo, "-o", "json"
+    )
+    assert ran.exit_code == 0, ran.stderr
+    # the default now names a deprecated version: `idp new --model` will want a flag
+    assert f"{CHURN}'s default version is now {CHURN}@3.2.1, which is deprecated" in ran.stderr
+    result = json.loads(ran.stdout)
     assert result["from"] == "4.0.0" and result["to"] == "3.2.1" and result["default"] is True
     assert result["branch"] == "alias/acme-churn-classifier-champion-3.2.1"
     assert git(repo, "branch", "--show-current") == result["branch"]
