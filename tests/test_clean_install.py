@@ -116,9 +116,29 @@ def test_every_import_is_a_declared_runtime_dependency() -> None:
             )
             continue
         dists = {_normalized(d) for d in providers.get(module, [])}
-        if not dists & declared:
-            undeclared[module] = sorted(files)
+        if dists & declared:
+            continue
+        # an optional extra's package, imported only where the extra is asked for
+        if all(_optional(file) & dists for file in files):
+            continue
+        undeclared[module] = sorted(files)
     assert not undeclared, f"imported but not in [project.dependencies]: {undeclared}"
+
+
+# The modules that may import an extra's packages (with a message naming the extra when they
+# are missing: tests/importers/test_mlflow_local.py and the plain install below).
+OPTIONAL = {"idp_cli/importers/mlflow/": "mlflow"}
+
+
+def _optional(file: str) -> set[str]:
+    """The distributions the extra of `file`'s folder brings, if it has one."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = [extra for folder, extra in OPTIONAL.items() if file.startswith(folder)]
+    return {
+        _normalized(Requirement(line).name)
+        for extra in extras
+        for line in project["optional-dependencies"][extra]
+    }
 
 
 def test_the_import_check_sees_imports_inside_functions() -> None:
@@ -254,3 +274,16 @@ def test_a_user_journey_from_a_plain_install(user_env: dict[str, str], tmp_path:
         assert "Traceback" not in updated.stderr
         status = _run(["git", "status", "--porcelain"], cwd=project, env=user_env).stdout
         assert status == "", f"{template}: a no-op update changed files:\n{status}"
+
+
+@pytest.mark.slow
+def test_a_local_mlflow_store_without_the_extra(user_env: dict[str, str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["idp", "models", "publish", "--from-mlflow", "models:/churn/1", "--tracking-uri",
+         f"sqlite:///{tmp_path}/mlflow.db", "--lifecycle", "staging"],
+        cwd=tmp_path, env=user_env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "needs the mlflow package" in result.stderr
+    assert "pip install 'idp-ai-platform[mlflow]'" in result.stderr
+    assert "Traceback" not in result.stderr

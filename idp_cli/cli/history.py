@@ -19,6 +19,7 @@ from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.errors import ExitCode, IdpError
 from idp_cli.history.records import (
     AddedEvent,
+    AliasEvent,
     CatalogDiff,
     DiffSummary,
     Event,
@@ -61,7 +62,7 @@ def history(
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
     """Show how a model's versions evolved in the catalog's git history: when each was added,
-    its lifecycle changes and deprecations with commit, author and date, its removal.
+    its lifecycle changes, deprecations and alias moves with commit, author and date, its removal.
 
     Reads the commits that touched the catalog's folder on the current branch (first-parent
     line; a merged pull request counts as its merge commit), from git's objects: nothing is
@@ -96,6 +97,9 @@ def _history_change(event: Event) -> str:
             return f"successor {event.successor}"
         case RemovedEvent():
             return f"removed (was {event.from_})"
+        case AliasEvent():
+            what = event.alias if event.alias == "defaultVersion" else f"alias {event.alias}"
+            return f"{what}: {event.from_ or '(none)'} -> {event.to or '(none)'}"
     return event.event.replace("-", " ")
 
 

@@ -23,19 +23,25 @@ from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.output.styles import LIFECYCLE_STYLE as _LIFECYCLE_STYLE
 
-# The group's commands from history.py and publish.py load only when they run (lazy.py).
+# The group's commands from history.py, publish.py and alias.py load only when they run (lazy.py).
 app = typer.Typer(
     cls=lazy_group(
         LazyCommand(
             "history",
             "idp_cli.cli.history:history",
             "Show how a model's versions evolved in the catalog's git history: when each was added,\n"
-            "its lifecycle changes and deprecations with commit, author and date, its removal.",
+            "its lifecycle changes, deprecations and alias moves with commit, author and date, its removal.",
         ),
         LazyCommand(
             "publish",
             "idp_cli.cli.publish:publish",
             "Publish a model version into a catalog held in a local git repository.",
+        ),
+        LazyCommand(
+            "alias",
+            "idp_cli.cli.alias:app",
+            "Move a model's alias (champion: the default version) to another version, or remove\n"
+            "it, on a new branch of a catalog held in a local git repository.",
         ),
     ),
     help="Browse the model catalog: list models, read a model version's card.",

@@ -20,6 +20,7 @@ from idp_cli.output.render import Format, emit
 _NEW = "New model"
 _VERSION = "Version"
 _GIT = "Git"
+_MLFLOW = "From MLflow"
 
 # How the core's messages name each input.
 _FLAGS = {
@@ -28,7 +29,9 @@ _FLAGS = {
     "lifecycle": "--lifecycle",
     "signature_file": "--signature-file",
     "deprecates": "--deprecates",
+    "keep_aliases": "--keep-aliases",
     "from_file": "--from-file",
+    "from_version": "--from-version",
     "branch": "--branch",
     "no_commit": "--no-commit",
     "catalog": "--catalog",
@@ -115,7 +118,7 @@ def publish(
         typer.Option(
             "--alias",
             metavar="ALIAS",
-            help="An alias for the version, repeatable.",
+            help="An alias for the version, repeatable; taken from the version that holds it.",
             rich_help_panel=_VERSION,
         ),
     ] = None,
@@ -124,10 +127,21 @@ def publish(
         typer.Option(
             "--deprecates",
             metavar="OLD_VERSION",
-            help="Mark this older version deprecated, with the new one as its successor.",
+            help="Mark this older version deprecated, with the new one as its successor; its "
+            "aliases (champion: the default version) and a defaultVersion naming it move to "
+            "the new version.",
             rich_help_panel=_VERSION,
         ),
     ] = None,
+    keep_aliases: Annotated[
+        bool,
+        typer.Option(
+            "--keep-aliases",
+            help="With --deprecates: leave the old version's aliases and defaultVersion as "
+            "they are.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = False,
     from_file: Annotated[
         Path | None,
         typer.Option(
@@ -136,6 +150,40 @@ def publish(
             help="YAML holding the version entry (or a model entry with one version); flags "
             "given as well override its fields.",
             rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    from_version: Annotated[
+        str | None,
+        typer.Option(
+            "--from-version",
+            metavar="OLD_VERSION",
+            help="Take the signature, serving (endpoints, runtime), framework, resources and "
+            "llm of this existing version, for each of them not given by other options.",
+            rich_help_panel=_VERSION,
+        ),
+    ] = None,
+    from_mlflow: Annotated[
+        str | None,
+        typer.Option(
+            "--from-mlflow",
+            metavar="URI",
+            help="Read the version from MLflow: models:/NAME/VERSION, models:/NAME@ALIAS or "
+            "runs:/RUN_ID/PATH. Its signature and input example, run metrics, artifact URI, "
+            "framework, tags (as labels), description (as changelog) and aliases fill what "
+            "other options do not give; --model and --version default to the registry's.",
+            rich_help_panel=_MLFLOW,
+        ),
+    ] = None,
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-uri",
+            metavar="URI",
+            help="The MLflow tracking server (http(s)://...; needs no MLflow package) or local "
+            "store (sqlite:///..., a folder; needs the mlflow extra). Default: "
+            "$MLFLOW_TRACKING_URI.",
+            show_default=False,
+            rich_help_panel=_MLFLOW,
         ),
     ] = None,
     description: Annotated[
@@ -205,6 +253,20 @@ def publish(
     from idp_cli import endpoint_flag
     from idp_cli import publish as core
 
+    imported = None
+    if from_mlflow is not None:
+        from idp_cli import importers
+
+        imported = importers.load("mlflow").read(
+            from_mlflow,
+            {
+                "tracking_uri": tracking_uri,
+                "input_name": "--from-mlflow",
+                "tracking_name": "--tracking-uri",
+            },
+        )
+    elif tracking_uri is not None:
+        raise typer.BadParameter("only with --from-mlflow", param_hint="--tracking-uri")
     request = core.Request(
         model=model,
         version=version,
@@ -215,7 +277,10 @@ def publish(
         changelog=changelog,
         aliases=alias or [],
         deprecates=deprecates,
+        keep_aliases=keep_aliases,
         from_file=from_file,
+        from_version=from_version,
+        imported=imported,
         model_fields={
             "displayName": display_name,
             "description": description,
@@ -233,8 +298,16 @@ def publish(
     def table() -> None:
         ref = f"{result.model}@{result.version}"
         lines = [f"Published {ref}" + (" (new model)" if result.new_model else "")]
+        if imported is not None:
+            lines.append(f"Read from MLflow: {imported.source}")
         if result.deprecated:
             lines.append(f"Deprecated {result.model}@{result.deprecated} (successor {ref})")
+        if result.inherited:
+            lines.append(
+                f"Inherited {', '.join(result.inherited)} from {result.model}@"
+                f"{request.from_version}"
+            )
+        lines.extend(result.notes())
         lines.append(f"Files: {', '.join(result.files)}")
         if result.commit:
             lines.append(

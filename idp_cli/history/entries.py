@@ -52,3 +52,17 @@ def endpoint_view(endpoint: dict[str, Any] | None) -> EndpointView | None:
     return EndpointView(
         protocol=endpoint.get("protocol"), url=endpoint.get("url"), model_id=endpoint.get("modelId")
     )
+
+
+def alias_owners(model: dict[str, Any] | None) -> dict[str, str]:
+    """Which version each alias of the model names; `defaultVersion` too when it names a
+    version itself (an alias it names moves with that alias)."""
+    owners: dict[str, str] = {}
+    for number, version in versions(model).items():
+        found = version.get("aliases")
+        for alias in found if isinstance(found, list) else []:
+            owners.setdefault(str(alias), number)
+    default = (model or {}).get("defaultVersion")
+    if default is not None and str(default) in versions(model):
+        owners["defaultVersion"] = str(default)
+    return owners

@@ -18,6 +18,7 @@ from idp_cli.history import entries
 from idp_cli.history.gitcatalog import Blobs, GitCatalog, models_in
 from idp_cli.history.records import (
     AddedEvent,
+    AliasEvent,
     CommitInfo,
     Deprecation,
     Event,
@@ -266,8 +267,27 @@ class _Walk:
                     self.events.append(
                         SuccessorEvent(**on, version=number, event="successor", successor=successor)
                     )
+        if previous is not None and current is not None:
+            self._alias_moves(on, previous, current)
         if previous is not None and current is None:
             self.events.append(Event(**on, version=None, event="model-removed"))
+
+    def _alias_moves(
+        self, on: dict[str, Any], previous: dict[str, Any], current: dict[str, Any]
+    ) -> None:
+        was, now = entries.alias_owners(previous), entries.alias_owners(current)
+        for alias in [*was, *(a for a in now if a not in was)]:
+            if was.get(alias) != now.get(alias):
+                self.events.append(
+                    AliasEvent(
+                        **on,
+                        version=now.get(alias),
+                        event="alias",
+                        alias=alias,
+                        from_=was.get(alias),
+                        to=now.get(alias),
+                    )
+                )
 
 
 def _deprecation(on: dict[str, Any], version: dict[str, Any]) -> Deprecation:

@@ -238,6 +238,16 @@ class SuccessorEvent(Event):
 
 
 @dataclass(frozen=True)
+class AliasEvent(Event):
+    """An alias (or defaultVersion, when it names a version) that moved: `version` is where
+    it is now, None when removed."""
+
+    alias: str
+    from_: str | None  # the version that held it, None when no version did
+    to: str | None
+
+
+@dataclass(frozen=True)
 class ModelHistory:
     model: str
     source: str

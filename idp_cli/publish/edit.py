@@ -136,7 +136,48 @@ class Document:
             return
         self._insert(line, mapping.lc.key(before)[1], CommentedMap([(key, value)]))
 
+    def set_flow(self, mapping: Any, key: str, value: Any) -> None:
+        """`mapping[key] = value` for a key holding a one-line flow collection (`[a, b]`)."""
+        from ruamel.yaml.comments import CommentedMap
+
+        span = self._flow_span(mapping, key)
+        mapping[key] = value
+        text = dump(self.yaml, CommentedMap([(key, value)]))
+        prefix = f"{key}: "
+        if span is None or not text.startswith(prefix) or text.count("\n") != 1:
+            self.whole = True
+            return
+        self.splices.append((span[0], span[1], text[len(prefix) : -1]))
+
+    def remove_key(self, mapping: Any, key: str) -> None:
+        """Deletes `key` from the block mapping `mapping`, when `key: value` is one line."""
+        line = None
+        if key in mapping.lc.data and self._block(mapping):
+            line = mapping.lc.key(key)[0]
+            if self._flow_span(mapping, key) is None and self._scalar_span(mapping, key) is None:
+                line = None
+            elif list(mapping).index(key) == 0:
+                line = None  # the first key shares its line with the dash of a list item
+        del mapping[key]
+        if line is None:
+            self.whole = True
+            return
+        self.splices.append((self.starts[line], self.starts[line + 1], ""))
+
     # ----------------------------------------------------------------------------------------
+
+    def _flow_span(self, mapping: Any, key: str) -> tuple[int, int] | None:
+        """Where the flow collection of `key` stands in `original`, when on the key's line."""
+        value = mapping.get(key)
+        if key not in mapping.lc.data or not isinstance(value, (dict, list)):
+            return None
+        if self._block(value) or mapping.lc.value(key)[0] != mapping.lc.key(key)[0]:
+            return None
+        line, column = mapping.lc.value(key)
+        end = _flow_end(self.lines[line], column)
+        if end is None:
+            return None
+        return self.starts[line] + column, self.starts[line] + end
 
     def _insert(self, line: int, pad: int, node: Any) -> None:
         """`node` rendered at the top level and shifted right by `pad`, before `line`."""
@@ -239,6 +280,26 @@ def _scalar_end(line: str, column: int, flow: bool) -> int | None:
     end = min(found, default=len(text))
     end = len(text[:end].rstrip(" \t"))
     return end if end > column else None
+
+
+def _flow_end(line: str, column: int) -> int | None:
+    """Where the flow collection opening at `column` of `line` closes (exclusive), when it
+    closes on that line."""
+    depth = 0
+    quote = ""
+    for at in range(column, len(line)):
+        char = line[at]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+    return None
 
 
 def detect_layout(data: Any, lines: list[str]) -> Layout:

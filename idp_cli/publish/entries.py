@@ -26,6 +26,12 @@ def build_entries(request: Request) -> tuple[str, Any, dict[str, Any]]:
             fragment_name = fragment_model.pop("name", None)
             name = name or (str(fragment_name) if fragment_name else None)
             model_fields.update(fragment_model)
+    imported = request.imported
+    if imported is not None:
+        name = name or imported.model
+        for key, value in imported.fields.items():
+            if key not in entry:
+                put_in_order(entry, key, value)
     if not name:
         flag = request.name("model")
         raise PublishError(
@@ -45,10 +51,12 @@ def build_entries(request: Request) -> tuple[str, Any, dict[str, Any]]:
                 index = position + 1
         entry.insert(index, key, value)
 
-    if request.version is not None:
-        put("version", quoted(request.version))
-    if request.aliases:
-        put("aliases", flow_list(request.aliases), ("version",))
+    version = request.version or (imported.version if imported else None)
+    if version is not None:
+        put("version", quoted(version))
+    aliases = [*request.aliases, *(imported.aliases if imported else [])]
+    if aliases:
+        put("aliases", flow_list(list(dict.fromkeys(aliases))), ("version",))
     if request.lifecycle is not None:
         put("lifecycle", request.lifecycle, ("version", "aliases"))
     order = ("version", "aliases", "lifecycle", "releasedAt", "changelog")
@@ -130,3 +138,70 @@ def _read_fragment(path: Path, input_name: str) -> tuple[Any, Any]:
             f"{input_name} {path}: `versions` must hold exactly the one version to publish"
         )
     return versions[0], data
+
+
+# A version entry's keys in the catalog's usual order, for keys a publish adds.
+_ORDER = (
+    "version", "aliases", "lifecycle", "releasedAt", "changelog", "deprecation", "framework",
+    "artifact", "signature", "metrics", "resources", "llm", "serving", "labels",
+)  # fmt: skip
+# What a new version takes from the one named by `from_version` when not given itself: what
+# it is and how it is served, not what was measured or where its artifact is.
+INHERITED = ("framework", "signature", "resources", "llm", "serving")
+
+
+def inherit(entry: Any, base: Any) -> list[str]:
+    """Copies into `entry` the INHERITED fields of the version entry `base` that `entry`
+    lacks (a `serving` given without a runtime takes the runtime); returns what it copied."""
+    copied: list[str] = []
+    for key in INHERITED:
+        if key not in base:
+            continue
+        if key not in entry:
+            put_in_order(entry, key, fresh(base[key]))
+            copied.append(key)
+        elif key == "serving" and _lacks_runtime(entry[key], base[key]):
+            entry[key].insert(0, "runtime", fresh(base[key]["runtime"]))
+            copied.append("serving.runtime")
+    return copied
+
+
+def _lacks_runtime(serving: Any, base: Any) -> bool:
+    return (
+        isinstance(serving, dict)
+        and isinstance(base, dict)
+        and "runtime" in base
+        and "runtime" not in serving
+    )
+
+
+def put_in_order(entry: Any, key: str, value: Any) -> None:
+    """`entry[key] = value`, a new key placed where the catalog's order puts it."""
+    if key in entry:
+        entry[key] = value
+        return
+    rank = _ORDER.index(key) if key in _ORDER else len(_ORDER)
+    index = 0
+    for position, existing in enumerate(entry):
+        if (_ORDER.index(existing) if existing in _ORDER else len(_ORDER)) <= rank:
+            index = position + 1
+    entry.insert(index, key, value)
+
+
+def fresh(node: Any) -> Any:
+    """A copy of a loaded YAML node without its comments and positions, each collection in
+    the style (block or flow) it was written in."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    flow = hasattr(node, "fa") and node.fa.flow_style()
+    if isinstance(node, dict):
+        mapping = CommentedMap((key, fresh(value)) for key, value in node.items())
+        if flow:
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(node, list):
+        seq = CommentedSeq(fresh(item) for item in node)
+        if flow:
+            seq.fa.set_flow_style()
+        return seq
+    return node

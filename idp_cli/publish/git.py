@@ -13,7 +13,7 @@ from typing import Any
 
 from idp_cli import gitsource
 from idp_cli.publish.catalog_files import write
-from idp_cli.publish.request import PublishError, Request
+from idp_cli.publish.request import Names, PublishError
 
 
 @dataclass
@@ -38,7 +38,7 @@ def commit_on_new_branch(
     files: list[str],
     branch: str,
     message: str,
-    request: Request,
+    request: Names,
 ) -> Committed:
     """Writes `edited` (paths relative to `folder`) and commits `files` (relative to `root`)
     on the new branch `branch`, left checked out."""

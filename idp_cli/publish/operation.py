@@ -10,11 +10,22 @@ from typing import Any
 from idp_cli import paths
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.vocabulary import RETIRED
+from idp_cli.publish.aliases import aliases_of, claim, follow_default
 from idp_cli.publish.catalog_files import CatalogFiles, Place, check, write
 from idp_cli.publish.edit import Document
-from idp_cli.publish.entries import build_entries
-from idp_cli.publish.nodes import flow_map, quoted
-from idp_cli.publish.request import REQUIRED_MODEL_FIELDS, Published, PublishError, Request
+from idp_cli.publish.entries import build_entries, inherit
+from idp_cli.publish.nodes import flow_list, flow_map, quoted
+from idp_cli.publish.request import (
+    REQUIRED_MODEL_FIELDS,
+    AliasMove,
+    Names,
+    Published,
+    PublishError,
+    Request,
+)
+
+# (the aliases moved, defaultVersion's move, the fields inherited from --from-version)
+_Moved = tuple[list[AliasMove], tuple[str, str] | None, list[str]]
 
 
 def default_branch(model: str, version: str) -> str:
@@ -22,7 +33,7 @@ def default_branch(model: str, version: str) -> str:
 
 
 def publish(source: Source, request: Request) -> Published:
-    folder, root = _local_folder(source, request)
+    folder, root = local_folder(source, request)
     name, entry, model_fields = build_entries(request)
     version = str(entry["version"])
     catalog = CatalogFiles(folder, source.main)
@@ -31,7 +42,7 @@ def publish(source: Source, request: Request) -> Published:
     if place is None:
         edited = _add_model(catalog, folder, name, entry, model_fields, request)
     else:
-        edited, old = _add_version(place, name, entry, model_fields, request)
+        edited, old, moved = _add_version(place, name, entry, model_fields, request)
     deprecated = request.deprecates if old is not None else None
 
     problems = check(folder, source.main, edited)
@@ -47,6 +58,8 @@ def publish(source: Source, request: Request) -> Published:
 
     files = [(folder / rel).relative_to(root).as_posix() for rel in edited]
     result = Published(name, version, files, None, None, place is None, deprecated)
+    if place is not None:
+        result.alias_moves, result.default_moved, result.inherited = moved
     if not request.commit:
         write(folder, edited)
         return result
@@ -73,10 +86,13 @@ def _add_model(
     """The edited texts with `name` added as a new model holding the one version `entry`."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    if request.deprecates:
-        flag = request.name("deprecates")
+    for key in ("deprecates", "from_version"):
+        given = getattr(request, key)
+        if not given:
+            continue
+        flag = request.name(key)
         raise PublishError(
-            f"{flag} {request.deprecates}: model {name} is not in the catalog yet",
+            f"{flag} {given}: model {name} is not in the catalog yet",
             hint=f"Drop {flag} for a new model, or check the model's name.",
         )
     missing = [request.name(key) for key in REQUIRED_MODEL_FIELDS if not model_fields.get(key)]
@@ -107,9 +123,9 @@ def _add_model(
 
 def _add_version(
     place: Place, name: str, entry: Any, model_fields: dict[str, Any], request: Request
-) -> tuple[dict[str, str], Any]:
-    """(the edited texts, the version deprecated or None) with `entry` as the model's newest
-    version."""
+) -> tuple[dict[str, str], Any, _Moved]:
+    """(the edited texts, the version deprecated or None, what moved besides) with `entry`
+    as the model's newest version."""
     from ruamel.yaml.comments import CommentedSeq
 
     if model_fields:
@@ -127,23 +143,45 @@ def _add_version(
             f"{name}@{version} already exists",
             hint="Publish a new version number; versions are immutable once published.",
         )
+    inherited: list[str] = []
+    if request.from_version:
+        base = existing.get(request.from_version)
+        if base is None:
+            raise _no_such_version(name, request, "from_version", request.from_version, existing)
+        inherited = inherit(entry, base)
     old = None
     if request.deprecates:
         old = existing.get(request.deprecates)
         if old is None:
-            known = ", ".join(existing) or "none"
-            raise PublishError(
-                f"{request.name('deprecates')} {request.deprecates}: {name} has no such version "
-                f"(it has: {known})",
-                hint="Name an existing version of the same model.",
-            )
+            raise _no_such_version(name, request, "deprecates", request.deprecates, existing)
         _deprecate(doc, old, f"{name}@{version}")
+    wanted = aliases_of(entry)
+    default_moved = None
+    if old is not None and not request.keep_aliases:
+        wanted += [a for a in aliases_of(old) if a not in wanted]
+        if follow_default(doc, place.model, str(request.deprecates), version):
+            default_moved = (str(request.deprecates), version)
+    moves = claim(doc, place.model, name, version, wanted)
+    if wanted != aliases_of(entry):
+        keys = list(entry)
+        entry.insert(keys.index("version") + 1 if "version" in keys else 0, "aliases", [])
+        entry["aliases"] = flow_list(wanted)
     if isinstance(versions, list):
         doc.prepend(versions, entry)  # newest first, as catalogs list them
     else:
         place.model["versions"] = CommentedSeq([entry])
         doc.whole = True
-    return {doc.rel: doc.render()}, old
+    return {doc.rel: doc.render()}, old, (moves, default_moved, inherited)
+
+
+def _no_such_version(
+    name: str, request: Request, key: str, version: str, existing: dict[str, Any]
+) -> PublishError:
+    return PublishError(
+        f"{request.name(key)} {version}: {name} has no such version "
+        f"(it has: {', '.join(existing) or 'none'})",
+        hint="Name an existing version of the same model.",
+    )
 
 
 def _deprecate(doc: Document, old: Any, successor: str) -> None:
@@ -170,7 +208,7 @@ def _warn_if_breaking(old_ref: str, old: Any, new_ref: str, new: Any) -> None:
         warning_sink.warn(f"{new_ref} breaks callers of {old_ref}, its successor now: {breaking}")
 
 
-def _local_folder(source: Source, request: Request) -> tuple[Path, Path]:
+def local_folder(source: Source, request: Names) -> tuple[Path, Path]:
     """(catalog folder, repository root) of a catalog in a local git working tree."""
     catalog = request.name("catalog")
     if source.kind == "git-url":

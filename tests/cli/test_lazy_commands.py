@@ -94,7 +94,7 @@ def test_completing_command_names_imports_none_of_them() -> None:
         env={"_IDP_COMPLETE": "complete_bash", "COMP_WORDS": "idp models ", "COMP_CWORD": "2"}
     )
     assert code == 0
-    assert stdout.split() == ["list", "show", "history", "publish"]
+    assert stdout.split() == ["list", "show", "history", "publish", "alias"]
     assert modules & COMMAND_MODULES == {"idp_cli.cli.models"}
 
 
@@ -147,7 +147,7 @@ def test_the_tables_help_is_each_commands_own() -> None:
             assert not command.hidden and not command.deprecated, where
             assert not getattr(command, "rich_help_panel", None), where
             checked += 1
-    assert checked == 10
+    assert checked == 11
 
 
 def _help(group: TyperGroup, prog_name: str) -> str:

@@ -181,6 +181,10 @@ def test_deprecating_version(tmp_path: Path, invoke: Invoke) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "release/churn-5" in result.stdout
+    assert (
+        f"Moved alias champion (the default version) from {CHURN}@4.0.0 to {CHURN}@5.0.0"
+        in result.stdout
+    )
     assert git(repo, "branch", "--show-current") == "release/churn-5"
     assert git(repo, "log", "-1", "--format=%s") == (
         f"feat(catalog): publish {CHURN}@5.0.0; deprecate {CHURN}@4.0.0"
@@ -189,19 +193,23 @@ def test_deprecating_version(tmp_path: Path, invoke: Invoke) -> None:
     assert isinstance(old, dict)
     assert old["lifecycle"] == "deprecated"
     assert old["deprecation"] == {"successor": f"{CHURN}@5.0.0"}
+    assert "aliases" not in old
+    # the default (`defaultVersion: champion`) follows the alias to the new version
+    assert _show(invoke, CHURN, repo)["version"]["version"] == "5.0.0"  # type: ignore[index]
 
-    # only the old version's lifecycle line changed; everything else outside the insertions
-    # (the comments and the multi-line flow mapping included) is the same
+    # only the old version's alias and lifecycle lines changed; everything else outside the
+    # insertions (the comments and the multi-line flow mapping included) is the same
     after = (repo / "catalog.yaml").read_text()
-    before_lines = COMMENTED.splitlines(keepends=True)
-    changed = before_lines.index("        lifecycle: production\n")
-    after_lines = after.splitlines(keepends=True)
-    assert "        lifecycle: deprecated\n" in after_lines
-    restored = "".join(after_lines).replace(
+    assert '      - version: "5.0.0"\n        aliases: [champion]\n' in after
+    changed = "        aliases: [champion]\n        lifecycle: production\n"
+    assert changed in COMMENTED
+    restored = after.replace(
         "        lifecycle: deprecated\n"
         '        deprecation: {successor: "acme/churn-classifier@5.0.0"}\n',
-        before_lines[changed],
+        changed,
         1,
+    ).replace(
+        '      - version: "5.0.0"\n        aliases: [champion]\n', '      - version: "5.0.0"\n'
     )
     _only_inserted(COMMENTED, restored)
 

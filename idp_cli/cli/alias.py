@@ -1,0 +1,115 @@
+"""`idp models alias set|rm`: move a model's alias in a catalog held in a local git repository.
+
+The `models` group names this group among its lazy commands (models.py): this module loads
+only when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from idp_cli.cli.common import catalog_source, guard
+from idp_cli.cli.options import CatalogOpt, OutputOpt
+from idp_cli.output import console
+from idp_cli.output.render import Format, emit
+
+app = typer.Typer(
+    help="Move a model's alias (champion: the default version) to another version, or remove\n"
+    "it, on a new branch of a catalog held in a local git repository.",
+    no_args_is_help=True,
+)
+
+_FLAGS = {
+    "branch": "--branch",
+    "no_commit": "--no-commit",
+    "catalog": "--catalog",
+    "catalog_ref": "--catalog-ref (and unset IDP_CATALOG_REF)",
+}
+
+BranchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--branch",
+        help="The new branch to commit on. Default: alias/<model>-<alias>-<version>.",
+        show_default=False,
+    ),
+]
+NoCommitOpt = Annotated[
+    bool, typer.Option("--no-commit", help="Only write the files; no branch, no commit.")
+]
+
+
+@app.command("set")
+@guard
+def set_alias(
+    ctx: typer.Context,
+    ref: Annotated[
+        str, typer.Argument(metavar="NAME@VERSION", help="The version to give the alias to.")
+    ],
+    alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The alias, e.g. champion.")],
+    branch: BranchOpt = None,
+    no_commit: NoCommitOpt = False,
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Give ALIAS to a version, taking it from the version that holds it.
+
+    The catalog file keeps its comments and layout; the whole catalog is validated before
+    anything is written; the change is committed on a new branch, left checked out for a pull
+    request, or only written with --no-commit.
+    """
+    name, at, version = ref.rpartition("@")
+    if not at or not name or not version:
+        raise typer.BadParameter(f"{ref!r} is not NAME@VERSION", param_hint="NAME@VERSION")
+    _run(ctx, name, alias, version, branch, no_commit, output, catalog)
+
+
+@app.command("rm")
+@guard
+def remove_alias(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The model.")],
+    alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The alias to remove.")],
+    branch: BranchOpt = None,
+    no_commit: NoCommitOpt = False,
+    output: OutputOpt = Format.table,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Remove ALIAS from the version that holds it.
+
+    Refused while defaultVersion or a successor names the alias. Written and committed like
+    `alias set`.
+    """
+    _run(ctx, name, alias, None, branch, no_commit, output, catalog)
+
+
+def _run(
+    ctx: typer.Context,
+    name: str,
+    alias: str,
+    version: str | None,
+    branch: str | None,
+    no_commit: bool,
+    output: Format,
+    catalog: str | None,
+) -> None:
+    from idp_cli.publish.alias_change import AliasRequest, change_alias
+
+    request = AliasRequest(name, alias, version, branch, not no_commit, _FLAGS)
+    result = change_alias(catalog_source(ctx, catalog, None), request)
+
+    def table() -> None:
+        lines = [result.move.describe(result.model), f"Files: {', '.join(result.files)}"]
+        if result.commit:
+            lines.append(
+                f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
+                + (f" (was {result.previous_branch})" if result.previous_branch else "")
+            )
+        else:
+            lines.append("Not committed (--no-commit)")
+        for line in lines:
+            console.out().print(line, markup=False)
+
+    emit(result.to_dict(), output, table)
