@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
-
-import enum
 
 import typer
 
 from idp_cli.catalog.model import Catalog, Version
-from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
 from idp_cli.catalog.read import open_catalog
+from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
 from idp_cli.cli import completion
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
@@ -28,6 +27,8 @@ from idp_cli.templates.discovery import Template
 
 # The choices of --ci, from the one list of CI systems.
 CiSystem = enum.StrEnum("CiSystem", {value: value for value in CI_SYSTEMS})  # type: ignore[misc]
+DEFAULT_CI_SYSTEM = CiSystem(DEFAULT_CI)
+
 
 def _pick(title: str, options: list[tuple[str, str]]) -> str:
     """A numbered menu on stderr; returns the chosen option's value."""
@@ -87,7 +88,7 @@ def new(
     data: DataOpt = None,
     ci: Annotated[
         CiSystem, typer.Option(help="CI system to generate configuration for.")
-    ] = CiSystem(DEFAULT_CI),
+    ] = DEFAULT_CI_SYSTEM,
     environment: EnvironmentOpt = None,
     defaults: Annotated[
         bool,

@@ -88,7 +88,9 @@ def _check_call(
     assert required <= passed, f"{where}: does not pass {required - passed}"
     bound = {w["name"]: w for w in call.get("workspaces", [])}
     workspaces = {w["name"]: w for w in callee.get("workspaces", [])}
-    assert set(bound) <= set(workspaces), f"{where}: binds undeclared {set(bound) - set(workspaces)}"
+    assert set(bound) <= set(workspaces), (
+        f"{where}: binds undeclared {set(bound) - set(workspaces)}"
+    )
     needed = {name for name, w in workspaces.items() if not w.get("optional")}
     assert needed <= set(bound), f"{where}: does not bind {needed - set(bound)}"
     if offered is not None:
