@@ -15,8 +15,7 @@ import kubernetes_validate  # type: ignore[import-untyped, unused-ignore]
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 
-from tests.templates.contract import REPO
-
+REPO = Path(__file__).resolve().parents[2]
 TEKTON_SCHEMA = REPO / "tests" / "data" / "tekton-schemas" / "tekton.dev-v1.schema.json"
 # The Kubernetes version the CronJob is checked against: the oldest still supported upstream
 # that has everything the file uses (CronJob.spec.timeZone is stable since 1.27).
@@ -47,6 +46,19 @@ def validate_kubernetes(path: Path) -> list[str]:
         kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
         kinds.append(document["kind"])
     return kinds
+
+
+def check_tekton(project: Path) -> None:
+    """Every Tekton object of `.tekton/` and the CronJob of `tekton/`, with the schemas and
+    against each other."""
+    objects: dict[str, dict[str, Any]] = {}
+    for path in sorted((project / ".tekton").glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            validate_tekton(document)
+            objects[f"{document['kind']}/{document['metadata']['name']}"] = document
+    assert objects, f"no Tekton objects in {project / '.tekton'}"
+    check_references(objects)
+    assert validate_kubernetes(project / "tekton" / "idp-update-schedule.yaml") == ["CronJob"]
 
 
 def _references(node: Any) -> set[tuple[str, str, str | None]]:
