@@ -7,6 +7,7 @@ come from Secrets. The steps' scripts are run in test_tekton_steps_run.py."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +20,12 @@ from tests.templates.ci_projects import (
     TEKTON_SCHEDULE,
     Project,
     tekton_objects,
+    tekton_step,
 )
+from tests.templates.predictive_helpers import render_with_copier
 from tests.templates.tekton_checks import (
     check_references,
+    check_tekton,
     images,
     validate_kubernetes,
     validate_tekton,
@@ -117,9 +121,7 @@ def test_the_runs_start_on_their_events(tekton_project: Project) -> None:
 
 
 def test_images_are_named_by_version_never_latest(tekton_project: Project) -> None:
-    found = images(tekton_project_objects := tekton_objects(tekton_project),
-                   tekton_project.yaml(TEKTON_SCHEDULE))  # fmt: skip
-    assert tekton_project_objects
+    found = images(tekton_objects(tekton_project), tekton_project.yaml(TEKTON_SCHEDULE))
     assert found == {
         "docker.io/library/python:3.12-slim",
         "quay.io/buildah/stable:v1.42.2",
@@ -152,3 +154,13 @@ def test_credentials_come_from_secrets_only(tekton_project: Project) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if "password=" in line:
                 assert re.search(r'password=\\\$(IDP_BOT_TOKEN|IDP_CATALOG_TOKEN)\\"', line), line
+
+
+def test_plain_copier_records_no_idp_release(tmp_path: Path) -> None:
+    """Rendered without idp, the project records no idp release: the update step then asks
+    for IDP_PIP_SPEC (test_tekton_steps_run.py) rather than install an unpinned idp."""
+    render_with_copier("chat-service", tmp_path / "chat", {"ci": "tekton"})
+    project = Project("chat-service", "tekton", tmp_path / "chat")
+    check_tekton(project.path)
+    step = tekton_step(project, "idp-update", "update")
+    assert step["env"]["IDP_RECORDED_PIP_SPEC"] == ""
