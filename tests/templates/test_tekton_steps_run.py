@@ -9,111 +9,25 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.templates.ci_projects import TEKTON_SCHEDULE, Project, tekton_step
-from tests.templates.contract import offline_env
-from tests.templates.fake_ci_tools import FAKE_GIT, FAKE_IDP
 from tests.templates.fake_forge import fake_forge
-from tests.templates.predictive_helpers import SECRET
+from tests.templates.tekton_steps import Run, git, remote, run_step
 
 SUMMARY = "# Update acme/model 1.0.0 -> 2.0.0 and template v1 -> v2\n\nFiles changed: README.md\n"
 TITLE = SUMMARY.splitlines()[0].removeprefix("# ")
 BOT_TOKEN = "test-bot-token-value-0123"
 CATALOG_TOKEN = "test-catalog-token-value-4567"
-# Records its arguments; `-m venv DIR` makes DIR/bin/python (itself); `-m pip` does nothing
-# more; anything else is the real Python (the update step's forge call).
-FAKE_PYTHON = """#!/bin/sh
-case "$1 $2" in
-  "-m venv") printf '%s\\n' "$*" >> "$FAKE_LOG/python"; mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; exit 0 ;;
-  "-m pip") printf '%s\\n' "$0 $*" >> "$FAKE_LOG/python"; exit 0 ;;
-esac
-exec {python} "$@"
-"""
-RECORDER = '#!/bin/sh\nprintf "%s\\n" "$*" >> "$FAKE_LOG/{name}"\n'
-
-
-@dataclass
-class Run:
-    code: int
-    output: str
-    logs: Path
-
-    def log(self, name: str) -> list[str]:
-        path = self.logs / name
-        return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-
-
-def _executable(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return path
-
-
-def _git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def _remote(project: Project, tmp_path: Path) -> tuple[Path, str]:
-    """The generated project committed, as a bare repository (the forge's); its commit."""
-    work = tmp_path / "committed"
-    shutil.copytree(project.path, work)
-    _git(work, "init", "--quiet", "--initial-branch=main")
-    _git(work, "add", "--all")
-    _git(work, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "new")
-    bare = tmp_path / "server" / "team" / "app.git"
-    _git(tmp_path, "clone", "--quiet", "--bare", str(work), str(bare))
-    return bare, _git(work, "rev-parse", "HEAD")
-
-
-def _run_step(step: dict[str, Any], cwd: Path, tmp_path: Path, env: dict[str, str]) -> Run:
-    bin_dir, logs = tmp_path / "bin", tmp_path / "logs"
-    if not bin_dir.exists():
-        bin_dir.mkdir()
-        logs.mkdir()
-        _executable(bin_dir / "python", FAKE_PYTHON.format(python=sys.executable))
-        _executable(bin_dir / "idp", FAKE_IDP)
-        for tool in ("apt-get", "buildah"):
-            _executable(bin_dir / tool, RECORDER.format(name=tool))
-        real_git = shutil.which("git")
-        assert real_git
-        _executable(bin_dir / "git", FAKE_GIT.format(python=sys.executable, git=real_git))
-    base = {
-        k: v
-        for k, v in offline_env(SECRET).items()
-        if not k.startswith(("GIT_", "IDP_", "PIP_", "VIRTUAL_ENV")) and "PROXY" not in k
-    }
-    script = _executable(tmp_path / f"step-{step['name']}", step["script"])
-    assert step["script"].startswith("#!/bin/sh\nset -eu\n"), "Tekton runs it by its #! line"
-    full = {
-        **base,
-        **{k: v for k, v in step["env"].items() if k != "PATH"},
-        "HOME": str(tmp_path / "home"),
-        "PATH": f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "FAKE_LOG": str(logs),
-        **env,
-    }
-    (tmp_path / "home").mkdir(exist_ok=True)
-    done = subprocess.run(
-        [str(script)], cwd=cwd, env=full, capture_output=True, text=True, timeout=600
-    )
-    return Run(done.returncode, done.stdout + done.stderr, logs)
-
-
 # --- CI: checkout, lint and test, build ------------------------------------------------------
 
 
 def test_the_checkout_step_fetches_the_commit(tekton_project: Project, tmp_path: Path) -> None:
-    bare, commit = _remote(tekton_project, tmp_path)
+    bare, commit = remote(tekton_project, tmp_path)
     step = tekton_step(tekton_project, "fetch", "checkout")
     credentials = tmp_path / "basic-auth"
     credentials.mkdir()
@@ -122,9 +36,9 @@ def test_the_checkout_step_fetches_the_commit(tekton_project: Project, tmp_path:
     out.mkdir()
     env = {"REPO_URL": f"file://{bare}", "REVISION": commit, "BASIC_AUTH_BOUND": "true",
            "BASIC_AUTH_PATH": str(credentials)}  # fmt: skip
-    run = _run_step(step, out, tmp_path, env)
+    run = run_step(step, out, tmp_path, env)
     assert run.code == 0, run.output
-    assert _git(out, "rev-parse", "HEAD") == commit
+    assert git(out, "rev-parse", "HEAD") == commit
     assert (out / ".copier-answers.yml").is_file()
     assert run.log("apt-get")[-1].endswith("git ca-certificates"), "git, from Debian"
     config = (tmp_path / "home" / ".gitconfig").read_text(encoding="utf-8")
@@ -138,7 +52,7 @@ def test_lint_and_test_steps_pass_in_the_generated_project(
     shutil.copytree(tekton_project.path, work)
     venv = tmp_path / "opt-venv"
     install = tekton_step(tekton_project, "lint-test", "install")
-    run = _run_step(install, work, tmp_path, {"VENV": str(venv)})
+    run = run_step(install, work, tmp_path, {"VENV": str(venv)})
     assert run.code == 0, run.output
     assert run.log("python") == [
         f"-m venv {venv}",
@@ -146,7 +60,7 @@ def test_lint_and_test_steps_pass_in_the_generated_project(
         f"{venv}/bin/python -m pip install --quiet -e .[dev]",
     ]
     for name in ("lint", "test"):
-        run = _run_step(tekton_step(tekton_project, "lint-test", name), work, tmp_path, {})
+        run = run_step(tekton_step(tekton_project, "lint-test", name), work, tmp_path, {})
         assert run.code == 0, f"{name}:\n{run.output}"
     assert "passed" in run.output
 
@@ -177,13 +91,13 @@ def test_the_build_steps(
     if auth:
         (auth_dir / ".dockerconfigjson").write_text('{"auths": {}}')
     build = tekton_step(tekton_project, "build-image", "build")
-    run = _run_step(build, work, tmp_path, {})
+    run = run_step(build, work, tmp_path, {})
     assert run.code == 0, run.output
     local = build["env"]["LOCAL_IMAGE"]
     assert run.log("buildah") == [f"build --file Containerfile --tag {local} ."]
     assert (work / "Containerfile").is_file()
     env = {"PUSH": push, "IMAGE": image, "TAG": "abc123", "REGISTRY_AUTH_PATH": str(auth_dir)}
-    run = _run_step(tekton_step(tekton_project, "build-image", "push"), work, tmp_path, env)
+    run = run_step(tekton_step(tekton_project, "build-image", "push"), work, tmp_path, env)
     assert run.code == code, run.output
     pushes = run.log("buildah")[1:]
     if pushed:
@@ -201,9 +115,9 @@ def test_the_build_steps(
 def _update(
     project: Project, tmp_path: Path, forge_kind: str, check: int, update: int = 0, **env: Any
 ) -> tuple[Run, Path, Any]:
-    bare, _ = _remote(project, tmp_path)
+    bare, _ = remote(project, tmp_path)
     work = tmp_path / "checkout"
-    _git(tmp_path, "clone", "--quiet", f"file://{bare}", str(work))
+    git(tmp_path, "clone", "--quiet", f"file://{bare}", str(work))
     step = tekton_step(project, "idp-update", "update")
     assert step["env"]["IDP_SUMMARY_FILE"] == "/tmp/idp-update-summary.md"
     with fake_forge(env.pop("open_requests", None)) as forge:
@@ -222,7 +136,7 @@ def _update(
             "FAKE_CREDENTIAL_HOST": "git.example",
             **env,
         }
-        run = _run_step(step, work, tmp_path, values)
+        run = run_step(step, work, tmp_path, values)
     return run, bare, forge
 
 
@@ -239,7 +153,7 @@ def test_the_update_step_without_a_change_to_propose(
     assert run.log("idp")[0] == "check"
     assert len(run.log("idp")) == (1 if update is None else 2)
     assert forge.requests == [], "no request"
-    assert _git(bare, "branch", "--list", "idp/update") == "", "nothing pushed"
+    assert git(bare, "branch", "--list", "idp/update") == "", "nothing pushed"
     version = tekton_step(tekton_project, "idp-update", "update")["env"]["IDP_RECORDED_PIP_SPEC"]
     assert run.log("python")[0].endswith(f"-m pip install --quiet {version}")
 
@@ -268,10 +182,10 @@ def test_the_update_step_pushes_and_proposes(
     )
     assert run.code == 0, run.output
     assert run.log("idp")[1].startswith("update --latest --defaults --summary-file ")
-    assert _git(bare, "log", "-1", "--format=%s", "idp/update") == title.split("] ")[-1]
-    assert "regenerated" in _git(bare, "show", "idp/update:README.md")
+    assert git(bare, "log", "-1", "--format=%s", "idp/update") == title.split("] ")[-1]
+    assert "regenerated" in git(bare, "show", "idp/update:README.md")
     if update == 6:
-        assert "<<<<<<<" in _git(bare, "show", "idp/update:conflict.txt")
+        assert "<<<<<<<" in git(bare, "show", "idp/update:conflict.txt")
     search, change = forge.requests
     assert search.method == "GET"
     if forge_kind == "github":
@@ -339,7 +253,7 @@ def test_the_update_step_says_what_is_missing(
     assert run.code == 1
     assert message in run.output
     assert forge.requests == []
-    assert _git(bare, "branch", "--list", "idp/update") == ""
+    assert git(bare, "branch", "--list", "idp/update") == ""
 
 
 def test_the_cronjob_calls_the_incoming_webhook(tekton_project: Project, tmp_path: Path) -> None:
