@@ -45,6 +45,7 @@ def test_the_checkout_step_fetches_the_commit(tekton_project: Project, tmp_path:
     assert f"helper = store --file={credentials}/.git-credentials" in config
 
 
+@pytest.mark.slow
 def test_lint_and_test_steps_pass_in_the_generated_project(
     tekton_project: Project, tmp_path: Path
 ) -> None:
