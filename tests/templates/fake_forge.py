@@ -28,13 +28,17 @@ class Forge:
     url: str
     open_requests: list[dict[str, Any]] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    refuse: int | None = None
+    """An HTTP status to answer every change (POST, PUT, PATCH) with."""
 
 
 @contextmanager
-def fake_forge(open_requests: list[dict[str, Any]] | None = None) -> Iterator[Forge]:
+def fake_forge(
+    open_requests: list[dict[str, Any]] | None = None, refuse: int | None = None
+) -> Iterator[Forge]:
     """Answers a GET with `open_requests` (the search for an open request), anything else
-    with a new request numbered 9, as GitHub and GitLab answer."""
-    forge = Forge("", list(open_requests or []))
+    with a new request numbered 9, as GitHub and GitLab answer (or with `refuse`)."""
+    forge = Forge("", list(open_requests or []), refuse=refuse)
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
@@ -51,8 +55,11 @@ def fake_forge(open_requests: list[dict[str, Any]] | None = None) -> Iterator[Fo
                 )
             )
             answer: Any = forge.open_requests if self.command == "GET" else {"number": 9, "iid": 9}
+            status = 201 if self.command == "POST" else 200
+            if forge.refuse and self.command != "GET":
+                answer, status = {"message": "Resource not accessible by token"}, forge.refuse
             payload = json.dumps(answer).encode()
-            self.send_response(201 if self.command == "POST" else 200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

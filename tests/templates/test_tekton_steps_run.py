@@ -121,7 +121,7 @@ def _update(
     git(tmp_path, "clone", "--quiet", f"file://{bare}", str(work))
     step = tekton_step(project, "idp-update", "update")
     assert step["env"]["IDP_SUMMARY_FILE"] == "/tmp/idp-update-summary.md"
-    with fake_forge(env.pop("open_requests", None)) as forge:
+    with fake_forge(env.pop("open_requests", None), env.pop("refuse", None)) as forge:
         values = {
             "IDP_SUMMARY_FILE": str(tmp_path / "idp-update-summary.md"),
             "REPO_URL": f"file://{bare}",
@@ -281,3 +281,14 @@ def test_the_cronjob_calls_the_incoming_webhook(tekton_project: Project, tmp_pat
         "branch": ["main"],
         "pipelinerun": [env["PAC_PIPELINERUN"]],
     }
+
+
+def test_the_update_step_fails_when_the_forge_refuses(
+    tekton_project: Project, tmp_path: Path
+) -> None:
+    run, bare, _ = _update(tekton_project, tmp_path, "github", 5, 0, refuse=403)
+    assert run.code == 1
+    assert "/repos/team/app/pulls: HTTP 403: " in run.output
+    assert "Resource not accessible by token" in run.output
+    assert BOT_TOKEN not in run.output
+    assert git(bare, "branch", "--list", "idp/update") != "", "the branch was pushed first"
