@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from idp_cli import __version__, warning_sink
+from idp_cli.ci import DEFAULT_CI
 from idp_cli.errors import IdpError
 
 T = TypeVar("T")
@@ -201,7 +202,7 @@ def new_project(
     template: str,
     model: str,
     data: dict[str, str] | None = None,
-    ci: str = "github",
+    ci: str = DEFAULT_CI,
     dry_run: bool = True,
     catalog: str | None = None,
     catalog_ref: str | None = None,

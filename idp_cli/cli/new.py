@@ -10,6 +10,7 @@ import typer
 
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.read import open_catalog
+from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
 from idp_cli.cli import completion, picker
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
@@ -24,10 +25,8 @@ from idp_cli.output.render import Format, emit
 from idp_cli.project import new as core
 from idp_cli.project.catalog_record import CatalogSource
 
-
-class CiSystem(enum.StrEnum):
-    github = "github"
-    gitlab = "gitlab"
+# The choices of --ci, from the one list of CI systems.
+CiSystem = enum.StrEnum("CiSystem", {value: value for value in CI_SYSTEMS})  # type: ignore[misc]
 
 
 PROMPTS = core.Prompts(template=picker.template, model=picker.model, destination=picker.destination)
@@ -57,7 +56,7 @@ def new(
         CiSystem | None,
         typer.Option(
             help="CI system to generate configuration for. Default: asked in a terminal, "
-            f"else {core.DEFAULT_CI}.",
+            f"else {DEFAULT_CI}.",
             show_default=False,
         ),
     ] = None,

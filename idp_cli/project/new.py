@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli import binding, warning_sink
+from idp_cli import binding, ci, warning_sink
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
@@ -40,7 +40,7 @@ PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
 # the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
-DEFAULT_CI = "github"
+DEFAULT_CI = ci.DEFAULT_CI
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,6 @@ def test_vocabulary_options_complete_their_words(tmp_path: Path) -> None:
 
 
 def test_enum_options_complete_their_values(tmp_path: Path) -> None:
-    assert bash("idp new --ci ", tmp_path) == ["github", "gitlab"]
+    assert bash("idp new --ci ", tmp_path) == ["github", "gitlab", "tekton"]
     assert bash("idp models list -o ", tmp_path) == ["table", "wide", "json", "yaml"]
     assert bash("idp update --conflict ", tmp_path) == ["inline", "rej"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
 from tests.helpers import Invoke, commit_all, git, make_repo
 from tests.project.fleet import answers, release, snapshot
 from tests.templates.matrix import ids, servable
@@ -25,8 +26,10 @@ OLD_VERSION = {
 }
 
 
-def new_committed(invoke: Invoke, project: Path, template: str, ref: str) -> Path:
-    made = invoke("new", project, "-t", template, "-m", ref, "--defaults", "--allow-deprecated")
+def new_committed(invoke: Invoke, project: Path, template: str, ref: str, *options: str) -> Path:
+    made = invoke(
+        "new", project, "-t", template, "-m", ref, "--defaults", "--allow-deprecated", *options
+    )
     assert made.exit_code == 0, made.stderr
     make_repo(project)
     commit_all(project, "Generate project")
@@ -71,6 +74,25 @@ def test_an_untouched_project_updates_to_the_successor_as_if_new(
     # Nobody touched the project, so the merge leaves exactly what `idp new` makes today.
     fresh = tmp_path / "fresh" / "app"
     made = invoke("new", fresh, "-t", template, "-m", successor, "--defaults", "--allow-deprecated")
+    assert made.exit_code == 0, made.stderr
+    assert snapshot(project) == snapshot(fresh)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", [ci for ci in CI_SYSTEMS if ci != DEFAULT_CI])
+@pytest.mark.parametrize("template", sorted(OLD_VERSION))
+def test_an_untouched_project_updates_cleanly_with_each_ci_system(
+    invoke: Invoke, tmp_path: Path, template: str, ci: str
+) -> None:
+    """The matrix above uses the default CI system; each other one, once per template."""
+    project = new_committed(invoke, tmp_path / "app", template, OLD_VERSION[template], "--ci", ci)
+    update_latest(invoke, project)
+    successor = str(answers(project)["model_ref"])
+    fresh = tmp_path / "fresh" / "app"
+    made = invoke(
+        "new", fresh, "-t", template, "-m", successor, "--ci", ci, "--defaults",
+        "--allow-deprecated",
+    )  # fmt: skip
     assert made.exit_code == 0, made.stderr
     assert snapshot(project) == snapshot(fresh)
 

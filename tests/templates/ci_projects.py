@@ -11,17 +11,21 @@ from typing import Any
 
 import yaml
 
+from idp_cli.ci import CI_SYSTEMS as CI_CHOICES
 from tests.templates.predictive_helpers import idp, isolated
 
 TEMPLATE_NAMES = ("chat-service", "prediction-service", "batch-scoring")
-CI_SYSTEMS = ("github", "gitlab")
+CI_SYSTEMS = tuple(CI_CHOICES)
 GITHUB_WORKFLOW = ".github/workflows/idp-update.yml"
 GITHUB_CI = ".github/workflows/ci.yml"
 GITLAB_CI = ".gitlab-ci.yml"
+TEKTON_DIR = ".tekton"
+TEKTON_SCHEDULE = "tekton/idp-update-schedule.yaml"
 # The update job's files, in the app-base part that every app template renders.
 JOB_SOURCES = (
     "template/{% if ci == 'github' %}.github{% endif %}/workflows/idp-update.yml.jinja",
     "template/{% if ci == 'gitlab' %}.gitlab-ci.yml{% endif %}.jinja",
+    "template/{% if ci == 'tekton' %}.tekton{% endif %}/idp-update-task.yaml.jinja",
 )
 
 
@@ -86,6 +90,30 @@ def github_snippet(project: Project) -> tuple[dict[str, Any], dict[str, Any]]:
     (run,) = [s for s in steps if "idp check" in s.get("run", "")]
     (pr,) = [s for s in steps if str(s.get("uses", "")).startswith("peter-evans/create-pull")]
     return run, pr
+
+
+def tekton_objects(project: Project) -> dict[str, dict[str, Any]]:
+    """The Tekton objects of `.tekton/`, by `kind/name`."""
+    objects: dict[str, dict[str, Any]] = {}
+    for path in sorted((project.path / TEKTON_DIR).glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            key = f"{document['kind']}/{document['metadata']['name']}"
+            assert key not in objects, f"{key} twice"
+            objects[key] = document
+    return objects
+
+
+def tekton_step(project: Project, task_suffix: str, step: str) -> dict[str, Any]:
+    """One step of the Task named `<app>-<task_suffix>`, the Task's stepTemplate under it."""
+    (task,) = [
+        o
+        for key, o in tekton_objects(project).items()
+        if key.startswith("Task/") and key.endswith(f"-{task_suffix}")
+    ]
+    template = task["spec"].get("stepTemplate", {})
+    (found,) = [s for s in task["spec"]["steps"] if s["name"] == step]
+    env = {e["name"]: e.get("value") for e in [*template.get("env", []), *found.get("env", [])]}
+    return {**template, **found, "env": env}
 
 
 def gitlab_script(project: Project) -> str:

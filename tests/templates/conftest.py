@@ -23,3 +23,10 @@ def gitlab_project(
     request: pytest.FixtureRequest, projects: dict[tuple[str, str], Project]
 ) -> Project:
     return projects[request.param, "gitlab"]
+
+
+@pytest.fixture(params=TEMPLATE_NAMES)
+def tekton_project(
+    request: pytest.FixtureRequest, projects: dict[tuple[str, str], Project]
+) -> Project:
+    return projects[request.param, "tekton"]

@@ -15,12 +15,16 @@ from jsonschema import Draft7Validator  # type: ignore[import-untyped, unused-ig
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from tests.templates.tekton_checks import check_tekton
+
 REPO = Path(__file__).resolve().parents[2]
 # Backstage's own entity schemas, vendored (see the NOTICE there)
 SCHEMAS = REPO / "tests" / "data" / "backstage-catalog-schemas"
 CI_FILES = {
     "github": (".github/workflows/ci.yml", "vendor.github-workflows"),
     "gitlab": (".gitlab-ci.yml", "vendor.gitlab-ci"),
+    # no check-jsonschema builtin: tekton_checks.py validates the folder
+    "tekton": (".tekton", "tekton.dev/v1"),
 }
 
 
@@ -69,14 +73,23 @@ def validate_backstage(entity: dict[str, Any], kind_schema: str) -> None:
         Draft7Validator(registry.contents(schema_id), registry=registry).validate(entity)
 
 
+def check_ci_config(project: Path, ci: str) -> None:
+    """The CI files against their schemas: check-jsonschema's for GitHub and GitLab, the
+    vendored Tekton and Kubernetes ones for Tekton."""
+    relpath, schema = CI_FILES[ci]
+    if ci == "tekton":
+        check_tekton(project)
+    else:
+        run_module(["check_jsonschema", "--builtin-schema", schema, relpath], project)
+
+
 def check_project(project: Path, ci: str, secret: str) -> dict[str, Any]:
     """Lint, test, CI schema and Backstage descriptor of one generated project; returns its
     recorded answers."""
     run_module(["ruff", "check", "--no-cache", "."], project)
     run_module(["ruff", "format", "--check", "--no-cache", "."], project)
     run_module(["pytest", "-q", "-p", "no:cacheprovider"], project, env=offline_env(secret))
-    relpath, schema = CI_FILES[ci]
-    run_module(["check_jsonschema", "--builtin-schema", schema, relpath], project)
+    check_ci_config(project, ci)
     for other, (other_path, _) in CI_FILES.items():
         if other != ci:
             assert not (project / other_path).exists(), other_path

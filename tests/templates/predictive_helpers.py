@@ -31,10 +31,7 @@ PREDICTIVE = ("prediction-service", "batch-scoring")
 # rendering, under every variable name a generated project reads.
 SECRET = "sk-predictive-test-4f1c9a7e-never-write-me"
 
-CI_FILES = {
-    "github": (".github/workflows/ci.yml", "vendor.github-workflows"),
-    "gitlab": (".gitlab-ci.yml", "vendor.gitlab-ci"),
-}
+CI_FILES = contract.CI_FILES
 
 # What `idp templates show` lists for both templates with the bundled catalog: every
 # predictive model's default version with a signature and a predictive protocol.

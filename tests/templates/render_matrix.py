@@ -52,6 +52,7 @@ def cases() -> Iterator[Case]:
     from idp_cli import binding, name_binding
     from idp_cli.catalog.read import load
     from idp_cli.catalog.sources import resolve_source
+    from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
     from idp_cli.config import CatalogChoice
     from idp_cli.templates.discovery import bundled
     from tests.templates.matrix import NEW_MODEL
@@ -91,6 +92,9 @@ def cases() -> Iterator[Case]:
                         )
     for template_name in PREDICTIVE:
         yield Case(f"{template_name}-copier-defaults", template_name)
+        for ci in CI_SYSTEMS:
+            if ci != DEFAULT_CI:
+                yield Case(f"{template_name}-copier-{ci}", template_name, data={"ci": ci})
         yield Case(f"{template_name}-copier-tensor", template_name, data={"oip_layout": "tensor"})
         for protocol in PROTOCOLS:
             odd = {"model": odd_model(protocol), "model_ref": "acme/odd-model@1.0.0"}

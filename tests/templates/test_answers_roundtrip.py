@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
 from idp_cli.templates.discovery import bundled
 from tests.helpers import Invoke, make_repo, write_catalog
 from tests.project.fleet import V1, catalog_repo, release, snapshot
@@ -86,6 +87,21 @@ def test_a_project_renders_again_from_its_answers(
     project = tmp_path / "app"
     retired_flag = ["--allow-deprecated"] if retired else []
     made = invoke("new", project, "-t", template, "-m", ref, "--defaults", *retired_flag)
+    assert made.exit_code == 0, made.stderr
+    rerender(project, tmp_path / "again" / "app")
+    assert_same_tree(project, tmp_path / "again" / "app")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", [ci for ci in CI_SYSTEMS if ci != DEFAULT_CI])
+@pytest.mark.parametrize("template", sorted({pair.template for pair in MATRIX}))
+def test_each_ci_system_renders_again_from_its_answers(
+    invoke: Invoke, tmp_path: Path, template: str, ci: str
+) -> None:
+    """The matrix above uses the default CI system; each other one, once per template."""
+    ref = next(pair.ref for pair in MATRIX if pair.template == template and not pair.retired)
+    project = tmp_path / "app"
+    made = invoke("new", project, "-t", template, "-m", ref, "--ci", ci, "--defaults")
     assert made.exit_code == 0, made.stderr
     rerender(project, tmp_path / "again" / "app")
     assert_same_tree(project, tmp_path / "again" / "app")

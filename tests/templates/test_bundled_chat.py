@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from idp_cli.ci import CI_SYSTEMS
 from idp_cli.cli.app import app
 from tests.templates.contract import check_project
 
@@ -37,7 +38,7 @@ def test_the_bundled_catalog_has_chat_models_for_both_protocols() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("ci", ["github", "gitlab"])
+@pytest.mark.parametrize("ci", list(CI_SYSTEMS))
 @pytest.mark.parametrize("ref", MODELS)
 def test_generated_project_keeps_the_contract(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str, ci: str

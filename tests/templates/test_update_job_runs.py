@@ -1,7 +1,8 @@
 """The scheduled update job's shell logic, run: taken out of the generated YAML and run with
 a fake `idp` (and, for GitLab, a fake `curl` and a bare repository as the remote) on PATH,
 for each outcome: check 0 (current), 5 (drift) with update 0 (done), 6 (conflicts) or 1
-(error), and check 1 (error).
+(error), and check 1 (error). The Tekton update step's runs are in test_tekton_steps_run.py
+(a fake forge API over HTTP instead of a fake curl) and test_tekton_update_e2e.py (the real idp).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The scheduled update job each bundled template generates for its CI system: the files.
 
-Every template is generated with `idp new` for GitHub Actions and for GitLab CI. The job must
+Every template is generated with `idp new` for each CI system (GitHub Actions, GitLab CI,
+Tekton: its schema checks are in test_tekton.py). The job must
 validate against the CI system's schema, run on a schedule, run `idp check` and, on drift,
 `idp update --latest --defaults --summary-file`, and propose the change with the summary as
 the pull or merge request's description, without any secret in the file; the project's normal
@@ -23,15 +24,20 @@ from tests.templates.ci_projects import (
     GITHUB_WORKFLOW,
     GITLAB_CI,
     JOB_SOURCES,
+    TEKTON_DIR,
+    TEKTON_SCHEDULE,
     TEMPLATE_NAMES,
     Project,
     github_snippet,
     github_steps,
     gitlab_script,
+    tekton_objects,
+    tekton_step,
     workflow_triggers,
 )
 from tests.templates.contract import run_module
 from tests.templates.predictive_helpers import SECRET, TEMPLATES
+from tests.templates.tekton_checks import validate_kubernetes, validate_tekton
 
 UPDATE_CALL = "idp update --latest --defaults --summary-file"
 # Token shapes that must never appear in a generated CI file.
@@ -63,7 +69,29 @@ def test_the_update_job_is_one_file_every_app_template_renders(relpath: str) -> 
         assert "app-base" in [part["template"] for part in config["_idp"]["parts"]], name
 
 
+def _tekton_update(project: Project) -> dict[str, Any]:
+    return tekton_step(project, "idp-update", "update")
+
+
+def _ci_files(project: Project) -> list[str]:
+    if project.ci == "github":
+        return [GITHUB_WORKFLOW, GITHUB_CI]
+    if project.ci == "tekton":
+        return [
+            TEKTON_SCHEDULE,
+            *(f"{TEKTON_DIR}/{p.name}" for p in project.path.glob(".tekton/*")),
+        ]
+    return [GITLAB_CI]
+
+
 def test_ci_files_validate_against_the_ci_schema(project: Project) -> None:
+    if project.ci == "tekton":
+        for document in tekton_objects(project).values():
+            validate_tekton(document)
+        assert validate_kubernetes(project.path / TEKTON_SCHEDULE) == ["CronJob"]
+        assert not (project.path / GITLAB_CI).exists()
+        assert not (project.path / ".github").exists()
+        return
     if project.ci == "github":
         files = [
             (GITHUB_WORKFLOW, "vendor.github-workflows"),
@@ -88,6 +116,17 @@ def test_the_job_runs_on_a_schedule(project: Project) -> None:
         assert workflow["permissions"] == {}, "only the job gets write access"
         (job,) = workflow["jobs"].values()
         assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    elif project.ci == "tekton":
+        # The CronJob calls Pipelines as Code's incoming webhook, which starts the run.
+        fields = project.yaml(TEKTON_SCHEDULE)["spec"]["schedule"].split()
+        assert len(fields) == 5 and fields[4] != "*", "weekly"
+        runs = [o for o in tekton_objects(project).values() if o["kind"] == "PipelineRun"]
+        (update,) = [
+            o
+            for o in runs
+            if o["metadata"]["annotations"]["pipelinesascode.tekton.dev/on-event"] == "[incoming]"
+        ]
+        assert update["metadata"]["name"].endswith("-idp-update")
     else:
         config = project.yaml(GITLAB_CI)
         job = config["idp-update"]
@@ -99,6 +138,8 @@ def test_the_job_checks_then_updates(project: Project) -> None:
     if project.ci == "github":
         run, _ = github_snippet(project)
         script = run["run"]
+    elif project.ci == "tekton":
+        script = _tekton_update(project)["script"]
     else:
         script = gitlab_script(project)
     check = script.index("idp check")
@@ -117,6 +158,13 @@ def test_the_request_uses_the_summary_file(project: Project) -> None:
         )
         assert run["id"] == "idp"
         assert pr["with"]["token"] == "${{ secrets.IDP_BOT_TOKEN || github.token }}"
+    elif project.ci == "tekton":
+        step = _tekton_update(project)
+        assert '--summary-file "$IDP_SUMMARY_FILE"' in step["script"]
+        assert 'open(env["IDP_SUMMARY_FILE"]' in step["script"], "the request's description"
+        # Outside the project, so that it is neither committed nor a change idp update refuses.
+        assert step["env"]["IDP_SUMMARY_FILE"].startswith("/tmp/")
+        assert step["env"]["IDP_UPDATE_BRANCH"] == "idp/update"
     else:
         script = gitlab_script(project)
         variables = project.yaml(GITLAB_CI)["idp-update"]["variables"]
@@ -135,6 +183,12 @@ def test_idp_is_installed_as_recorded_unless_a_ci_variable_says_otherwise(
         (install,) = [s for s in github_steps(project) if "pip install" in s.get("run", "")]
         assert install["env"]["IDP_PIP_SPEC"] == f"${{{{ vars.IDP_PIP_SPEC || '{PINNED}' }}}}"
         assert 'python -m pip install "$IDP_PIP_SPEC"' in install["run"]
+    elif project.ci == "tekton":
+        step = _tekton_update(project)
+        # IDP_PIP_SPEC, a key of the Secret the step reads (envFrom), overrides it.
+        assert step["env"]["IDP_RECORDED_PIP_SPEC"] == PINNED
+        assert "IDP_PIP_SPEC=${IDP_PIP_SPEC:-$IDP_RECORDED_PIP_SPEC}" in step["script"]
+        assert 'python -m pip install --quiet "$IDP_PIP_SPEC"' in step["script"]
     else:
         job = project.yaml(GITLAB_CI)["idp-update"]
         # A job variable: project, group and schedule variables of the same name override it.
@@ -143,8 +197,7 @@ def test_idp_is_installed_as_recorded_unless_a_ci_variable_says_otherwise(
 
 
 def test_no_secret_literal_in_the_ci_files(project: Project) -> None:
-    relpaths = [GITHUB_WORKFLOW, GITHUB_CI] if project.ci == "github" else [GITLAB_CI]
-    for relpath in relpaths:
+    for relpath in _ci_files(project):
         text = project.text(relpath)
         assert SECRET not in text
         assert not TOKEN_LITERALS.search(text), relpath
@@ -156,6 +209,9 @@ def test_no_secret_literal_in_the_ci_files(project: Project) -> None:
                     assert re.fullmatch(
                         r"\$\{\{ (secrets\.\w+|github\.token)( \|\| [^}]+)? \}\}", value
                     ), key
+    elif project.ci == "tekton":
+        # test_tekton.py: the tokens are the keys of a Secret, never a value
+        assert "IDP_BOT_TOKEN" in project.text(f"{TEKTON_DIR}/README.md")
     else:
         config = project.yaml(GITLAB_CI)
         for name, job in config.items():
@@ -179,6 +235,9 @@ def test_the_readme_explains_how_to_stay_current(project: Project) -> None:
         assert expected in section, expected
     if project.ci == "github":
         assert GITHUB_WORKFLOW in section and "pull request" in section
+    elif project.ci == "tekton":
+        assert "IDP_BOT_TOKEN" in section and ".tekton/README.md" in section
+        assert TEKTON_SCHEDULE in section
     else:
         assert "IDP_BOT_TOKEN" in section and "Pipeline schedules" in section
 

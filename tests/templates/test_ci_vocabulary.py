@@ -1,0 +1,40 @@
+"""The CI systems are listed once, in idp_cli/ci.py: `idp new --ci` offers them, and every
+bundled template that asks `ci` (the app templates, and app-base, which renders the CI files)
+lists the same values with the same labels and default, so that a template's prompt, idp's
+option and the files app-base can render never disagree."""
+
+from __future__ import annotations
+
+import yaml
+
+from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
+from idp_cli.cli.new import CiSystem
+from tests.templates.predictive_helpers import TEMPLATES
+
+APP_BASE = TEMPLATES / "app-base" / "template"
+
+
+def test_every_template_asking_ci_lists_the_same_systems() -> None:
+    asking = []
+    for config_path in sorted(TEMPLATES.glob("*/copier.yml")):
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        if "ci" not in config:
+            continue
+        asking.append(config_path.parent.name)
+        question = config["ci"]
+        labels = {label: value for value, label in CI_SYSTEMS.items()}
+        assert question["choices"] == labels, config_path
+        assert question["default"] == DEFAULT_CI, config_path
+    assert {"app-base", "chat-service", "prediction-service", "batch-scoring"} <= set(asking)
+
+
+def test_idp_new_offers_the_same_systems() -> None:
+    assert [member.value for member in CiSystem] == list(CI_SYSTEMS)
+
+
+def test_app_base_renders_files_for_each_system() -> None:
+    """Each value names the files app-base renders for it, and nothing else does."""
+    conditions = {
+        path.name.split("%}")[0] for path in APP_BASE.iterdir() if path.name.startswith("{% if ci")
+    }
+    assert conditions == {f"{{% if ci == '{value}' " for value in CI_SYSTEMS}
