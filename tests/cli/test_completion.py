@@ -201,7 +201,8 @@ def test_show_completion_prints_the_script_for_the_running_shell(tmp_path: Path)
     command = " ".join(shlex.quote(part) for part in _idp())
     result = subprocess.run(
         ["bash", "-c", f"{command} --show-completion"],
-        env=dict(os.environ),
+        # a login shell exports SHELL; a CI job or a detached process may not have it
+        env={**os.environ, "SHELL": str(shutil.which("bash"))},
         cwd=tmp_path,
         capture_output=True,
         text=True,
