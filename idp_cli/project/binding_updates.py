@@ -62,8 +62,12 @@ class Updated:
 def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[BindingUpdate]:
     """Each binding's plan (and its parts'), all made before anything is written."""
     items = []
+    overrides = options.get("overrides") or {}
     for b in chosen:
-        app = plan(project, answers=b.answers, **options)
+        # --data for a question only the app's parts ask goes to them, not to the app
+        part_only = {k for a in b.parts for k in a.questions} - set(b.answers.questions)
+        for_app = {k: v for k, v in overrides.items() if k not in part_only}
+        app = plan(project, answers=b.answers, **{**options, "overrides": for_app})
         parts = [plan(project, answers=a, **_for_part(a, app, options)) for a in b.parts]
         items.append(BindingUpdate(b, app, parts=parts))
     return items

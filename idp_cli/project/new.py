@@ -92,6 +92,7 @@ class Plan:
     version: Version | None = None
     endpoint: Endpoint | None = None
     parts: list[parts.Part] = field(default_factory=list)
+    part_data: dict[str, Any] = field(default_factory=dict)  # --data only the parts take
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,14 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
-    template.refuse_unknown(request.data, owned=binding.owned_answers(template))
+    # the parts' templates, for the --data answers only they take (checked against the model
+    # below)
+    app_data, part_data = parts.split_data(
+        template,
+        parts.declared(template, None, None),
+        request.data,
+        binding.owned_answers(template),
+    )
     dest = request.destination
     if dest is None:
         if request.prompts is None:
@@ -147,9 +155,11 @@ def plan(request: Request) -> Plan:
     check_project_name(project_name)
     check_destination(dest, request.force)
     if template.binds_model:
-        made = _bound(request, template, dest, project_name)
+        made = _bound(request, template, dest, project_name, app_data)
     else:
-        made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
+        answers = _unbound_answers(request, template, project_name, app_data)
+        made = Plan(request, template, dest, answers)
+    made.part_data = part_data
     if not request.interactive:
         _require_answers(template, made.answers)
     made.parts = parts.declared(made.template, made.version, request.environment)
@@ -179,8 +189,9 @@ def apply(plan: Plan) -> Generated:
         else plan.answers
     )
     try:
+        given = {**app_answers, **plan.part_data}
         files += parts.render(
-            plan.template, plan.parts, plan.destination, app_answers, pretend=request.pretend
+            plan.template, plan.parts, plan.destination, given, pretend=request.pretend
         )
     except BaseException:
         if fresh and not request.pretend:
@@ -302,13 +313,15 @@ def recorded_catalog(source: CatalogSource) -> tuple[str, str]:
     return recorded, commit or ""
 
 
-def _bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
+def _bound(
+    request: Request, template: Template, dest: Path, project_name: str, data: dict[str, Any]
+) -> Plan:
     catalog, source = request.catalog()
     version = _choose_model(request, catalog, template)
     check_lifecycle(version, request.allow_deprecated)
     endpoint = _endpoint(template, version, request.environment)
     recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, request.data, dest)
+    owner = _app_owner(template, data, dest)
     answers = binding.answers(
         template,
         version,
@@ -318,7 +331,7 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
         catalog_source=recorded,
         catalog_commit=commit,
         catalog_ref=source.ref or "",
-        overrides=request.data,
+        overrides=data,
         # in a terminal the owner is offered as the prompt's default, not answered for the user
         owner=None if request.interactive else owner,
     )
@@ -332,13 +345,15 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
     return Plan(request, template, dest, answers, user_defaults, version, endpoint)
 
 
-def _unbound_answers(request: Request, template: Template, project_name: str) -> dict[str, Any]:
+def _unbound_answers(
+    request: Request, template: Template, project_name: str, data: dict[str, Any]
+) -> dict[str, Any]:
     if request.model:
         raise IdpError(
             f"template {template.name} has no `_idp` metadata, so it takes no model",
             hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",
         )
-    answers = dict(request.data)
+    answers = dict(data)
     asked = {q.name for q in template.questions}
     if "project_name" in asked:
         answers.setdefault("project_name", project_name)
