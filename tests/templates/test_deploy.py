@@ -143,7 +143,7 @@ def test_the_validator_refuses_a_misspelt_field_and_an_unknown_kind() -> None:
     """The checks below would pass anything if the validator did: it must not."""
     from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
 
-    deployment = {
+    deployment: dict[str, Any] = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": "x"},
