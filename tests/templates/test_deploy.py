@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from jsonschema import ValidationError  # type: ignore[import-untyped, unused-ignore]
 
 from idp_cli import binding
 from idp_cli.catalog.model import Endpoint, Version
@@ -141,7 +142,7 @@ def check_containerfile(project: Path, workload: str, ref: str) -> None:
 
 def test_the_validator_refuses_a_misspelt_field_and_an_unknown_kind() -> None:
     """The checks below would pass anything if the validator did: it must not."""
-    from kubernetes_validate.utils import SchemaNotFoundError, ValidationError
+    from kubernetes_validate.utils import SchemaNotFoundError
 
     deployment: dict[str, Any] = {
         "apiVersion": "apps/v1",
@@ -157,6 +158,28 @@ def test_the_validator_refuses_a_misspelt_field_and_an_unknown_kind() -> None:
         validate({**deployment, "spec": {**deployment["spec"], "replica": 2}})
     with pytest.raises(SchemaNotFoundError):
         validate({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "x"}})
+
+
+def test_the_application_schema_refuses_a_misspelt_field() -> None:
+    app: dict[str, Any] = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": "x", "namespace": "argocd"},
+        "spec": {
+            "project": "default",
+            "source": {"repoURL": REPO_URL, "path": "deploy/overlays/staging"},
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": "x"},
+            "syncPolicy": {"automated": {"prune": True}},
+        },
+    }
+    deploy_checks.validate_application(app)
+    misspelt = {**app, "spec": {**app["spec"], "syncPolicy": {"automatic": {"prune": True}}}}
+    with pytest.raises(ValidationError):
+        deploy_checks.validate_application(misspelt)
+    with pytest.raises(ValidationError):  # spec.destination is required
+        deploy_checks.validate_application(
+            {**app, "spec": {k: v for k, v in app["spec"].items() if k != "destination"}}
+        )
 
 
 def test_hadolint_reports_what_it_should(tmp_path: Path) -> None:
