@@ -99,6 +99,8 @@ def _for_part(
     return {
         **options,
         "model": app.new_model if moved else None,
+        # the app's endpoint, so that the part's binding is the app's
+        "endpoint_name": app.endpoint.name if moved and app.endpoint is not None else None,
         "latest": False,
         "overrides": {k: v for k, v in overrides.items() if k in asked},
         "template_ref": None,
