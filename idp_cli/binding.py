@@ -9,6 +9,7 @@ from typing import Any
 from idp_cli import __version__
 from idp_cli.backstage.names import endpoint_api, model_resource
 from idp_cli.catalog.model import Catalog, Endpoint, Version
+from idp_cli.catalog.vocabulary import ENVIRONMENTS
 from idp_cli.codegen import predictive
 from idp_cli.templates.discovery import Template
 
@@ -139,7 +140,6 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
     for a version with a signature the plan of the typed code generated from it (`codegen`)."""
     model = version.model
     raw = version.raw
-    auth = endpoint.raw.get("auth") or {}
     signature = version.signature
     normalized = normalized_signature(signature)
     mapping = {
@@ -159,20 +159,11 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
             {"type": m["type"], "value": m["value"], "dataset": m.get("dataset") or ""}
             for m in raw.get("metrics", [])
         ],
-        "endpoint": {
-            "name": endpoint.name,
-            "environment": endpoint.environment,
-            "protocol": endpoint.protocol,
-            "url": endpoint.url.rstrip("/"),
-            "route_prefix": str(
-                endpoint.raw.get("routePrefix") or DEFAULT_ROUTE_PREFIX.get(endpoint.protocol, "")
-            ),
-            "model_id": endpoint.model_id,
-            "model_version": str(endpoint.raw.get("modelVersion") or ""),
-            "auth_type": str(auth.get("type") or "none"),
-            "token_env": str(auth.get("tokenEnv") or ""),
-            "capabilities": endpoint.capabilities,
-        },
+        "endpoint": _endpoint_answer(endpoint),
+        # every environment's endpoint the generated code can talk to, for the app's
+        # per-environment deployment (templates/deploy): recorded with the binding, so that
+        # `idp update` rewrites it when the catalog moves an environment's endpoint
+        "environments": [_endpoint_answer(e) for e in environment_endpoints(version, endpoint)],
         "request_defaults": {
             p["name"]: p["default"]
             for p in signature.get("params", [])
@@ -190,6 +181,48 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
     if predictive.can_plan(normalized):
         mapping["codegen"] = predictive.plan(normalized, endpoint.protocol)
     return mapping
+
+
+def environment_endpoints(version: Version, bound_endpoint: Endpoint) -> list[Endpoint]:
+    """One endpoint per environment the version declares (production, staging, development
+    order), each one the generated code can talk to as it talks to the bound endpoint: the
+    same protocol and at least its capabilities; the bound endpoint stands for its own
+    environment. An environment with no such endpoint has none."""
+    chosen: list[Endpoint] = []
+    wanted = set(bound_endpoint.capabilities)
+    for environment in ENVIRONMENTS:
+        if environment == bound_endpoint.environment:
+            chosen.append(bound_endpoint)
+            continue
+        usable = (
+            e
+            for e in version.endpoints
+            if e.environment == environment
+            and e.protocol == bound_endpoint.protocol
+            and wanted <= set(e.capabilities)
+        )
+        found = next(usable, None)
+        if found is not None:
+            chosen.append(found)
+    return chosen
+
+
+def _endpoint_answer(endpoint: Endpoint) -> dict[str, Any]:
+    auth = endpoint.raw.get("auth") or {}
+    return {
+        "name": endpoint.name,
+        "environment": endpoint.environment,
+        "protocol": endpoint.protocol,
+        "url": endpoint.url.rstrip("/"),
+        "route_prefix": str(
+            endpoint.raw.get("routePrefix") or DEFAULT_ROUTE_PREFIX.get(endpoint.protocol, "")
+        ),
+        "model_id": endpoint.model_id,
+        "model_version": str(endpoint.raw.get("modelVersion") or ""),
+        "auth_type": str(auth.get("type") or "none"),
+        "token_env": str(auth.get("tokenEnv") or ""),
+        "capabilities": endpoint.capabilities,
+    }
 
 
 def normalized_signature(signature: dict[str, Any]) -> dict[str, Any]:

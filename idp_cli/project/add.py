@@ -28,7 +28,7 @@ from idp_cli.project import bindings, worktree
 from idp_cli.project.answers import ANSWERS_FILE
 from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
 from idp_cli.project.layout import Package, find_package, missing_dependencies
-from idp_cli.project.new import check_lifecycle
+from idp_cli.project.refusals import check_lifecycle
 from idp_cli.templates.discovery import Template, bundled
 
 BINDING_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")

@@ -62,24 +62,47 @@ class Updated:
 def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[BindingUpdate]:
     """Each binding's plan (and its parts'), all made before anything is written."""
     items = []
+    overrides = options.get("overrides") or {}
     for b in chosen:
-        app = plan(project, answers=b.answers, **options)
-        parts = [plan(project, answers=a, **_for_part(a, app, options)) for a in b.parts]
+        # --data for a question only the app's parts ask goes to them, not to the app
+        asked = [_asks(a) if overrides else set(a.questions) for a in b.parts]
+        part_only = set().union(*asked) - set(b.answers.questions)
+        for_app = {k: v for k, v in overrides.items() if k not in part_only}
+        app = plan(project, answers=b.answers, **{**options, "overrides": for_app})
+        parts = [
+            plan(project, answers=a, **_for_part(a, names, app, options))
+            for a, names in zip(b.parts, asked, strict=True)
+        ]
         items.append(BindingUpdate(b, app, parts=parts))
     return items
 
 
-def _for_part(answers: Answers, app: Plan, options: dict[str, Any]) -> dict[str, Any]:
+def _asks(answers: Answers) -> set[str]:
+    """What a part's update can be given: the answers it records, and the questions of the
+    template version it updates to (one it skipped, `argocd_repo_url` while `argocd` was off)."""
+    from idp_cli.project.check import template_state
+    from idp_cli.templates.discovery import at_version
+
+    state, _ = template_state(answers)
+    template = at_version(answers.src_path, state.newest if state.outdated else state.current)
+    return set(answers.questions) | {q.name for q in template.questions if not q.computed}
+
+
+def _for_part(
+    answers: Answers, asked: set[str], app: Plan, options: dict[str, Any]
+) -> dict[str, Any]:
     """A part is bound to the model version the app's update binds (so the two never differ);
-    --data reaches the answers it records; --template-ref names the app template's version,
+    --data reaches the questions it asks; --template-ref names the app template's version,
     not the part's."""
     overrides = options.get("overrides") or {}
     moved = answers.model_ref is not None and app.new_model != answers.model_ref
     return {
         **options,
         "model": app.new_model if moved else None,
+        # the app's endpoint, so that the part's binding is the app's
+        "endpoint_name": app.endpoint.name if moved and app.endpoint is not None else None,
         "latest": False,
-        "overrides": {k: v for k, v in overrides.items() if k in answers.questions},
+        "overrides": {k: v for k, v in overrides.items() if k in asked},
         "template_ref": None,
     }
 

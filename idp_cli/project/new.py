@@ -19,24 +19,23 @@ through `warning_sink`, as everywhere in the core.
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli import binding, ci, warning_sink
+from idp_cli import binding, ci
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
 from idp_cli.project import parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
+from idp_cli.project.refusals import check_destination, check_lifecycle, check_project_name
 from idp_cli.templates.discovery import Template
 from idp_cli.templates.sources import available, find
 
-PROJECT_NAME = re.compile(r"^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
 # the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
@@ -83,6 +82,7 @@ class Plan:
     version: Version | None = None
     endpoint: Endpoint | None = None
     parts: list[parts.Part] = field(default_factory=list)
+    part_data: dict[str, Any] = field(default_factory=dict)  # --data only the parts take
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,14 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
-    template.refuse_unknown(request.data, owned=binding.owned_answers(template))
+    # the parts' templates, for the --data answers only they take (checked against the model
+    # below)
+    app_data, part_data = parts.split_data(
+        template,
+        parts.declared(template, None, None),
+        request.data,
+        binding.owned_answers(template),
+    )
     dest = request.destination
     if dest is None:
         if request.prompts is None:
@@ -138,11 +145,13 @@ def plan(request: Request) -> Plan:
     check_project_name(project_name)
     check_destination(dest, request.force)
     if template.binds_name:  # a training project: a model name, new or existing
-        made = _name_bound(request, template, dest, project_name)
+        made = _name_bound(request, template, dest, project_name, app_data)
     elif template.binds_model:
-        made = _bound(request, template, dest, project_name)
+        made = _bound(request, template, dest, project_name, app_data)
     else:
-        made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
+        answers = _unbound_answers(request, template, project_name, app_data)
+        made = Plan(request, template, dest, answers)
+    made.part_data = part_data
     if not request.interactive:
         _require_answers(template, made.answers)
     made.parts = parts.declared(made.template, made.version, request.environment)
@@ -172,8 +181,9 @@ def apply(plan: Plan) -> Generated:
         else plan.answers
     )
     try:
+        given = {**app_answers, **plan.part_data}
         files += parts.render(
-            plan.template, plan.parts, plan.destination, app_answers, pretend=request.pretend
+            plan.template, plan.parts, plan.destination, given, pretend=request.pretend
         )
     except BaseException:
         if fresh and not request.pretend:
@@ -189,42 +199,6 @@ def apply(plan: Plan) -> Generated:
         files=files,
         pretend=request.pretend,
     )
-
-
-def check_project_name(name: str) -> None:
-    if not PROJECT_NAME.match(name):
-        raise IdpError(
-            f"{name!r} is not a valid project name",
-            hint="Use lowercase letters, digits, '-' and '_', starting with a letter "
-            "(rename the folder or pass --data project_name=NAME).",
-        )
-
-
-def check_destination(dest: Path, force: bool) -> None:
-    if dest.exists() and not dest.is_dir():
-        raise IdpError(f"{dest} exists and is not a folder", hint="Choose another destination.")
-    if dest.is_dir() and any(dest.iterdir()) and not force:
-        raise IdpError(
-            f"{dest} is not empty; nothing was written",
-            hint="Choose an empty or new folder, or pass --force to write the template's files into it.",
-        )
-
-
-def check_lifecycle(version: Version, allow_deprecated: bool) -> None:
-    """A retired version is refused unless asked for; a usable but risky one is warned of."""
-    if version.retired and not allow_deprecated:
-        raise IdpError(
-            f"{version.ref} is {version.lifecycle}; its successor is {version.successor}",
-            hint=f"Use --model {version.successor}, or pass --allow-deprecated to bind it anyway.",
-        )
-    if version.retired:
-        warning_sink.warn(
-            f"{version.ref} is {version.lifecycle}; its successor is {version.successor}"
-        )
-    elif version.lifecycle == "experimental":
-        warning_sink.warn(
-            f"{version.ref} is experimental: it may change or disappear without notice"
-        )
 
 
 def _choose_template(request: Request) -> Template:
@@ -287,13 +261,15 @@ def _endpoint(template: Template, version: Version, environment: str | None) -> 
     return result.endpoint
 
 
-def _bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
+def _bound(
+    request: Request, template: Template, dest: Path, project_name: str, data: dict[str, Any]
+) -> Plan:
     catalog, source = request.catalog()
     version = _choose_model(request, catalog, template)
     check_lifecycle(version, request.allow_deprecated)
     endpoint = _endpoint(template, version, request.environment)
     recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, request.data, dest)
+    owner = _app_owner(template, data, dest)
     answers = binding.answers(
         template,
         version,
@@ -303,7 +279,7 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
         catalog_source=recorded,
         catalog_commit=commit,
         catalog_ref=source.ref or "",
-        overrides=request.data,
+        overrides=data,
         # in a terminal the owner is offered as the prompt's default, not answered for the user
         owner=None if request.interactive else owner,
     )
@@ -322,14 +298,16 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
     return Plan(request, template, dest, answers, user_defaults, version, endpoint)
 
 
-def _name_bound(request: Request, template: Template, dest: Path, project_name: str) -> Plan:
+def _name_bound(
+    request: Request, template: Template, dest: Path, project_name: str, data: dict[str, Any]
+) -> Plan:
     from idp_cli import name_binding
     from idp_cli.project import name_bound
 
     catalog, source = request.catalog()
     name = name_bound.choose(template, catalog, request.model, request.prompts)
     recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, request.data, dest)
+    owner = _app_owner(template, data, dest)
     answers = name_binding.answers(
         template,
         catalog,
@@ -339,7 +317,7 @@ def _name_bound(request: Request, template: Template, dest: Path, project_name: 
         catalog_source=recorded,
         catalog_ref=source.ref or "",
         catalog_commit=commit,
-        overrides=request.data,
+        overrides=data,
         owner=None if request.interactive else owner,
     )
     offered: dict[str, Any] = {"owner": owner} if request.interactive and owner else {}
@@ -348,13 +326,15 @@ def _name_bound(request: Request, template: Template, dest: Path, project_name: 
     return Plan(request, template, dest, answers, offered)
 
 
-def _unbound_answers(request: Request, template: Template, project_name: str) -> dict[str, Any]:
+def _unbound_answers(
+    request: Request, template: Template, project_name: str, data: dict[str, Any]
+) -> dict[str, Any]:
     if request.model:
         raise IdpError(
             f"template {template.name} has no `_idp` metadata, so it takes no model",
             hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",
         )
-    answers = dict(request.data)
+    answers = dict(data)
     asked = {q.name for q in template.questions}
     if "project_name" in asked:
         answers.setdefault("project_name", project_name)

@@ -52,6 +52,27 @@ def declared(app: Template, version: Version | None, environment: str | None) ->
     return parts
 
 
+def split_data(
+    app: Template, parts: list[Part], data: dict[str, Any], owned: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`--data` for the app's questions, and for the questions only its parts ask (the deploy
+    part's `argocd`, say), which reach those parts; any other answer is refused. A part's
+    computed questions and those its entry's `data` sets are the app template's to answer."""
+    app_names = {q.name for q in app.questions}
+    fixed = {key for part in parts for key in part.answers}
+    part_only = {
+        q.name
+        for part in parts
+        for q in part.template.questions
+        if not q.computed and q.name not in app_names and q.name not in fixed
+    }
+    app.refuse_unknown(data, owned=owned, also=sorted(part_only))
+    return (
+        {k: v for k, v in data.items() if k not in part_only},
+        {k: v for k, v in data.items() if k in part_only},
+    )
+
+
 def part_answers(app: Template, part: Part, app_answers: dict[str, Any]) -> dict[str, Any]:
     """What a part is given: each answer of the app it asks (as the app recorded them, so a
     choice made at a prompt reaches it), and its entry's `data`, rendered as Jinja over the

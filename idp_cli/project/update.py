@@ -150,8 +150,11 @@ def plan(
     catalog: str | None,
     catalog_ref: str | None,
     answers: Answers | None = None,
+    endpoint_name: str | None = None,
 ) -> Plan:
-    """What updating the project's template (or the binding `answers` records) changes."""
+    """What updating the project's template (or the binding `answers` records) changes.
+    `endpoint_name`: the endpoint to bind (an app's part takes the one its app's update
+    binds, whatever endpoint its own template would choose)."""
     answers = answers or read(project)
     state = _target_template(answers, template_ref)
     target = state.newest if state.outdated else state.current
@@ -182,12 +185,10 @@ def plan(
         else:
             version = drift.bound_version(loaded, answers)
         same = version.ref == answers.model_ref
-        endpoint = _endpoint(
-            template_at,
-            version,
-            answers.model.get("endpoint") or {},
-            same,
-        )
+        recorded = answers.model.get("endpoint") or {}
+        if endpoint_name is not None:
+            recorded, same = {**recorded, "name": endpoint_name}, True
+        endpoint = _endpoint(template_at, version, recorded, same)
         commit, _ = source.revision()
         rebound = binding.bound(
             version,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,12 +115,17 @@ class Template:
         return out
 
     def refuse_unknown(
-        self, data: dict[str, Any], flag: str = "--data", owned: Mapping[str, str] | None = None
+        self,
+        data: dict[str, Any],
+        flag: str = "--data",
+        owned: Mapping[str, str] | None = None,
+        also: Sequence[str] = (),
     ) -> None:
         """An answer for a question the template does not ask would be dropped without a
         word (Copier ignores it): refuse it, naming the closest questions. `owned` maps the
         answers idp sets itself (the binding) to the flag that sets them: a `--data` value
-        there would make the project contradict its own binding."""
+        there would make the project contradict its own binding. `also`: other questions
+        that take the answers (those only the app's parts ask)."""
         owned = owned or {}
         taken = [key for key in data if key in owned]
         if taken:
@@ -130,6 +135,7 @@ class Template:
                 hint=" ".join(f"{key}: use {owned[key]}." for key in taken),
             )
         names = [q.name for q in self.questions if q.name not in owned]
+        names += [name for name in also if name not in owned and name not in names]
         unknown = [key for key in data if key not in names]
         if not unknown:
             return

@@ -14,7 +14,11 @@ from idp_cli.project import bindings
 from tests.helpers import Invoke, commit_all
 from tests.project.test_bundled_updates import CHURN_NEW, CHURN_OLD, new_committed, update_latest
 
-PARTS = (".copier-answers.app-base.yml", ".copier-answers.app-client.yml")
+PARTS = (
+    ".copier-answers.app-base.yml",
+    ".copier-answers.app-client.yml",
+    ".copier-answers.app-deploy.yml",
+)
 
 
 def test_the_parts_are_the_apps_binding(invoke: Invoke, tmp_path: Path) -> None:
@@ -39,7 +43,7 @@ def test_the_parts_are_the_apps_binding(invoke: Invoke, tmp_path: Path) -> None:
     assert "src/job/model_client/binding.json" in changed
     binding = json.loads((project / "src/job/model_client/binding.json").read_text())
     assert binding["model_ref"] == CHURN_NEW
-    for name in (".copier-answers.yml", ".copier-answers.app-client.yml"):
+    for name in (".copier-answers.yml", *PARTS):
         assert f"model_ref: {CHURN_NEW}" in (project / name).read_text(), name
 
 

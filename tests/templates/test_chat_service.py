@@ -192,6 +192,10 @@ def test_layout(project: Rendered) -> None:
         f"src/{pkg}/model_client/client.py",
         f"src/{pkg}/model_client/binding.json",
         "tests/model_client/fake_model_server.py",
+        # how it is deployed (the deploy part; tests/templates/test_deploy.py checks it)
+        ".copier-answers.app-deploy.yml",
+        "deploy/base/kustomization.yaml",
+        "deploy/README.md",
     ):
         assert (root / relpath).is_file(), relpath
     chosen, _ = CI_FILES[project.ci]
@@ -211,7 +215,9 @@ def test_layout(project: Rendered) -> None:
     assert pyproject["tool"]["pytest"]["ini_options"]["pythonpath"] == ["src"]
 
     containerfile = (root / "Containerfile").read_text(encoding="utf-8")
-    assert "FROM docker.io/library/python:3.12-slim" in containerfile
+    # the base image is a build argument (a digest can pin it), used by both stages
+    assert "\nARG PYTHON_IMAGE=docker.io/library/python:3.12-slim\n" in containerfile
+    assert containerfile.count("\nFROM ${PYTHON_IMAGE}") == 2
     assert re.search(r"^USER (?!root|0\b)", containerfile, re.MULTILINE)
 
     readme = (root / "README.md").read_text(encoding="utf-8")

@@ -168,6 +168,10 @@ def test_layout(project: Project) -> None:
         "tests/model_client/test_protocol.py",
         "tests/model_client/test_client.py",
         "tests/model_client/test_config.py",
+        # how it is deployed (the deploy part; tests/templates/test_deploy.py checks it)
+        ".copier-answers.app-deploy.yml",
+        "deploy/base/kustomization.yaml",
+        "deploy/README.md",
     ]
     for relpath in expected:
         assert (root / relpath).is_file(), relpath
@@ -189,7 +193,9 @@ def test_layout(project: Project) -> None:
     assert pyproject["project"]["name"] == project.answers["project_name"]
 
     containerfile = project.text("Containerfile")
-    assert "FROM docker.io/library/python:3.12-slim" in containerfile
+    # the base image is a build argument (a digest can pin it), used by both stages
+    assert "\nARG PYTHON_IMAGE=docker.io/library/python:3.12-slim\n" in containerfile
+    assert containerfile.count("\nFROM ${PYTHON_IMAGE}") == 2
     assert re.search(r"^USER (?!root|0\b)", containerfile, re.MULTILINE)
 
     binding = json.loads(project.text(f"src/{pkg}/model_client/binding.json"))
