@@ -36,6 +36,12 @@ COMMANDS = (
         "Bring a generated project to the newest template version and re-bind its model.",
     ),
     LazyCommand(
+        "bindings",
+        "idp_cli.cli.bindings:bindings",
+        "List the project's bindings: the app template's (.copier-answers.yml, with the parts it\n"
+        "is composed of) and each one `idp add` made (.copier-answers.NAME.yml).",
+    ),
+    LazyCommand(
         "models",
         "idp_cli.cli.models:app",
         "Browse the model catalog: list models, read a model version's card.",
