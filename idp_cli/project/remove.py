@@ -67,9 +67,9 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
     """Which of the binding's files go and which stay; nothing is written. Refuses a tree
     with uncommitted changes (a preview is only warned), so the removal is undone with git."""
     from idp_cli import warning_sink
-    from idp_cli.project.check import template_state
     from idp_cli.project.update import require_old_snapshot
     from idp_cli.templates.render import files_in, render_recorded
+    from idp_cli.templates.snapshots import bundled_name
 
     worktree.require_git(project)
     chosen = choose(project, name)
@@ -84,8 +84,8 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
             "reviewed and undone with git.",
         )
     answers = chosen.answers
-    state, _ = template_state(answers)
-    if state.bundled:
+    bundled = bundled_name(answers.src_path) is not None
+    if bundled:  # the version it records, fetched when this machine never had it
         require_old_snapshot(answers)
     removal = Removal(project, chosen)
     with tempfile.TemporaryDirectory(prefix="idp-remove-") as scratch:
@@ -97,7 +97,7 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
             answers.questions,
             name=bindings.template_name(answers.src_path),
             answers_file=chosen.answers_file,
-            unsafe=trust or state.bundled,
+            unsafe=trust or bundled,
         )
         for rel in files_in(rendered):
             if rel == chosen.answers_file:
