@@ -137,9 +137,8 @@ def _merge(project: Path, old: Path, new: Path, repo: Path, conflict: str) -> No
     for rel in answers:
         shutil.copy2(new / rel, repo / rel)
     conflicts = [p for p in unmerged if p not in answers]
-    if conflict == "rej":
-        _as_rejects(repo, old, new, conflicts)
-    for rel in result:
+    rejects = _as_rejects(repo, old, new, conflicts) if conflict == "rej" else []
+    for rel in [*result, *rejects]:
         source, target = repo / rel, project / rel
         if not (source.exists() or source.is_symlink()):
             continue  # deleted on one side, unmerged: nothing to write
@@ -162,9 +161,10 @@ def _remove(project: Path, rel: str) -> None:
         folder.rmdir()
 
 
-def _as_rejects(repo: Path, old: Path, new: Path, conflicts: list[str]) -> None:
+def _as_rejects(repo: Path, old: Path, new: Path, conflicts: list[str]) -> list[str]:
     """`--conflict rej`: the project's own version stays in the file, and what the new version
     changes in it goes to FILE.rej beside it, as Copier writes its rejects."""
+    rejects = []
     for rel in conflicts:
         ours = _git(repo, "show", f":2:{rel}", check=False)
         target = repo / rel
@@ -175,6 +175,8 @@ def _as_rejects(repo: Path, old: Path, new: Path, conflicts: list[str]) -> None:
         diff = difflib.unified_diff(before.splitlines(keepends=True),
                                     after.splitlines(keepends=True), f"a/{rel}", f"b/{rel}")  # fmt: skip
         target.with_name(target.name + ".rej").write_text("".join(diff), encoding="utf-8")
+        rejects.append(rel + ".rej")
+    return rejects
 
 
 def _mark_unmerged(project: Path, repo: Path, conflicts: list[str]) -> None:

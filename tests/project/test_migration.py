@@ -118,8 +118,9 @@ def test_an_old_layout_project_updates_into_the_composed_layout(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("mode", ["inline", "rej"])
 def test_an_edit_the_new_version_also_makes_is_a_conflict(
-    invoke: Invoke, old_idp: Path, tmp_path: Path
+    invoke: Invoke, old_idp: Path, tmp_path: Path, mode: str
 ) -> None:
     project = _generate_with(old_idp, "prediction-service", MODELS["prediction-service"], tmp_path)
     make_repo(project)
@@ -129,15 +130,22 @@ def test_an_edit_the_new_version_also_makes_is_a_conflict(
     readme.write_text(readme.read_text().replace("## Model card", "## Our model card"))
     commit_all(project, "The team's edit")
     before = snapshot(project)
-    preview = invoke("update", project, "--pretend", "-o", "json")
+    conflicts = ["README.md"] if mode == "inline" else ["README.md.rej"]
+    preview = invoke("update", project, "--pretend", "--conflict", mode, "-o", "json")
     assert preview.exit_code == 6, preview.stdout + preview.stderr
-    assert json.loads(preview.stdout)["conflicts"] == ["README.md"]
+    assert json.loads(preview.stdout)["conflicts"] == conflicts
     assert snapshot(project) == before  # worked in a clone
 
-    result = invoke("update", project, "--defaults", "-o", "json")
+    result = invoke("update", project, "--defaults", "--conflict", mode, "-o", "json")
     assert result.exit_code == 6, result.stdout + result.stderr
-    assert json.loads(result.stdout)["conflicts"] == ["README.md"]
-    assert "<<<<<<<" in readme.read_text()
-    assert "README.md" in git(project, "diff", "--name-only", "--diff-filter=U")
+    assert json.loads(result.stdout)["conflicts"] == conflicts
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U")
+    if mode == "inline":
+        assert "<<<<<<<" in readme.read_text()
+        assert "README.md" in unmerged
+    else:  # the team's version stays; what the new version changes in it is beside it
+        assert readme.read_text() == before["README.md"].decode()
+        assert "-## Model card" in (project / "README.md.rej").read_text()
+        assert unmerged == ""
     # everything else merged: the parts are in place
     assert (project / "src/app/model_client/client.py").is_file()
