@@ -28,16 +28,13 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from idp_cli.errors import IdpError
-from idp_cli.project import worktree
+from idp_cli.project import bindings, worktree
 from idp_cli.project.answers import ANSWERS_FILE, Answers, read_file
 from idp_cli.project.bindings import part_answers_file
 from idp_cli.templates.discovery import Template
-
-if TYPE_CHECKING:
-    from idp_cli.project.update import Plan
 
 _ANSWERS_GLOB = ".copier-answers*.yml"
 # the scratch repository's git, the same on every machine: no user configuration changes how
@@ -63,21 +60,29 @@ def needed(answers: Answers, target: Template) -> bool:
     return not any(answers.project.glob(part_answers_file("*")))
 
 
-def run(plan: Plan, project: Path, *, conflict: str, unsafe: bool) -> None:
-    """Merge the composed layout into `project` (the project, or a clone with --pretend)."""
+def run(
+    project: Path,
+    answers_file: str,
+    newest: str,
+    data: dict[str, Any],
+    *,
+    conflict: str,
+    unsafe: bool,
+) -> None:
+    """Merge the composed layout of template version `newest`, rendered with `data` (the
+    update's answers), into `project` (the project, or a clone with --pretend)."""
     from idp_cli.project import parts
     from idp_cli.templates.discovery import at_version
     from idp_cli.templates.render import render_recorded
 
-    answers = read_file(project / plan.answers_file)
-    name = plan.template_name
+    answers = read_file(project / answers_file)
+    name = bindings.template_name(answers.src_path)
     with tempfile.TemporaryDirectory(prefix="idp-migrate-") as scratch:
         # the folders keep the project's name: templates may derive defaults from it
         old, new = Path(scratch, "old", project.name), Path(scratch, "new", project.name)
         render_recorded(answers.src_path, answers.commit, old, answers.questions, name=name,
                         answers_file=ANSWERS_FILE, unsafe=unsafe)  # fmt: skip
-        newest = plan.template.newest  # a migration is an update to a newer version
-        render_recorded(answers.src_path, newest, new, plan.data, name=name,
+        render_recorded(answers.src_path, newest, new, data, name=name,
                         answers_file=ANSWERS_FILE, unsafe=unsafe)  # fmt: skip
         target = at_version(answers.src_path, newest)
         # the parts are given the app's answers as recorded, as `idp new` gives them

@@ -303,7 +303,8 @@ def run_copier_update(
     if plan.migrate:
         from idp_cli.project import migration
 
-        migration.run(plan, project, conflict=conflict, unsafe=trust or plan.template.bundled)
+        migration.run(project, plan.answers_file, plan.template.newest, plan.data,
+                      conflict=conflict, unsafe=trust or plan.template.bundled)  # fmt: skip
         return
 
     update(
