@@ -149,3 +149,27 @@ def test_an_edit_the_new_version_also_makes_is_a_conflict(
         assert unmerged == ""
     # everything else merged: the parts are in place
     assert (project / "src/app/model_client/client.py").is_file()
+
+
+@pytest.mark.slow
+def test_with_a_binding_of_its_own_beside_the_app(
+    invoke: Invoke, old_idp: Path, tmp_path: Path
+) -> None:
+    project = _generate_with(old_idp, "prediction-service", MODELS["prediction-service"], tmp_path)
+    make_repo(project)
+    commit_all(project, "Generate project")
+    added = invoke("add", project, "--model", MODELS["chat-service"], "--as", "chat", "--defaults")
+    assert added.exit_code == 0, added.stderr
+    commit_all(project, "Bind a chat model")
+    chat_before = {k: v for k, v in snapshot(project).items() if "chat" in k}
+
+    result = invoke("update", project, "--defaults", "-o", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    done = json.loads(result.stdout)
+    assert [(b["name"], b["updated"]) for b in done["bindings"]] == [
+        ("prediction-service", True),
+        ("chat", False),
+    ]
+    assert (project / ".copier-answers.app-client.yml").is_file()
+    assert {k: v for k, v in snapshot(project).items() if "chat" in k} == chat_before
+    assert git(project, "log", "--format=%s", "-1") == "Bind a chat model"  # no commit left
