@@ -108,8 +108,12 @@ def _paths(repo: Path, *args: str) -> list[str]:
 def _commit_tree(repo: Path, tree: Path, files: list[str], message: str) -> None:
     """Make the scratch working tree hold exactly `files` of `tree`, and commit it."""
     for child in repo.iterdir():
-        if child.name != ".git":
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        if child.name == ".git":
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     for rel in files:
         target = repo / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -133,8 +137,10 @@ def _merge(project: Path, old: Path, new: Path, repo: Path, conflict: str) -> No
     _git(repo, "checkout", "--quiet", "-b", "project", "base")
     tracked = _paths(project, "ls-files", "-z")  # relative to the project
     _commit_tree(repo, project, tracked, "the project")
-    _git(repo, "-c", "merge.renames=true", "-c", "merge.conflictStyle=merge",
-         "merge", "--quiet", "--no-commit", "--no-ff", _THEIRS, check=False)  # fmt: skip
+    merged = _git(repo, "-c", "merge.renames=true", "-c", "merge.conflictStyle=merge",
+                  "merge", "--quiet", "--no-commit", "--no-ff", _THEIRS, check=False)  # fmt: skip
+    if merged.returncode not in (0, 1):  # 1: conflicts, left to the user like Copier's
+        raise IdpError(f"merging the new layout failed: {merged.stderr.decode(errors='replace')}")
     result = _paths(repo, "ls-files", "-z")
     unmerged = _paths(repo, "diff", "--name-only", "-z", "--diff-filter=U")
     # the answers files are the new version's: they say what the project now is
