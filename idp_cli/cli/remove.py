@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
 from idp_cli.cli.common import guard
 from idp_cli.cli.options import OutputOpt
@@ -27,6 +28,7 @@ def remove(
             help="The binding to remove: NAME from .copier-answers.NAME.yml (`idp bindings` "
             "lists them).",
             show_default=False,
+            autocompletion=completion.added_binding_names,
         ),
     ] = ...,  # type: ignore[assignment]
     pretend: Annotated[

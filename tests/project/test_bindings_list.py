@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.cli.test_completion import bash
 from tests.helpers import Invoke
 from tests.project.fleet import publish
 from tests.project.test_bundled_updates import CHURN_OLD
@@ -78,3 +79,12 @@ def test_not_a_project(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("bindings", tmp_path)
     assert result.exit_code == 1
     assert "not a generated project" in result.stderr
+
+
+def test_binding_names_are_completed(two_bindings: World) -> None:
+    *_, project = two_bindings
+    assert bash("idp check --binding ", project) == ["template", "summarizer"]
+    assert bash("idp update --binding s", project) == ["summarizer"]
+    # `idp remove` takes the bindings `idp add` made only
+    assert bash("idp remove -b ", project) == ["summarizer"]
+    assert bash("idp check --binding ", project.parent) == []  # not a project: nothing
