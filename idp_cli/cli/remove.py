@@ -83,8 +83,11 @@ def _print(result: dict[str, Any]) -> None:
             out.print(f"  {escape(path)}")
     if result["missing"]:
         out.print(f"Already gone: {escape(', '.join(result['missing']))}.")
-    if not result["pretend"]:
+    unused = ", ".join(f'"{spec}"' for spec in result["unused_dependencies"])
+    if unused:
         out.print(
-            "Drop the dependencies `idp add` asked for if nothing else uses them, then "
-            "review with `git status` and commit."
+            f"No other binding needs {escape(unused)} in pyproject.toml: drop it unless your "
+            "own code uses it."
         )
+    if not result["pretend"]:
+        out.print("Review with `git status`, then commit.")

@@ -16,7 +16,7 @@ from typing import Any
 
 from idp_cli.errors import IdpError
 from idp_cli.project import bindings, worktree
-from idp_cli.project.answers import ANSWERS_FILE, ProjectError
+from idp_cli.project.answers import ANSWERS_FILE, Answers, ProjectError
 from idp_cli.project.bindings import Binding
 
 
@@ -27,6 +27,8 @@ class Removal:
     removed: list[str] = field(default_factory=list)  # as rendered: the binding's
     kept: list[str] = field(default_factory=list)  # edited since: the user's now
     missing: list[str] = field(default_factory=list)  # already gone from the project
+    # in pyproject.toml for the binding's code (at run time), and no other binding's needs it
+    unused_dependencies: list[str] = field(default_factory=list)
 
     def as_dict(self, pretend: bool) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class Removal:
             "removed": self.removed,
             "kept": self.kept,
             "missing": self.missing,
+            "unused_dependencies": self.unused_dependencies,
         }
 
 
@@ -110,7 +113,27 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
             else:
                 removal.kept.append(rel)
     removal.removed.append(chosen.answers_file)
+    others = [b for b in bindings.find(project) if b.name != chosen.name]
+    still = {spec for b in others for a in (b.answers, *b.parts) for spec in _requirements(a)}
+    from idp_cli.project.layout import missing_dependencies
+
+    unused = [spec for spec in _requirements(answers) if spec not in still]
+    absent = set(missing_dependencies(project, unused))
+    removal.unused_dependencies = [spec for spec in unused if spec not in absent]  # declared
     return removal
+
+
+def _requirements(answers: Answers) -> list[str]:
+    """What the code of the template an answers file records imports at run time, as `idp add`
+    asks for it (`_idp.dependencies` of a component: the app templates list theirs in their
+    own pyproject.toml)."""
+    from idp_cli.project.add import requirements
+    from idp_cli.templates.discovery import at_version
+
+    protocol = (answers.model.get("endpoint") or {}).get("protocol")
+    if not protocol:
+        return []
+    return requirements(at_version(answers.src_path, answers.commit), str(protocol))
 
 
 def _same(here: Path, there: Path) -> bool:

@@ -28,12 +28,16 @@ def test_a_binding_added_to_a_project_goes_without_a_trace(invoke: Invoke, tmp_p
 
     preview = invoke("remove", project, "--binding", "churn", "--pretend", "-o", "json")
     assert preview.exit_code == 0, preview.stderr
-    assert set(json.loads(preview.stdout)["removed"]) == written
+    planned = json.loads(preview.stdout)
+    assert set(planned["removed"]) == written
+    # of what the client needs, pyproject.toml declares httpx (the shop's own), no other binding
+    assert planned["unused_dependencies"] == ["httpx>=0.27"]
     assert git(project, "status", "--porcelain") == ""
 
     result = invoke("remove", project, "--binding", "churn")
     assert result.exit_code == 0, result.stderr
     assert "Removed binding churn (acme/churn@1.0.0)" in result.stdout
+    assert 'No other binding needs "httpx>=0.27" in pyproject.toml' in result.stdout
     assert snapshot(project) == before  # the folders it made are gone too
 
 
