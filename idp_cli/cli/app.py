@@ -36,6 +36,18 @@ COMMANDS = (
         "Bring a generated project to the newest template version and re-bind its model.",
     ),
     LazyCommand(
+        "bindings",
+        "idp_cli.cli.bindings:bindings",
+        "List the project's bindings: the app template's (.copier-answers.yml, with the parts it\n"
+        "is composed of) and each one `idp add` made (.copier-answers.NAME.yml).",
+    ),
+    LazyCommand(
+        "remove",
+        "idp_cli.cli.remove:remove",
+        "Remove a binding `idp add` made: the files it wrote that nobody edited since, and its\n"
+        "answers file.",
+    ),
+    LazyCommand(
         "models",
         "idp_cli.cli.models:app",
         "Browse the model catalog: list models, read a model version's card.",
@@ -71,7 +83,7 @@ app = typer.Typer(
     help="Internal developer platform for AI applications: browse the model catalog, generate "
     "projects bound to a model, keep them current.",
     epilog="Exit status: 0 ok, 1 failure, 2 usage error, 3 catalog problems, 4 untrusted "
-    "template, 5 drift found by `idp check`, 6 conflicts left by `idp update`, 130 interrupted. Set IDP_DEBUG=1 for tracebacks.",
+    "template, 5 drift found by `idp check`, 6 conflicts left by `idp update` (or edited files kept by `idp remove`), 130 interrupted. Set IDP_DEBUG=1 for tracebacks.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -122,6 +122,13 @@ def _print_lines(report: Report, indent: str = "") -> None:
     name = bundled_name(t.src)
     shown = f"{name} (bundled with idp)" if t.bundled and name else t.src
     out.print(f"{indent}template  {escape(shown)} {escape(t.current)}{newest}  {mark}")
+    for part_name, part in report.parts.items():
+        if part.outdated:  # the parts that keep up with the app go without saying
+            template = bundled_name(part.src) or part.src
+            out.print(
+                f"{indent}  part {escape(part_name)}: {escape(template)} {escape(part.current)} "
+                f"→ {escape(part.newest)}  [yellow]outdated[/]"
+            )
     m = report.model
     if m is not None:
         mark = "[yellow]outdated[/]" if m.outdated else "[green]current[/]"

@@ -197,3 +197,31 @@ def one_of(values: tuple[str, ...], what: str) -> Callable[[str], Candidates]:
         return [(v, what) for v in values if v.startswith(incomplete)]
 
     return complete
+
+
+def _binding_candidates(incomplete: str, *, added_only: bool) -> Candidates:
+    def produce() -> Candidates:
+        from pathlib import Path
+
+        from idp_cli.project.answers import ANSWERS_FILE
+        from idp_cli.project.bindings import find
+
+        # the current folder's: Click does not parse the PATH argument while completing
+        return [
+            (b.name, f"{b.answers.model_ref or 'no model'} ({b.answers_file})")
+            for b in find(Path("."))
+            if b.name.startswith(incomplete)
+            and not (added_only and b.answers.path.name == ANSWERS_FILE)
+        ]
+
+    return _safely(produce)
+
+
+def binding_names(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The bindings of the project in the current folder."""
+    return _binding_candidates(incomplete, added_only=False)
+
+
+def added_binding_names(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The bindings `idp add` made (what `idp remove` takes): not the app template's own."""
+    return _binding_candidates(incomplete, added_only=True)

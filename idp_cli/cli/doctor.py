@@ -27,9 +27,13 @@ def doctor(
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
 ) -> None:
-    """Show which idp, Python, catalog (and why that one), config file, cache folder,
-    templates, git and Copier are in use, the IDP_* variables that are set, and whether FOLDER
-    is a bound project, with each binding's drift.
+    """Show which catalog, config file, cache, templates and tools idp uses, and why; find
+    what is wrong with them.
+
+    Reports idp's version and distribution, Python, the catalog (and why that one: --catalog,
+    IDP_CATALOG, the config file or the bundled catalog) with its revision, the config file,
+    the cache folder and its size, the template sources, git and Copier, the IDP_* variables
+    that are set, and whether FOLDER is a bound project, with each binding's drift.
 
     Exit 0 when nothing is wrong, 1 when something is (each problem is listed with a hint).
     """

@@ -9,7 +9,9 @@ from idp_cli.errors import IdpError
 @guard
 def mcp() -> None:
     """Serve the catalog and the templates to coding agents over the Model Context Protocol
-    (stdio): search_models, show_model, list_templates, new_project (a dry run unless told),
+    (stdio).
+
+    Tools: search_models, show_model, list_templates, new_project (a dry run unless told),
     check_project, validate_catalog.
 
     Register it with an agent client as the command `idp mcp` (docs/mcp.md). Needs the `mcp`

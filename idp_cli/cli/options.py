@@ -51,6 +51,15 @@ CatalogRefOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _binding_names(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    # completion.py is imported only when a word is completed: `idp --help` builds these options
+    from idp_cli.cli.completion import binding_names
+
+    return binding_names(ctx, incomplete)
+
+
 BindingOpt = Annotated[
     str | None,
     typer.Option(
@@ -60,6 +69,7 @@ BindingOpt = Annotated[
         help="Only this binding of a project with several answers files: NAME from "
         ".copier-answers.NAME.yml, or the app template's name for .copier-answers.yml.",
         show_default=False,
+        autocompletion=_binding_names,
     ),
 ]
 

@@ -12,9 +12,10 @@ from idp_cli.output.render import Format, emit
 
 @guard
 def plugins(output: OutputOpt = Format.table) -> None:
-    """List the installed plug-ins (entry points in the `idp.plugins` group): the
-    distribution each comes from, the hooks it provides (template_sources, ci_systems,
-    catalog_importers, commands) and, for one that fails to import, why.
+    """List the installed plug-ins: their distribution, the hooks they provide, what failed.
+
+    Plug-ins are entry points in the `idp.plugins` group; their hooks are template_sources,
+    ci_systems, catalog_importers and commands.
 
     Exit 1 when a plug-in fails to import (the others and every command still work).
     See docs/plugins.md for writing one.

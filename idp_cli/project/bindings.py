@@ -38,6 +38,11 @@ def part_answers_file(part: str) -> str:
     return f"{_PREFIX}{PART_PREFIX}{part}{_SUFFIX}"
 
 
+def part_name(answers_file: str) -> str:
+    """The part an answers file records (`client` for `.copier-answers.app-client.yml`)."""
+    return answers_file.removeprefix(_PREFIX + PART_PREFIX).removesuffix(_SUFFIX)
+
+
 @dataclass(frozen=True)
 class Binding:
     name: str

@@ -105,11 +105,15 @@ def check_project(
     """Each binding's report, or the one `binding` names."""
     found = bindings.find(project)
     chosen = bindings.select(found, binding)
-    return ProjectReport(
-        str(project),
-        [BindingReport(b, check_answers(b.answers, catalog, catalog_ref)) for b in chosen],
-        several=len(found) > 1,
-    )
+    reports = []
+    for b in chosen:
+        report = check_answers(b.answers, catalog, catalog_ref)
+        # a part's template may have a newer version of its own (`idp update` updates it)
+        report.parts = {
+            bindings.part_name(part.path.name): template_state(part)[0] for part in b.parts
+        }
+        reports.append(BindingReport(b, report))
+    return ProjectReport(str(project), reports, several=len(found) > 1)
 
 
 def check_answers(answers: Answers, catalog: str | None, catalog_ref: str | None) -> drift.Report:

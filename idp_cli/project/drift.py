@@ -70,16 +70,22 @@ class Report:
     template: TemplateDrift
     model: ModelDrift | None
     catalog: CatalogState | None
+    # the template of each part the app is composed of, by part name (bindings.part_name)
+    parts: dict[str, TemplateDrift] = field(default_factory=dict)
 
     @property
     def outdated(self) -> bool:
-        return self.template.outdated or bool(self.model and self.model.outdated)
+        parts = any(p.outdated for p in self.parts.values())
+        return self.template.outdated or parts or bool(self.model and self.model.outdated)
 
     def reasons(self) -> list[str]:
         out = []
         t, m = self.template, self.model
         if t.outdated:
             out.append(f"template {t.current} -> {t.newest}")
+        for name, part in self.parts.items():
+            if part.outdated:
+                out.append(f"part {name}: template {part.current} -> {part.newest}")
         if m is not None:
             if m.lifecycle != "production" and m.successor:
                 out.append(f"{m.ref} is {m.lifecycle}; successor {m.successor}")

@@ -24,7 +24,7 @@ from idp_cli.catalog.query import resolve
 from idp_cli.catalog.read import open_catalog
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.project import catalog_source, drift, successors, worktree
-from idp_cli.project.answers import Answers, read
+from idp_cli.project.answers import ANSWERS_FILE, Answers, read
 from idp_cli.project.check import template_state
 from idp_cli.signature_changes import Change, Interface, compare
 from idp_cli.templates import versions
@@ -46,6 +46,8 @@ class Plan:
     # what the re-binding changes for the generated code's callers, breaking ones first
     changes: list[Change] = field(default_factory=list)
     unservable: successors.Unservable | None = None  # a newer successor `--latest` passed over
+    # made before its app template was composed of parts: merged into the composed layout
+    migrate: bool = False
 
     @property
     def project(self) -> Path:
@@ -211,6 +213,10 @@ def plan(
                 result.data["description"] = (
                     f"{described['title']} bound to {version.model.display_name} ({version.ref})."
                 )
+    if state.outdated and answers.path.name == ANSWERS_FILE:
+        from idp_cli.project import migration
+
+        result.migrate = migration.needed(answers, template_at())
     result.data.update(overrides)
     result.changed = [k for k, v in result.data.items() if answers.data.get(k) != v]
     _record_running_idp(result, overrides)
@@ -294,6 +300,13 @@ def run_copier_update(
 ) -> None:
     """Copier's update of `plan`'s binding in `project` (the project itself or a clone)."""
     from idp_cli.templates.render import update
+
+    if plan.migrate:
+        from idp_cli.project import migration
+
+        migration.run(project, plan.answers_file, plan.template.newest, plan.data,
+                      conflict=conflict, unsafe=trust or plan.template.bundled)  # fmt: skip
+        return
 
     update(
         project,

@@ -305,3 +305,34 @@ def update(
             quiet=True,
             answers_file=answers_file,
         )
+
+
+def render_recorded(
+    src_path: str,
+    vcs_ref: str,
+    dest: Path,
+    data: dict[str, Any],
+    *,
+    name: str,
+    answers_file: str,
+    unsafe: bool,
+) -> None:
+    """Render a template version as a project records it (`_src_path` at `_commit`) into the
+    new folder `dest`, as Copier's update renders the old and new versions it merges."""
+    from copier import run_copy
+    from plumbum import local
+
+    from idp_cli.templates import snapshots
+
+    with copier_errors(name, name), local.env(**snapshots.git_env(local.env.getdict())):
+        run_copy(
+            src_path,
+            dest,
+            data=data,
+            vcs_ref=vcs_ref,
+            answers_file=answers_file,
+            defaults=True,
+            unsafe=unsafe,
+            quiet=True,
+            overwrite=True,
+        )

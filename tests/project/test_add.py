@@ -202,6 +202,9 @@ def test_two_bindings_added_checked_and_updated(
         "churn: acme/churn@1.0.0 is deprecated; successor acme/churn@2.0.0"
     ]
     assert [b["name"] for b in report["bindings"] if b["outdated"]] == ["churn"]
+    listed = json.loads(invoke("bindings", project, "--catalog", catalog, "-o", "json").stdout)
+    assert [(b["name"], b["lifecycle"]) for b in listed["bindings"]] == [
+        ("assistant", "production"), ("churn", "deprecated")]  # fmt: skip
 
     before_chat = (project / ".copier-answers.assistant.yml").read_text()
     update = invoke(
@@ -231,6 +234,11 @@ def test_two_bindings_added_checked_and_updated(
     commit_all(project, "Re-bind churn")
     assert invoke("check", project, "--catalog", catalog).exit_code == 0
     assert "passed" in existing_app.run_pytest(project, HOSTILE_ENV)
+
+    # and the chat binding goes again: exactly the files its `idp add` wrote
+    assert invoke("remove", project, "--binding", "assistant").exit_code == 0
+    assert set(git(project, "ls-files", "--deleted").splitlines()) == set(chat["files"])
+    assert len(git(project, "status", "--porcelain").splitlines()) == len(chat["files"])
 
 
 def test_a_flat_project_without_pyproject(

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from idp_cli import __version__
 from idp_cli.project import bindings
-from tests.helpers import Invoke, commit_all
+from idp_cli.templates import snapshots
+from tests.helpers import Invoke, commit_all, git
 from tests.project.test_bundled_updates import CHURN_NEW, CHURN_OLD, new_committed, update_latest
 
 PARTS = (
@@ -90,3 +92,30 @@ def test_a_part_that_fails_leaves_no_project(
     assert result.exit_code == 1
     assert "a part failed to render" in result.stderr
     assert not (tmp_path / "app").exists()
+
+
+def test_a_part_with_a_newer_version_of_its_own_is_reported_and_updated(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    project = new_committed(invoke, tmp_path / "svc", "prediction-service", CHURN_NEW)
+    # app-base's repository gets a version the app template does not have
+    repo = snapshots.location("app-base")
+    ignore = repo / "template" / ".gitignore"
+    ignore.write_text(ignore.read_text() + "*.sqlite\n")
+    git(repo, "commit", "--quiet", "-am", "app-base ignores databases")
+    git(repo, "tag", "v0.1.1")
+
+    check = invoke("check", project, "-o", "json")
+    assert check.exit_code == 5, check.stderr
+    report = json.loads(check.stdout)
+    assert report["reasons"] == [f"part base: template v{__version__} -> v0.1.1"]
+    assert report["template"]["outdated"] is False
+    assert report["parts"]["client"]["outdated"] is False
+    table = invoke("check", project)
+    assert f"  part base: app-base v{__version__} → v0.1.1  outdated" in table.stdout
+
+    update = invoke("update", project, "--defaults", "-o", "json")
+    assert update.exit_code == 0, update.stderr
+    changed = {f["path"] for f in json.loads(update.stdout)["files"]}
+    assert changed == {".copier-answers.app-base.yml", ".gitignore"}
+    assert (project / ".gitignore").read_text().endswith("*.sqlite\n")
