@@ -19,6 +19,7 @@ No answer names the model server's URL: probes and errors say what failed, the l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
@@ -146,10 +147,8 @@ class DisconnectAwareStreamingResponse(StreamingResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def stream(group: anyio.abc.TaskGroup) -> None:
-            try:
+            with contextlib.suppress(OSError):  # the caller is gone
                 await self.stream_response(send)
-            except OSError:  # the caller is gone
-                pass
             group.cancel_scope.cancel()
 
         try:
@@ -278,9 +277,7 @@ def install(
     the service (e.g. the model ref).
     """
     metrics = metrics or Metrics()
-    probe = ReadinessProbe(
-        readiness, settings.readiness_timeout, settings.readiness_cache_seconds
-    )
+    probe = ReadinessProbe(readiness, settings.readiness_timeout, settings.readiness_cache_seconds)
     if http_client is not None:
         instrument_http_client(http_client, metrics)
     app.state.metrics = metrics
