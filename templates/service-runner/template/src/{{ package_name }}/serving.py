@@ -221,7 +221,11 @@ class ServiceMiddleware:
                     method,
                     scope["path"],
                     status,
-                    extra={"status": status, "duration_ms": round(elapsed * 1000, 1)},
+                    extra={
+                        "request_id": request_id,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 1),
+                    },
                 )
             reset_request_id(token)
 
