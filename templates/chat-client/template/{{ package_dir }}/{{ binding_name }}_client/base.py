@@ -1,10 +1,16 @@
-"""What the chat clients answer and raise, whatever the protocol: results, errors, streams."""
+"""What every chat client shares, whatever the protocol: its surface, its results, errors and
+streams."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
+
+import httpx
+
+from .config import Settings
 
 
 class ModelError(Exception):
@@ -91,3 +97,68 @@ class ChatStream:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+Message = Mapping[str, str]
+"""A chat message: ``{"role": "system" | "user" | "assistant", "content": "..."}``."""
+
+
+class ChatClient(Protocol):
+    """The surface every blocking model client offers."""
+
+    settings: Settings
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatResult: ...
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> str: ...
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]: ...
+
+    def check(self) -> HealthStatus: ...
+
+    def close(self) -> None: ...
+
+
+def messages_json(messages: Sequence[Message]) -> list[dict[str, str]]:
+    return [{"role": m["role"], "content": m["content"]} for m in messages]
+
+
+def retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None
+
+
+ENDED_EARLY = "the model server ended the stream before the answer"
+
+
+def error_message(response: httpx.Response) -> str:
+    """The server's own words in an error answer: ``{"error": "..."}`` or
+    ``{"error": {"message": "..."}}``, else the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and body.get("error"):
+        error = body["error"]
+        if isinstance(error, dict):
+            return str(error.get("message", error))
+        return str(error)
+    return response.text[:500] or response.reason_phrase
