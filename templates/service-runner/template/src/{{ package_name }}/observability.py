@@ -38,8 +38,13 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 
-# The attributes every LogRecord has; anything else on a record was passed as ``extra=``.
-_RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# The attributes every LogRecord has; anything else on a record was passed as ``extra=``
+# (but uvicorn's ``color_message``, the message again with terminal colours).
+_RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 def request_id_from(header: str | None) -> str:
