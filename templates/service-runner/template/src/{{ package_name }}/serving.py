@@ -30,7 +30,8 @@ from typing import Any
 
 import anyio
 import httpx
-from fastapi import FastAPI
+from anyio.abc import TaskGroup
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -146,7 +147,7 @@ class DisconnectAwareStreamingResponse(StreamingResponse):
     soon as the caller goes away, whatever the ASGI server's spec version."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def stream(group: anyio.abc.TaskGroup) -> None:
+        async def stream(group: TaskGroup) -> None:
             with contextlib.suppress(OSError):  # the caller is gone
                 await self.stream_response(send)
             group.cancel_scope.cancel()
@@ -256,8 +257,7 @@ class ServiceMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    from fastapi import HTTPException
-
+                    # answered by FastAPI's own handler, as the app is reading the body
                     raise HTTPException(413, f"the request body is over {limit} bytes")
             return message
 
