@@ -23,6 +23,7 @@ import contextlib
 import hmac
 import logging
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,13 @@ from .observability import (
 
 access_log = logging.getLogger("service.access")
 PROBE_PATHS = ("/livez", "/readyz", "/metrics")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.IGNORECASE)
+
+
+def without_urls(text: str) -> str:
+    """``text`` for a caller: any URL in it (a model server's error message may name its
+    own, or a gateway's backends) becomes ``[url]``."""
+    return _URL.sub("[url]", text)
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:
@@ -107,7 +115,7 @@ class Readiness:
         if self.status_code is not None:
             upstream["status_code"] = self.status_code
         if self.reason:
-            upstream["reason"] = self.reason
+            upstream["reason"] = without_urls(self.reason)
         return upstream
 
 
