@@ -4,8 +4,8 @@
   sane one, else a new one. It is answered in ``X-Request-ID``, written in every log line and
   sent upstream (``instrument_http_client``), so one id follows a request through the services.
 - **JSON logs**: ``configure_logging()`` makes every log line one JSON object on stderr
-  (``time``, ``level``, ``logger``, ``message``, ``request_id`` and the record's extras); the
-  service writes one ``access`` line per request.
+  (``time``, ``level``, ``logger``, ``message``, ``request_id``, ``trace_id`` and ``span_id``
+  when tracing, and the record's extras); the service writes one ``access`` line per request.
 - **Prometheus metrics** (:class:`Metrics`, one registry per app, served on ``/metrics``):
   ``http_server_requests_total``, ``http_server_request_duration_seconds``,
   ``model_upstream_requests_total``, ``model_upstream_request_duration_seconds``,
@@ -81,6 +81,7 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None) or current_request_id()
         if request_id:
             entry["request_id"] = request_id
+        entry.update(_trace_ids())
         for key, value in vars(record).items():
             if key not in _RECORD_FIELDS and key not in entry:
                 entry[key] = value
@@ -90,6 +91,18 @@ class JsonFormatter(logging.Formatter):
 
 
 JsonFormatter.converter = time.gmtime
+
+
+def _trace_ids() -> dict[str, str]:
+    """The current trace and span ids, when a span is being recorded (tracing is on), so that
+    log lines and traces can be joined."""
+    trace = sys.modules.get("opentelemetry.trace")  # never imported here just for this
+    if trace is None:
+        return {}
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return {}
+    return {"trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}"}
 
 
 def configure_logging(level: str | None = None) -> None:
