@@ -9,7 +9,8 @@
 - **Prometheus metrics** (:class:`Metrics`, one registry per app, served on ``/metrics``):
   ``http_server_requests_total``, ``http_server_request_duration_seconds``,
   ``model_upstream_requests_total``, ``model_upstream_request_duration_seconds``,
-  ``model_upstream_retries_total``, ``model_upstream_errors_total``; apps add their own on
+  ``model_upstream_retries_total``, ``model_upstream_errors_total``, ``model_upstream_ready``;
+  apps add their own on
   ``Metrics.registry`` (the chat service counts tokens).
 - **OpenTelemetry tracing** of the app and of its ``httpx`` client, only when
   ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (the standard ``OTEL_*`` variables configure the
@@ -30,7 +31,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import httpx
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a caller's id may look like: anything else (too long, odd characters that could forge
@@ -156,6 +157,11 @@ class Metrics:
             "Calls to the model server that failed for good, by kind "
             "(timeout, unreachable, refused, unreadable).",
             ["kind"],
+            registry=self.registry,
+        )
+        self.upstream_ready = Gauge(
+            "model_upstream_ready",
+            "1 when the last readiness check found the model server ready, else 0.",
             registry=self.registry,
         )
 

@@ -305,6 +305,7 @@ def install(
     async def readyz() -> JSONResponse:
         """Whether the model server is ready (checked at most every few seconds)."""
         result = await probe()
+        metrics.upstream_ready.set(1 if result.ready else 0)
         body = {
             "status": "ready" if result.ready else "unavailable",
             **describe(),
