@@ -29,9 +29,10 @@ def served(project: Project, llama_server: Server) -> dict[str, Any]:
 
 
 def test_the_client_gets_the_exact_answer(served: dict[str, Any]) -> None:
-    assert served["complete"] == {
-        "ok": {"content": ANSWER, "model": "tiny-llama", "finish_reason": "stop"}
-    }
+    answer = served["complete"]["ok"]
+    tokens = {key: answer.pop(key) for key in ("prompt_tokens", "completion_tokens")}
+    assert answer == {"content": ANSWER, "model": "tiny-llama", "finish_reason": "stop"}
+    assert all(isinstance(count, int) and count > 0 for count in tokens.values()), tokens
 
 
 def test_the_client_streams_the_answer_in_pieces(served: dict[str, Any]) -> None:
@@ -63,7 +64,7 @@ def test_the_service_streams_server_sent_events(served: dict[str, Any]) -> None:
 
 
 def test_the_service_is_healthy(served: dict[str, Any]) -> None:
-    health = served["service_healthz"]
+    health = served["service_readyz"]
     assert health["status"] == 200
     assert health["body"]["upstream"]["model_listed"] is True
 
@@ -80,8 +81,9 @@ def test_a_prompt_over_the_context_is_a_clear_error(overflowing: dict[str, Any])
     assert failure["message"].startswith(
         "the model server answered 400: This model's maximum context length is 512 tokens."
     )
+    # the caller's request was refused: passed through, not a 502
     assert overflowing["service_chat"] == {
-        "status": 502,
+        "status": 400,
         "body": {"detail": failure["message"], "upstream_status": 400},
     }
 
@@ -106,4 +108,5 @@ def test_an_unknown_model_is_not_listed(project: Project, llama_server: Server) 
     results = probe(project, "chat", "Say hello.", env)
 
     assert results["check"]["ok"]["model_listed"] is False
-    assert results["service_healthz"]["body"]["upstream"]["model_listed"] is False
+    assert results["service_readyz"]["status"] == 503
+    assert results["service_readyz"]["body"]["upstream"]["model_listed"] is False

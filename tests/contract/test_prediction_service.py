@@ -79,9 +79,9 @@ def test_the_service_answers_the_known_predictions(served: dict[str, Any]) -> No
 
 
 def test_the_service_is_healthy(served: dict[str, Any]) -> None:
-    health = served["service_healthz"]
+    health = served["service_readyz"]
     assert health["status"] == 200, health
-    assert health["body"]["status"] == "ok"
+    assert health["body"]["status"] == "ready"
 
 
 def test_oip_v2_an_unknown_model_is_a_clear_error(tmp_path: Path, mlserver: Server) -> None:
@@ -97,7 +97,7 @@ def test_oip_v2_an_unknown_model_is_a_clear_error(tmp_path: Path, mlserver: Serv
     service = results["service_predict"]
     assert service["status"] == 502
     assert service["body"] == {"detail": failure["message"], "upstream_status": 404}
-    health = results["service_healthz"]
+    health = results["service_readyz"]
     assert health["status"] == 503
     assert health["body"]["upstream"]["status_code"] == 404
 

@@ -186,9 +186,15 @@ def test_layout(project: Rendered) -> None:
         f"src/{pkg}/__init__.py",
         f"src/{pkg}/__main__.py",
         f"src/{pkg}/app.py",
+        # what every service shares (the service-runner part)
+        f"src/{pkg}/observability.py",
+        f"src/{pkg}/serving.py",
+        "tests/test_serving.py",
+        "tests/test_probes.py",
         # the chat client, a part of the app's binding (the chat-client template)
         ".copier-answers.app-client.yml",
         f"src/{pkg}/model_client/config.py",
+        f"src/{pkg}/model_client/base.py",
         f"src/{pkg}/model_client/client.py",
         f"src/{pkg}/model_client/binding.json",
         "tests/model_client/fake_model_server.py",

@@ -161,6 +161,7 @@ def test_layout(project: Project) -> None:
         f"src/{pkg}/model_client/signature.py",
         f"src/{pkg}/model_client/protocol.py",
         f"src/{pkg}/model_client/client.py",
+        f"src/{pkg}/model_client/errors.py",
         "tests/model_client/__init__.py",
         "tests/model_client/conftest.py",
         "tests/model_client/fake_model_server.py",
@@ -172,7 +173,15 @@ def test_layout(project: Project) -> None:
         ".copier-answers.app-deploy.yml",
         "deploy/base/kustomization.yaml",
         "deploy/README.md",
+        "tests/model_client/test_async_client.py",
     ]
+    if service:  # what every service shares (the service-runner part), and its probes
+        expected += [
+            f"src/{pkg}/observability.py",
+            f"src/{pkg}/serving.py",
+            "tests/test_serving.py",
+            "tests/test_probes.py",
+        ]
     for relpath in expected:
         assert (root / relpath).is_file(), relpath
     chosen, _ = CI_FILES[project.case.ci]

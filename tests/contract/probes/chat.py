@@ -1,6 +1,6 @@
 """A generated chat-service project against a live OpenAI-compatible server: its client (a
 whole answer, a stream, the health probe) and its service (``POST /chat``, ``POST
-/chat/stream`` read as server-sent events, ``GET /healthz``).
+/chat/stream`` read as server-sent events, ``GET /readyz``).
 
     python -m tests.contract.probes.chat PACKAGE PROMPT
 """
@@ -51,8 +51,8 @@ def main(package: str, prompt: str) -> dict[str, Any]:
         else:
             streamed["body"] = response.json()
         results["service_stream"] = streamed
-        response = api.get("/healthz")
-        results["service_healthz"] = {"status": response.status_code, "body": response.json()}
+        response = api.get("/readyz")
+        results["service_readyz"] = {"status": response.status_code, "body": response.json()}
     return results
 
 

@@ -1,5 +1,5 @@
 """A generated predictive project against a live model server: its client (batch, one record
-field by field, readiness) and its service (``POST /predict``, ``GET /healthz``).
+field by field, readiness) and its service (``POST /predict``, ``GET /readyz``).
 
     python -m tests.contract.probes.predictive PACKAGE ROWS_JSON
 """
@@ -30,8 +30,8 @@ def main(package: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     with TestClient(app_module.create_app()) as api:
         response = api.post("/predict", json={"records": rows})
         results["service_predict"] = {"status": response.status_code, "body": response.json()}
-        response = api.get("/healthz")
-        results["service_healthz"] = {"status": response.status_code, "body": response.json()}
+        response = api.get("/readyz")
+        results["service_readyz"] = {"status": response.status_code, "body": response.json()}
     return results
 
 
