@@ -2,11 +2,9 @@
 as GitHub runs them (and the GitLab job's script with sh), in order, on a clean checkout: the baseline read from the catalog with the
 real idp (the catalog a local bare repository behind an https URL, through git's insteadOf),
 then train, evaluate (the gate) and register against a real sqlite MLflow store, then
-ci/propose.sh with the forge API faked at the HTTP boundary (curl).
-
-What is not run for real: `idp models publish --from-mlflow`, which this test replaces with a
-stand-in that commits on the branch it is given (the command is built elsewhere); the push of
-that branch to the catalog remote and the pull request call are real shell, checked here.
+ci/propose.sh, which runs the real `idp models publish --from-mlflow` against that store and
+the catalog's clone, pushes the branch to the catalog remote, and opens the pull request with
+the forge API faked at the HTTP boundary (curl).
 """
 
 from __future__ import annotations
@@ -50,19 +48,10 @@ models:
           outputs: [{name: churn_probability, type: double}]
           example: {tenure_months: 3, contract_type: monthly}
 """
-# Replaces `idp models publish` only; every other idp command is the real one.
-FAKE_IDP = """#!/bin/sh
+# The real idp, with a log of the `idp models publish` call for the assertions.
+LOGGING_IDP = """#!/bin/sh
 if [ "$1 $2" = "models publish" ]; then
   printf '%s\\n' "$*" >> "$FAKE_LOG/publish"
-  while [ $# -gt 0 ]; do
-    case "$1" in --catalog) catalog=$2 ;; --branch) branch=$2 ;; esac
-    shift
-  done
-  git -C "$catalog" checkout --quiet -b "$branch"
-  echo "# published" >> "$catalog/catalog.yaml"
-  git -C "$catalog" -c user.name=t -c user.email=t@example.invalid commit --quiet -am publish
-  echo "Published acme/churn@2.0.0"
-  exit 0
 fi
 exec "{real}" "$@"
 """
@@ -127,7 +116,7 @@ def _checkout(project: Path, tmp_path: Path, roc_auc: float) -> tuple[Path, dict
     logs.mkdir()
     real_idp = shutil.which("idp", path=str(Path(sys.executable).parent))
     assert real_idp
-    _executable(bin_dir / "idp", FAKE_IDP.replace("{real}", real_idp))
+    _executable(bin_dir / "idp", LOGGING_IDP.replace("{real}", real_idp))
     _executable(bin_dir / "curl", FAKE_CURL)
     # a script, not a link: the venv is found from the path Python is started by
     _executable(bin_dir / "python", f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
@@ -137,7 +126,7 @@ def _checkout(project: Path, tmp_path: Path, roc_auc: float) -> tuple[Path, dict
         PYTHONPATH=str(work / "src"),
         HOME=str(tmp_path / "home"),
         IDP_CACHE_DIR=str(tmp_path / "idp-cache"),
-        IDP_CONFIG=str(tmp_path / "idp-config.toml"),
+        IDP_CONFIG_FILE=str(tmp_path / "idp-config.toml"),
         GIT_CONFIG_GLOBAL="/dev/null",
         GIT_CONFIG_NOSYSTEM="1",
         GIT_TERMINAL_PROMPT="0",
@@ -227,15 +216,24 @@ def test_on_main_the_job_registers_and_opens_a_catalog_pull_request(
     branch = publish[publish.index("--branch") + 1]
     assert branch == "train/acme-churn-mlflow-1"
     assert "--description" not in publish, "the model is in the catalog already"
+    # the next minor version, proposed as staging, serving inherited from the default version
+    assert publish[publish.index("--version") + 1] == "1.1.0"
+    assert publish[publish.index("--from-version") + 1] == "1.0.0"
     bare = tmp_path / "catalog.git"
-    assert "# published" in git(bare, "show", f"{branch}:catalog.yaml")
+    proposed = yaml.safe_load(git(bare, "show", f"{branch}:catalog.yaml"))
+    [model] = proposed["models"]
+    new = next(v for v in model["versions"] if v["version"] == "1.1.0")
+    assert new["lifecycle"] == "staging"
+    assert [c["name"] for c in new["signature"]["inputs"]] == ["tenure_months", "contract_type"]
+    assert new["signature"]["example"]["contract_type"] in ("monthly", "annual")
+    assert any(m["type"] == "roc_auc" for m in new["metrics"])
     curl = _log(tmp_path, "curl").splitlines()
     assert "https://api.github.com/repos/platform/catalog/pulls" in curl
     assert f"Authorization: Bearer {TOKEN}" in curl
     request = json.loads(_log(tmp_path, "request.json"))
     assert (request["head"], request["base"]) == (branch, "main")
     assert "models:/acme.churn/1" in request["body"] and "roc_auc" in request["body"]
-    assert "Published acme/churn@2.0.0" in request["body"]
+    assert "Published acme/churn@1.1.0" in request["body"]
     for path in work.rglob("*"):
         if path.is_file() and ".git" not in path.parts:
             assert TOKEN not in path.read_text(encoding="utf-8", errors="replace"), path
