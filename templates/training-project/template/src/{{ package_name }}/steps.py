@@ -82,11 +82,27 @@ def _split(rows: int, seed: int) -> tuple[Any, Any, Any, Any]:
     return train_test_split(features, target, test_size=0.25, random_state=seed, stratify=target)
 
 
+def _covering_example(frame: Any) -> Any:
+    """The input example MLflow logs: the first rows, and then a row for each category a
+    text column has that they lack, so that whoever reads the example (the catalog entry
+    `idp models publish --from-mlflow` writes) sees every category, not just the first few."""
+    chosen = list(frame.index[:3])
+    for column in frame.columns:
+        if frame[column].dtype != object:
+            continue
+        seen = set(frame.loc[chosen, column])
+        for value in frame[column].unique():
+            if value not in seen:
+                chosen.append(frame.index[frame[column] == value][0])
+                seen.add(value)
+    return frame.loc[chosen]
+
+
 def train(workdir: Path, rows: int = 2000, seed: int = 7) -> dict[str, Any]:
     tracking(workdir)
     x_train, x_test, y_train, _ = _split(rows, seed)
     classifier = model.Classifier(model.pipeline().fit(x_train, y_train))
-    example = x_test.head(3)
+    example = _covering_example(x_test)
     signature = infer_signature(example, classifier.predict(None, example), params=PARAMS or None)
     with mlflow.start_run(experiment_id=_experiment(workdir)) as run:
         mlflow.set_tag(CATALOG_TAG, MODEL_NAME)
