@@ -178,6 +178,10 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
             "api": endpoint_api(model.name, version.version, endpoint.name),
         },
     }
+    dimension = (raw.get("embedding") or {}).get("dimension")
+    if dimension:
+        # only an embedding model's: the vector size an index of its vectors is built with
+        mapping["embedding_dimension"] = int(dimension)
     # Recorded with the binding it is computed from, so that `idp update` passes it whenever
     # the binding changes, and a project renders again from its answers file alone.
     if predictive.can_plan(normalized):
