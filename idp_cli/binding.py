@@ -48,6 +48,8 @@ def fit(template: Template, version: Version, environment: str | None = None) ->
         )
     if template.meta.get("requiresSignature") and not version.signature.get("inputs"):
         reasons.append("it has no signature.inputs to generate typed code from")
+    if template.meta.get("requiresEmbeddingDimension") and not version.raw.get("embedding"):
+        reasons.append("it declares no embedding.dimension (the size of its vectors)")
     column_types = template.supports("columnTypes")
     if column_types:
         for part in ("inputs", "outputs"):
