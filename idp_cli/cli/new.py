@@ -14,7 +14,6 @@ from idp_cli.cli import completion
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
     EnvironmentOpt,
-    ModelOpt,
     PretendOpt,
 )
 from idp_cli.cli.common import catalog_source, guard, interactive
@@ -63,6 +62,38 @@ def _ask_destination() -> Path:
     return Path(Prompt.ask("Destination folder", console=console.err()))
 
 
+ModelsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model to bind: name, name@version or name@alias. An app with a second binding "
+        "(rag-service's embeddings) takes it as --model NAME=REF too.",
+        autocompletion=completion.model_refs,
+    ),
+]
+
+
+def _split_models(given: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The app's model, and each `NAME=REF` (a model reference has no `=` before its `@`)."""
+    model: str | None = None
+    bindings: dict[str, str] = {}
+    for value in given:
+        name, sep, ref = value.partition("=")
+        if sep and "@" not in name and "/" not in name:
+            if name in bindings:
+                raise typer.BadParameter(f"binding {name!r} is given twice", param_hint="--model")
+            bindings[name] = ref
+        elif model is not None:
+            raise typer.BadParameter(
+                f"two models for the app ({model}, {value}); name a second binding's: NAME=REF",
+                param_hint="--model",
+            )
+        else:
+            model = value
+    return model, bindings
+
+
 PROMPTS = core.Prompts(template=_pick_template, model=_pick_model, destination=_ask_destination)
 
 
@@ -84,7 +115,7 @@ def new(
             autocompletion=completion.app_template_names,
         ),
     ] = None,
-    model: ModelOpt = None,
+    model: ModelsOpt = None,
     data: DataOpt = None,
     ci: Annotated[
         CiSystem, typer.Option(help="CI system to generate configuration for.")
@@ -122,11 +153,13 @@ def new(
         source = catalog_source(ctx, catalog, catalog_ref, published=True)
         return open_catalog(source), source
 
+    app_model, bindings = _split_models(model or [])
     request = core.Request(
         destination=dest,
         template=template,
         catalog=read_catalog,
-        model=model,
+        model=app_model,
+        bindings=bindings,
         data=parse_data(data or []),
         ci=ci.value,
         environment=environment,
@@ -150,7 +183,9 @@ def _report(made: core.Generated) -> None:
         for name in made.files:
             echo(f"  {name}")
         return
-    bound = f" bound to {style(made.model, fg='cyan')}" if made.model else ""
+    models = [made.model] if made.model else []
+    models += [f"{ref} ({name})" for name, ref in made.bindings.items()]
+    bound = f" bound to {' and '.join(style(m, fg='cyan') for m in models)}" if models else ""
     echo(
         f"{style('Generated', fg='green')} {dest} from {style(made.template, bold=True)}"
         f"{bound} ({console.counted(len(made.files), 'file')})."

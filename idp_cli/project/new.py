@@ -68,6 +68,8 @@ class Request:
     # the catalog and where it was read; opened only for a template that binds a model
     catalog: Callable[[], tuple[Catalog, CatalogSource]]
     model: str | None = None
+    # --model NAME=REF: the models of the app's parts that bind one of their own (parts.py)
+    bindings: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # --data answers, which win
     ci: str = "github"
     environment: str | None = None
@@ -92,6 +94,8 @@ class Plan:
     version: Version | None = None
     endpoint: Endpoint | None = None
     parts: list[parts.Part] = field(default_factory=list)
+    # the answers of each part that binds a model of its own, by binding name
+    bound: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Generated:
     endpoint: str | None
     files: list[str]
     pretend: bool
+    bindings: dict[str, str] = field(default_factory=dict)  # its parts' own models
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -111,6 +116,8 @@ class Generated:
         }
         if self.endpoint is not None:  # only a bound project names its endpoint
             data["endpoint"] = self.endpoint
+        if self.bindings:  # only an app with parts that bind models of their own
+            data["bindings"] = self.bindings
         data["files"] = self.files
         data["pretend"] = self.pretend
         return data
@@ -152,7 +159,7 @@ def plan(request: Request) -> Plan:
         made = Plan(request, template, dest, _unbound_answers(request, template, project_name))
     if not request.interactive:
         _require_answers(template, made.answers)
-    made.parts = parts.declared(made.template, made.version, request.environment)
+    made.parts = parts.declared(made.template, made.version, request.environment, made.bound)
     return made
 
 
@@ -195,6 +202,7 @@ def apply(plan: Plan) -> Generated:
         endpoint=plan.endpoint.name if plan.endpoint else None,
         files=files,
         pretend=request.pretend,
+        bindings={name: str(answers["model_ref"]) for name, answers in plan.bound.items()},
     )
 
 
@@ -329,11 +337,21 @@ def _bound(request: Request, template: Template, dest: Path, project_name: str) 
         # in a terminal only the owner is asked: the app's lifecycle starts at the
         # template's default, as with --defaults, and is the user's to change later
         answers.update(_template_default(template, "lifecycle", answers))
-    return Plan(request, template, dest, answers, user_defaults, version, endpoint)
+    made = Plan(request, template, dest, answers, user_defaults, version, endpoint)
+    made.bound = parts.bind_own(
+        template,
+        catalog,
+        request.bindings,
+        environment=request.environment,
+        recorded=(recorded, source.ref or "", commit),
+        check=lambda chosen: check_lifecycle(chosen, request.allow_deprecated),
+        pick=request.prompts.model if request.prompts else None,
+    )
+    return made
 
 
 def _unbound_answers(request: Request, template: Template, project_name: str) -> dict[str, Any]:
-    if request.model:
+    if request.model or request.bindings:
         raise IdpError(
             f"template {template.name} has no `_idp` metadata, so it takes no model",
             hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",
