@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from idp_cli.binding import CatalogFit, fit_catalog
+from idp_cli.catalog.model import Catalog
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
@@ -20,7 +21,29 @@ app = typer.Typer(
 )
 
 
-def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
+def _own_bindings(template: Template, cat: Catalog) -> list[dict[str, Any]]:
+    """The app's parts that bind a model of their own (rag-service's embeddings): which
+    models fit each, bound with `idp new --model NAME=REF`."""
+    from idp_cli.project.parts import own_bindings
+
+    found = []
+    for name, component in own_bindings(template).items():
+        served = fit_catalog(component, cat)
+        found.append(
+            {
+                "name": name,
+                "template": component.name,
+                "compatibleModels": len(served.fitting),
+                "compatible": [
+                    {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks}
+                    for v in served.fitting
+                ],
+            }
+        )
+    return found
+
+
+def _summary(template: Template, served: CatalogFit, cat: Catalog) -> dict[str, Any]:
     return {
         "name": template.name,
         "kind": template.kind,
@@ -33,7 +56,15 @@ def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
         "protocols": template.supports("protocols"),
         "capabilities": template.supports("capabilities"),
         "compatibleModels": len(served.fitting),
+        "bindings": _own_bindings(template, cat),
     }
+
+
+def _compatible(row: dict[str, Any]) -> str:
+    """`4`, or with the app's second binding `4; embeddings: 2`."""
+    counts = [str(row["compatibleModels"])]
+    counts += [f"{b['name']}: {b['compatibleModels']}" for b in row["bindings"]]
+    return "; ".join(counts)
 
 
 @app.command("list")
@@ -50,7 +81,7 @@ def list_templates(
     adds a model binding to an existing one (`idp add`).
     """
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, fit_catalog(t, cat)) for t in bundled(kind=None) if t.kind != "part"]
+    rows = [_summary(t, fit_catalog(t, cat), cat) for t in bundled(kind=None) if t.kind != "part"]
 
     def table() -> None:
         from idp_cli.output.plain import print_table
@@ -64,7 +95,7 @@ def list_templates(
                     row["title"],
                     ", ".join(row["modelTypes"]) or "any",
                     ", ".join(row["protocols"]) or "any",
-                    str(row["compatibleModels"]),
+                    _compatible(row),
                 ]
                 for row in rows
             ],
@@ -95,7 +126,7 @@ def show(
     cat = load_catalog(ctx, catalog, catalog_ref)
     served = fit_catalog(template, cat)
     models = served.fitting
-    data = _summary(template, served)
+    data = _summary(template, served, cat)
     data["questions"] = [
         {
             "name": q.name,
@@ -152,6 +183,16 @@ def show(
                 out.print(
                     f"  {escape(version.ref)}  [dim]{version.lifecycle}, {escape(', '.join(version.model.tasks))}[/]"
                 )
+            for own in data["bindings"]:
+                out.print()
+                out.print(
+                    f"[bold]{own['compatibleModels']} models fit its binding {escape(own['name'])}[/]"
+                    f" ({escape(own['template'])}; --model {escape(own['name'])}=REF):"
+                )
+                for entry in own["compatible"]:
+                    out.print(
+                        f"  {escape(entry['ref'])}  [dim]{entry['lifecycle']}, {escape(', '.join(entry['tasks']))}[/]"
+                    )
         else:
             out.print("This template has no `_idp` metadata: idp runs it without a model binding.")
 
