@@ -155,13 +155,24 @@ class PgVectorStore:
     def __init__(self, url: str, *, model: str, dimension: int, rebuild: bool = False) -> None:
         import psycopg
 
-        self.url = url
+        self.url = _redacted(url)  # what messages show: never a password
         self.dimension = dimension
         self._lock = threading.Lock()
         try:
             self._db: Any = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to {_redacted(url)}: {exc}") from exc
+            raise StoreError(f"cannot connect to {self.url}: {exc}") from exc
+        try:
+            self._setup(model, dimension, rebuild)
+        except psycopg.Error as exc:
+            self._db.close()
+            raise StoreError(
+                f"cannot set up the index at {self.url}: {exc} (the database needs the "
+                "pgvector extension, and a role that may create it or it created: "
+                "CREATE EXTENSION vector)"
+            ) from exc
+
+    def _setup(self, model: str, dimension: int, rebuild: bool) -> None:
         with self._lock, self._db.transaction():
             self._db.execute("CREATE EXTENSION IF NOT EXISTS vector")
             if rebuild:
@@ -170,7 +181,7 @@ class PgVectorStore:
                 "CREATE TABLE IF NOT EXISTS rag_meta (key text PRIMARY KEY, value text)"
             )
             recorded = dict(self._db.execute("SELECT key, value FROM rag_meta").fetchall())
-            _check_identity(_redacted(url), recorded, model, dimension)
+            _check_identity(self.url, recorded, model, dimension)
             self._db.execute(
                 "INSERT INTO rag_meta VALUES ('embedding_model', %s), ('dimension', %s) "
                 "ON CONFLICT (key) DO NOTHING",
