@@ -14,16 +14,18 @@ from idp_cli.config import CatalogChoice
 from tests.catalog.read_problems import check, only_problem
 from tests.helpers import CATALOG, edit, load_spec, position, write_catalog
 
-CHAT_VERSION = '''    tags: [llm, chat]
+CHAT_VERSION = """    tags: [llm, chat]
     versions:
       - version: "1.0.0"
         lifecycle: production
-'''
+"""
 
 
 def _with_embedding(dimension: str, tasks: str = "feature-extraction") -> str:
     text = edit(CATALOG, "tasks: [text-generation]", f"tasks: [{tasks}]")
-    return edit(text, CHAT_VERSION, CHAT_VERSION + f"        embedding: {{dimension: {dimension}}}\n")
+    return edit(
+        text, CHAT_VERSION, CHAT_VERSION + f"        embedding: {{dimension: {dimension}}}\n"
+    )
 
 
 def test_an_embedding_model_declares_its_dimension(tmp_path: Path) -> None:
