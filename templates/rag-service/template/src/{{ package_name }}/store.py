@@ -228,14 +228,14 @@ class PgVectorStore:
 
 
 def _redacted(url: str) -> str:
-    """The URL without a password, for messages."""
+    """The URL without its password, for messages."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    if parts.password is None:
+    if not parts.password:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def open_store(url: str, *, model: str, dimension: int, rebuild: bool = False) -> VectorStore:
