@@ -49,6 +49,8 @@ def fit(template: Template, version: Version, environment: str | None = None) ->
         )
     if template.meta.get("requiresSignature") and not version.signature.get("inputs"):
         reasons.append("it has no signature.inputs to generate typed code from")
+    if template.meta.get("requiresEmbeddingDimension") and not version.raw.get("embedding"):
+        reasons.append("it declares no embedding.dimension (the size of its vectors)")
     column_types = template.supports("columnTypes")
     if column_types:
         for part in ("inputs", "outputs"):
@@ -176,6 +178,10 @@ def model_mapping(version: Version, endpoint: Endpoint) -> dict[str, Any]:
             "api": endpoint_api(model.name, version.version, endpoint.name),
         },
     }
+    dimension = (raw.get("embedding") or {}).get("dimension")
+    if dimension:
+        # only an embedding model's: the vector size an index of its vectors is built with
+        mapping["embedding_dimension"] = int(dimension)
     # Recorded with the binding it is computed from, so that `idp update` passes it whenever
     # the binding changes, and a project renders again from its answers file alone.
     if predictive.can_plan(normalized):

@@ -36,4 +36,14 @@ def advice(catalog: CatalogView[Any]) -> list[Advice]:
                         "`capabilities: [...]` to its endpoints",
                     )
                 )
+            embeds = any("embeddings" in e.capabilities for e in endpoints)
+            if embeds and not (version.raw.get("embedding") or {}).get("dimension"):
+                out.append(
+                    Advice(
+                        version.ref,
+                        f"{version.ref} serves embeddings but declares no embedding.dimension, "
+                        "so no template that stores its vectors (embeddings-client, "
+                        "rag-service) can bind it; add `embedding: {dimension: N}`",
+                    )
+                )
     return out

@@ -99,6 +99,14 @@ class LlmInfo(_Strict):
     tool_calling: bool | None = None
 
 
+class Embedding(_Strict):
+    """What an embedding model (task `feature-extraction`) returns: vectors of `dimension`
+    floats. An index built with one dimension cannot hold another's vectors, so a template
+    that stores them reads it from here."""
+
+    dimension: int = Field(gt=0)
+
+
 class Resources(_Strict):
     cpu: str | None = None
     memory: str | None = None
@@ -154,6 +162,7 @@ class Version(_Strict):
     artifact: Artifact | None = None
     base_model: BaseModelRef | None = None
     llm: LlmInfo | None = None
+    embedding: Embedding | None = None
     signature: Signature | None = None
     metrics: list[Metric] = Field(default_factory=list)
     resources: Resources | None = None

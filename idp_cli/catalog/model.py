@@ -61,7 +61,8 @@ class Endpoint:
         return list(self.raw.get("capabilities", []))
 
 
-_VERSION_SUMMARY = ("version", "aliases", "lifecycle", "releasedAt")
+# `embedding` for `idp catalog validate`'s advice (advice.py)
+_VERSION_SUMMARY = ("version", "aliases", "lifecycle", "releasedAt", "embedding")
 _ENDPOINT_SUMMARY = ("name", "environment", "protocol", "url", "modelId", "capabilities")
 
 

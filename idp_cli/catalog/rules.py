@@ -10,7 +10,7 @@ from typing import Any
 
 from idp_cli.catalog import successor_cycles
 from idp_cli.catalog.model import split_ref
-from idp_cli.catalog.vocabulary import PROTOCOLS_NEEDING_MODEL_ID, RETIRED
+from idp_cli.catalog.vocabulary import EMBEDDING_TASK, PROTOCOLS_NEEDING_MODEL_ID, RETIRED
 
 Path = tuple[str | int, ...]
 
@@ -268,6 +268,12 @@ def _check_version(
                 where = (*vpath, "signature", part) if signature else (*vpath,)
                 yield Finding(where, f"a predictive model version needs signature.{part}")
     yield from _check_example(signature, vpath)
+    if version.get("embedding") and EMBEDDING_TASK not in model["tasks"]:
+        yield Finding(
+            (*vpath, "embedding"),
+            f"embedding.dimension is for embedding models (tasks: [{EMBEDDING_TASK}]); "
+            f"this model's tasks are {', '.join(model['tasks'])}",
+        )
 
     endpoints = (version.get("serving") or {}).get("endpoints", [])
     seen: set[str] = set()

@@ -14,6 +14,8 @@ PROTOCOLS_NEEDING_MODEL_ID = ("openai-v1", "oip-v2", "kserve-v1", "ollama")
 ENVIRONMENTS = ("production", "staging", "development")
 AUTH_TYPES = ("none", "bearer", "api-key")
 COLUMN_TYPES = ("boolean", "integer", "long", "float", "double", "string", "binary", "datetime")
+# The task of embedding models, the only ones that may declare `embedding.dimension`.
+EMBEDDING_TASK = "feature-extraction"
 CAPABILITIES = (
     "chat",
     "completions",

@@ -15,7 +15,6 @@ from idp_cli.cli import completion, picker
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
     EnvironmentOpt,
-    ModelOpt,
     PretendOpt,
 )
 from idp_cli.cli.common import catalog_source, guard, interactive
@@ -30,6 +29,37 @@ CiSystem = enum.StrEnum("CiSystem", {value: value for value in CI_SYSTEMS})  # t
 
 
 PROMPTS = core.Prompts(template=picker.template, model=picker.model, destination=picker.destination)
+
+ModelsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model to bind: name, name@version or name@alias. An app with a second binding "
+        "(rag-service's embeddings) takes it as --model NAME=REF too.",
+        autocompletion=completion.model_refs,
+    ),
+]
+
+
+def _split_models(given: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The app's model, and each `NAME=REF` (a model reference has no `=` before its `@`)."""
+    model: str | None = None
+    bindings: dict[str, str] = {}
+    for value in given:
+        name, sep, ref = value.partition("=")
+        if sep and "@" not in name and "/" not in name:
+            if name in bindings:
+                raise typer.BadParameter(f"binding {name!r} is given twice", param_hint="--model")
+            bindings[name] = ref
+        elif model is not None:
+            raise typer.BadParameter(
+                f"two models for the app ({model}, {value}); name a second binding's: NAME=REF",
+                param_hint="--model",
+            )
+        else:
+            model = value
+    return model, bindings
 
 
 @guard
@@ -50,7 +80,7 @@ def new(
             autocompletion=completion.app_template_names,
         ),
     ] = None,
-    model: ModelOpt = None,
+    model: ModelsOpt = None,
     data: DataOpt = None,
     ci: Annotated[
         CiSystem | None,
@@ -93,11 +123,13 @@ def new(
         source = catalog_source(ctx, catalog, catalog_ref, published=True)
         return open_catalog(source), source
 
+    app_model, bindings = _split_models(model or [])
     request = core.Request(
         destination=dest,
         template=template,
         catalog=read_catalog,
-        model=model,
+        model=app_model,
+        bindings=bindings,
         data=parse_data(data or []),
         ci=ci.value if ci else None,
         environment=environment,
@@ -121,7 +153,9 @@ def _report(made: core.Generated) -> None:
         for name in made.files:
             echo(f"  {name}")
         return
-    bound = f" bound to {style(made.model, fg='cyan')}" if made.model else ""
+    models = [made.model] if made.model else []
+    models += [f"{ref} ({name})" for name, ref in made.bindings.items()]
+    bound = f" bound to {' and '.join(style(m, fg='cyan') for m in models)}" if models else ""
     echo(
         f"{style('Generated', fg='green')} {dest} from {style(made.template, bold=True)}"
         f"{bound} ({console.counted(len(made.files), 'file')})."

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from idp_cli.binding import CatalogFit, fit_catalog
-from idp_cli.catalog.model import Version
+from idp_cli.catalog.model import Catalog, Version
 from idp_cli.cli import completion
 from idp_cli.cli.common import guard, load_catalog
 from idp_cli.cli.options import (
@@ -29,7 +29,29 @@ app = typer.Typer(
 )
 
 
-def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
+def _own_bindings(template: Template, cat: Catalog) -> list[dict[str, Any]]:
+    """The app's parts that bind a model of their own (rag-service's embeddings): which
+    models fit each, bound with `idp new --model NAME=REF`."""
+    from idp_cli.project.parts import own_bindings
+
+    found = []
+    for name, component in own_bindings(template).items():
+        served = fit_catalog(component, cat)
+        found.append(
+            {
+                "name": name,
+                "template": component.name,
+                "compatibleModels": len(served.fitting),
+                "compatible": [
+                    {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks}
+                    for v in served.fitting
+                ],
+            }
+        )
+    return found
+
+
+def _summary(template: Template, served: CatalogFit, cat: Catalog) -> dict[str, Any]:
     return {
         "name": template.name,
         "kind": template.kind,
@@ -42,7 +64,15 @@ def _summary(template: Template, served: CatalogFit) -> dict[str, Any]:
         "protocols": template.supports("protocols"),
         "capabilities": template.supports("capabilities"),
         "compatibleModels": len(served.fitting),
+        "bindings": _own_bindings(template, cat),
     }
+
+
+def _compatible(row: dict[str, Any]) -> str:
+    """`4`, or with the app's second binding `4; embeddings: 2`."""
+    counts = [str(row["compatibleModels"])]
+    counts += [f"{b['name']}: {b['compatibleModels']}" for b in row["bindings"]]
+    return "; ".join(counts)
 
 
 @app.command("list")
@@ -62,7 +92,7 @@ def list_templates(
     headers = ["TEMPLATE", "KIND", "TITLE", "MODEL TYPES", "PROTOCOLS", "COMPATIBLE MODELS"]
     chosen = parse_columns(columns, headers)
     cat = load_catalog(ctx, catalog, catalog_ref)
-    rows = [_summary(t, fit_catalog(t, cat)) for t in available(kind=None) if t.kind != "part"]
+    rows = [_summary(t, fit_catalog(t, cat), cat) for t in available(kind=None) if t.kind != "part"]
 
     def table() -> None:
         from idp_cli.output.plain import print_table
@@ -76,7 +106,7 @@ def list_templates(
                     row["title"],
                     ", ".join(row["modelTypes"]) or "any",
                     ", ".join(row["protocols"]) or "any",
-                    str(row["compatibleModels"]),
+                    _compatible(row),
                 ]
                 for row in rows
             ],
@@ -108,7 +138,7 @@ def show(
     cat = load_catalog(ctx, catalog, catalog_ref)
     served = fit_catalog(template, cat)
     models = served.fitting
-    data = _summary(template, served)
+    data = _summary(template, served, cat)
     data["questions"] = [
         {
             "name": q.name,
@@ -178,6 +208,14 @@ def _print_show(template: Template, data: dict[str, Any], models: list[Version])
     ]
     rows = [[v.ref, v.lifecycle, ", ".join(v.model.tasks)] for v in models]
     lines += layout.table(["MODEL", "LIFECYCLE", "TASKS"], rows, width)[1:]
+    for own in data["bindings"]:
+        title = (
+            f"{console.counted(own['compatibleModels'], 'model')} fit its binding "
+            f"{own['name']} ({own['template']}; --model {own['name']}=REF)"
+        )
+        lines += [Text(""), *(Text(t, style="bold") for t in layout.wrap(title, width))]
+        rows = [[e["ref"], e["lifecycle"], ", ".join(e["tasks"])] for e in own["compatible"]]
+        lines += layout.table(["MODEL", "LIFECYCLE", "TASKS"], rows, width)[1:]
     if data["deprecated"]:
         lines += [
             Text(""),

@@ -58,6 +58,8 @@ class Request:
     # the catalog and where it was read; opened only for a template that binds a model
     catalog: Callable[[], tuple[Catalog, CatalogSource]]
     model: str | None = None
+    # --model NAME=REF: the models of the app's parts that bind one of their own (parts.py)
+    bindings: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # --data answers, which win
     ci: str | None = None  # None: not given (asked in a terminal, else DEFAULT_CI)
     environment: str | None = None
@@ -83,6 +85,8 @@ class Plan:
     endpoint: Endpoint | None = None
     parts: list[parts.Part] = field(default_factory=list)
     part_data: dict[str, Any] = field(default_factory=dict)  # --data only the parts take
+    # the answers of each part that binds a model of its own, by binding name
+    bound: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Generated:
     endpoint: str | None
     files: list[str]
     pretend: bool
+    bindings: dict[str, str] = field(default_factory=dict)  # its parts' own models
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -102,6 +107,8 @@ class Generated:
         }
         if self.endpoint is not None:  # only a bound project names its endpoint
             data["endpoint"] = self.endpoint
+        if self.bindings:  # only an app with parts that bind models of their own
+            data["bindings"] = self.bindings
         data["files"] = self.files
         data["pretend"] = self.pretend
         return data
@@ -154,7 +161,7 @@ def plan(request: Request) -> Plan:
     made.part_data = part_data
     if not request.interactive:
         _require_answers(template, made.answers)
-    made.parts = parts.declared(made.template, made.version, request.environment)
+    made.parts = parts.declared(made.template, made.version, request.environment, made.bound)
     return made
 
 
@@ -198,6 +205,7 @@ def apply(plan: Plan) -> Generated:
         endpoint=plan.endpoint.name if plan.endpoint else None,
         files=files,
         pretend=request.pretend,
+        bindings={name: str(answers["model_ref"]) for name, answers in plan.bound.items()},
     )
 
 
@@ -295,7 +303,17 @@ def _bound(
         # the app's lifecycle is not asked: it starts at the template's default, as with
         # --defaults, and is the user's to change later
         answers.update(_template_default(template, "lifecycle", answers))
-    return Plan(request, template, dest, answers, user_defaults, version, endpoint)
+    made = Plan(request, template, dest, answers, user_defaults, version, endpoint)
+    made.bound = parts.bind_own(
+        template,
+        catalog,
+        request.bindings,
+        environment=request.environment,
+        recorded=(recorded, source.ref or "", commit),
+        check=lambda chosen: check_lifecycle(chosen, request.allow_deprecated),
+        pick=request.prompts.model if request.prompts else None,
+    )
+    return made
 
 
 def _name_bound(
@@ -329,7 +347,7 @@ def _name_bound(
 def _unbound_answers(
     request: Request, template: Template, project_name: str, data: dict[str, Any]
 ) -> dict[str, Any]:
-    if request.model:
+    if request.model or request.bindings:
         raise IdpError(
             f"template {template.name} has no `_idp` metadata, so it takes no model",
             hint="Drop --model, or add `_idp` metadata and a `model` question to the template.",

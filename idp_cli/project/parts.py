@@ -5,14 +5,22 @@ under `templates/`."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from idp_cli import binding
-from idp_cli.catalog.model import Version
+from idp_cli.catalog.model import Catalog, Version
+from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
 from idp_cli.templates.discovery import Template, find
+
+# how many of the models that fit a "no model given" hint names
+_SHOWN_MODELS = 8
+# the answers that say which model a template is bound to (binding.bound)
+BOUND_ANSWERS = frozenset({"model_ref", "model", "catalog_source", "catalog_ref", "catalog_commit"})
 
 
 @dataclass(frozen=True)
@@ -22,17 +30,105 @@ class Part:
     name: str
     template: Template
     answers: dict[str, Any]  # its entry's `data`, rendered over the app's answers (part_answers)
+    # A part whose entry says `binding: NAME` binds a model of its own (`idp new --model
+    # NAME=REF`): it is recorded as the project's binding NAME (`.copier-answers.NAME.yml`),
+    # which `idp check` and `idp update` treat on its own, as one that `idp add` made.
+    binding: str | None = None
+    bound: dict[str, Any] | None = None  # its own model's answers (binding.bound)
 
     @property
     def answers_file(self) -> str:
         from idp_cli.project.bindings import part_answers_file
 
+        if self.binding:
+            return f".copier-answers.{self.binding}.yml"
         return part_answers_file(self.name)
 
 
-def declared(app: Template, version: Version | None, environment: str | None) -> list[Part]:
+def own_bindings(app: Template) -> dict[str, Template]:
+    """The app's parts that bind a model of their own, by binding name: the component each
+    applies (`_idp.parts` entries with `binding: NAME`)."""
+    found: dict[str, Template] = {}
+    for entry in app.meta.get("parts") or []:
+        if isinstance(entry, dict) and entry.get("binding") and entry.get("template"):
+            template = find(str(entry["template"]))
+            if template.kind != "component":
+                raise IdpError(
+                    f"template {app.name}'s part {entry.get('name')} binds a model of its own, "
+                    f"but {template.name} is not a model-client component"
+                )
+            found[str(entry["binding"])] = template
+    return found
+
+
+def check_binding_names(app: Template, own: dict[str, Template], given: dict[str, str]) -> None:
+    """Each `--model NAME=REF` names one of the app's own bindings."""
+    for name in given:
+        if name not in own:
+            close = difflib.get_close_matches(name, list(own), n=1)
+            raise IdpError(
+                f"template {app.name} has no binding named {name!r} (--model {name}=...)",
+                hint=(f"Did you mean {close[0]}? " if close else "")
+                + (
+                    f"Its parts' own bindings: {', '.join(own)}."
+                    if own
+                    else "It binds one model: pass it as --model REF."
+                ),
+            )
+
+
+def bind_own(
+    app: Template,
+    catalog: Catalog,
+    given: dict[str, str],
+    *,
+    environment: str | None,
+    recorded: tuple[str, str, str],  # the catalog's source, ref and commit, as recorded
+    check: Callable[[Version], None],  # the lifecycle rule of `idp new`
+    pick: Callable[[list[Version]], str] | None,  # asks in a terminal; None: nothing may be
+) -> dict[str, dict[str, Any]]:
+    """The answers of each part that binds a model of its own, by binding name: the model
+    `--model NAME=REF` gives, else the one picked among those its component can serve."""
+    own = own_bindings(app)
+    check_binding_names(app, own, given)
+    source, ref, commit = recorded
+    bound: dict[str, dict[str, Any]] = {}
+    for name, component in own.items():
+        if name in given:
+            version = resolve(catalog, given[name])
+        else:
+            fitting = binding.fit_catalog(component, catalog, environment).fitting
+            if pick is None:
+                shown = ", ".join(v.ref for v in fitting[:_SHOWN_MODELS])
+                raise IdpError(
+                    f"template {app.name} binds a second model, {name} (served by "
+                    f"{component.name}), and none was given",
+                    hint=f"Pass --model {name}=REF; models that fit: {shown or 'none'}.",
+                )
+            version = resolve(catalog, pick(fitting))
+        check(version)
+        result = binding.fit(component, version, environment)
+        if not result.ok or result.endpoint is None:
+            raise IdpError(
+                f"template {app.name}'s binding {name} ({component.name}) cannot serve "
+                f"{version.ref}: {'; '.join(result.reasons)}",
+                hint=f"See the models it can serve with `idp templates show {app.name}`.",
+            )
+        bound[name] = binding.bound(
+            version, result.endpoint, catalog_source=source, catalog_ref=ref, catalog_commit=commit
+        )
+    return bound
+
+
+def declared(
+    app: Template,
+    version: Version | None,
+    environment: str | None,
+    bound: dict[str, dict[str, Any]] | None = None,
+) -> list[Part]:
     """The app template's parts (`_idp.parts`); a model-client component among them must serve
-    the bound model as the app does. Checked before anything is written."""
+    the bound model as the app does, one that binds a model of its own is given its answers
+    from `bound` (by binding name, checked by the caller). Checked before anything is written."""
     declared = app.meta.get("parts") or []
     if not isinstance(declared, list):
         raise IdpError(f"template {app.name}: `_idp.parts` must be a list")
@@ -41,6 +137,18 @@ def declared(app: Template, version: Version | None, environment: str | None) ->
         if not (isinstance(entry, dict) and entry.get("name") and entry.get("template")):
             raise IdpError(f"template {app.name}: each of `_idp.parts` needs a name and a template")
         template = find(str(entry["template"]))
+        own = str(entry.get("binding") or "") or None
+        if own is not None:
+            parts.append(
+                Part(
+                    str(entry["name"]),
+                    template,
+                    dict(entry.get("data") or {}),
+                    binding=own,
+                    bound=(bound or {}).get(own),
+                )
+            )
+            continue
         if version is not None and template.kind == "component":
             result = binding.fit(template, version, environment)
             if not result.ok:
@@ -88,6 +196,10 @@ def part_answers(app: Template, part: Part, app_answers: dict[str, Any]) -> dict
                 context[q.name] = env.from_string(q.default).render(context)
             except TemplateError:  # a filter only Copier has: not a value a part can be given
                 continue
+    if part.binding is not None and part.bound is not None:
+        # its own model, not the app's
+        context = {k: v for k, v in context.items() if k not in BOUND_ANSWERS}
+        context.update(part.bound)
     asked = {q.name for q in part.template.questions}
     answers = {k: v for k, v in context.items() if k in asked}
     for key, value in part.answers.items():

@@ -134,8 +134,10 @@ def test_template_names(tmp_path: Path) -> None:
         "batch-scoring",
         "chat-client",
         "chat-service",
+        "embeddings-client",
         "prediction-service",
         "predictive-client",
+        "rag-service",
         "training-project",
     ]
 

@@ -65,3 +65,26 @@ def test_archived_versions_and_capable_endpoints_are_not_warned_about(
         assert result.exit_code == 0, result.stdout
         assert json.loads(result.stdout)["warnings"] == []
         assert "warning" not in result.stderr
+
+
+def test_an_embeddings_endpoint_without_a_dimension_is_a_warning(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    embedder = edit(CAPABLE, "tasks: [text-generation]", "tasks: [feature-extraction]")
+    embedder = edit(embedder, "capabilities: [chat, streaming]", "capabilities: [embeddings]")
+    write_catalog(tmp_path / "without", embedder)
+    with_dimension = edit(
+        embedder,
+        "        lifecycle: production\n        serving:\n          endpoints:\n"
+        "            - name: gateway\n",
+        "        lifecycle: production\n        embedding: {dimension: 384}\n"
+        "        serving:\n          endpoints:\n            - name: gateway\n",
+    )
+    write_catalog(tmp_path / "with", with_dimension)
+
+    without = json.loads(invoke("catalog", "validate", tmp_path / "without", "-o", "json").stdout)
+    with_it = json.loads(invoke("catalog", "validate", tmp_path / "with", "-o", "json").stdout)
+
+    assert [w["ref"] for w in without["warnings"]] == ["acme/chat-assistant@1.0.0"]
+    assert "declares no embedding.dimension" in without["warnings"][0]["message"]
+    assert with_it["warnings"] == []

@@ -4,6 +4,8 @@
 - ``mlserver``: MLServer 1.7 serving the iris classifier as ``iris`` (oip-v2)
 - ``mlflow_server``: ``mlflow models serve`` with the same classifier as an MLflow model
 - ``llama_server``: llama-cpp-python's OpenAI-compatible server with a tiny GGUF
+- ``llama_embed_server``: the same server with ``--embedding`` (rag-service's two bindings),
+  started on its own when a test asks for it
 
 Each runs from its own cached virtual environment (envs.py). The first test that needs any
 of them starts all three at once: their start-up is mostly imports, and overlapping them
@@ -143,3 +145,43 @@ def mlflow_server(servers: dict[str, Server | str]) -> Server:
 @pytest.fixture(scope="session")
 def llama_server(servers: dict[str, Server | str]) -> Server:
     return _server(servers, "llama")
+
+
+@pytest.fixture(scope="session")
+def llama_embed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """llama-cpp-python's server with --embedding and the tiny GGUF with mean pooling: one
+    vector per input from /v1/embeddings, and "Hello world!" from chat (rag-service binds
+    both to it). Started on its own: the other servers' tests do not wait for it."""
+    try:
+        venv = envs.ensure("llama")
+    except envs.BuildError as exc:
+        pytest.fail(f"could not build the llama server environment: {exc}", pytrace=False)
+    root = tmp_path_factory.mktemp("embed")
+    python = str(venv / "bin" / "python")
+    made = subprocess.run(
+        [python, str(MODELS / "tiny_gguf.py"), str(root / "tiny-embed.gguf"), "--embedding"],
+        env=venv_env(venv),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    [port] = free_ports(1)
+    args = [python, "-m", "llama_cpp.server", "--model", str(root / "tiny-embed.gguf")]
+    args += ["--model_alias", "tiny-embed", "--embedding", "true", "--host", "127.0.0.1"]
+    # a prompt holds the system prompt and TOP_K chunks, spelled mostly byte by byte
+    args += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    url = f"http://127.0.0.1:{port}"
+    starting = start(
+        "llama-embed",
+        args,
+        env=venv_env(venv),
+        url=url,
+        ready_path="/v1/models",
+        log=root / "server.log",
+        cwd=root,
+    )
+    try:
+        yield wait_ready(starting)
+    finally:
+        stop(starting.process)

@@ -23,6 +23,11 @@ OLD_VERSION = {
     "chat-service": "meta-llama/llama-3.1-8b-instruct@2.0.0",
     "prediction-service": CHURN_OLD,
     "batch-scoring": CHURN_OLD,
+    "rag-service": "meta-llama/llama-3.1-8b-instruct@2.0.0",
+}
+# `idp new`'s other arguments for a template with bindings of its own
+OLD_EXTRA: dict[str, tuple[str, ...]] = {
+    "rag-service": ("-m", "embeddings=baai/bge-small-en-v1.5@1.0.0")
 }
 
 
@@ -63,17 +68,24 @@ def test_every_template_has_deprecated_versions_to_update_from() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("template", "ref", "retired"), DEPRECATED, ids=ids(DEPRECATED))
+@pytest.mark.parametrize(("template", "ref", "retired", "extra"), DEPRECATED, ids=ids(DEPRECATED))
 def test_an_untouched_project_updates_to_the_successor_as_if_new(
-    invoke: Invoke, tmp_path: Path, template: str, ref: str, retired: bool
+    invoke: Invoke, tmp_path: Path, template: str, ref: str, retired: bool, extra: tuple[str, ...]
 ) -> None:
-    project = new_committed(invoke, tmp_path / "app", template, ref)
+    project = new_committed(invoke, tmp_path / "app", template, ref, *extra)
     update_latest(invoke, project)
     successor = str(answers(project)["model_ref"])
-    assert successor != ref
+    # each of the app's own bindings, as `--model NAME=REF` with its version after the update
+    now = tuple(
+        arg
+        for option in extra[1::2]
+        for arg in ("-m", f"{option.split('=')[0]}={own_model(project, option.split('=')[0])}")
+    )
+    assert (successor, now) != (ref, extra), "a retired binding moved to its successor"
     # Nobody touched the project, so the merge leaves exactly what `idp new` makes today.
     fresh = tmp_path / "fresh" / "app"
-    made = invoke("new", fresh, "-t", template, "-m", successor, "--defaults", "--allow-deprecated")
+    args = ("-t", template, "-m", successor, *now, "--defaults", "--allow-deprecated")
+    made = invoke("new", fresh, *args)
     assert made.exit_code == 0, made.stderr
     assert snapshot(project) == snapshot(fresh)
 
@@ -97,6 +109,13 @@ def test_an_untouched_project_updates_cleanly_with_each_ci_system(
     assert snapshot(project) == snapshot(fresh)
 
 
+def own_model(project: Path, binding: str) -> str:
+    import yaml
+
+    path = project / f".copier-answers.{binding}.yml"
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["model_ref"])
+
+
 def template_repo_from_bundled(path: Path, name: str) -> Path:
     """The bundled template as its own git repository, released as v1."""
     make_repo(path)
@@ -112,7 +131,13 @@ def test_a_new_template_version_and_model_version_merge_without_conflicts(
     invoke: Invoke, tmp_path: Path, template: str
 ) -> None:
     repo = template_repo_from_bundled(tmp_path / "template", template)
-    project = new_committed(invoke, tmp_path / "app", f"file://{repo}", OLD_VERSION[template])
+    project = new_committed(
+        invoke,
+        tmp_path / "app",
+        f"file://{repo}",
+        OLD_VERSION[template],
+        *OLD_EXTRA.get(template, ()),
+    )
     readme = repo / "template" / "README.md.jinja"
     release(
         repo,
@@ -124,7 +149,12 @@ def test_a_new_template_version_and_model_version_merge_without_conflicts(
         "v2",
     )
     done = update_latest(invoke, project)
-    assert {k: v for k, v in done["template"].items() if k != "src"} == {"from": "v1", "to": "v2"}
+    # a project with several bindings reports each, the app template's first
+    app_update = done["bindings"][0] if "bindings" in done else done
+    assert {k: v for k, v in app_update["template"].items() if k != "src"} == {
+        "from": "v1",
+        "to": "v2",
+    }
     assert answers(project)["model_ref"] != OLD_VERSION[template]
     assert (
         (project / "README.md").read_text(encoding="utf-8").endswith("\nA paragraph added in v2.\n")

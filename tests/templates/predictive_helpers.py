@@ -214,6 +214,10 @@ def render_with_copier(template: str, dst: Path, data: dict[str, Any]) -> None:
     render_parts(template, dst, data)
 
 
+# the answers that say which model a template is bound to
+BOUND_ANSWERS = frozenset({"model", "model_ref", "catalog_source", "catalog_ref", "catalog_commit"})
+
+
 def render_parts(template: str, dst: Path, data: dict[str, Any]) -> None:
     """After `copier copy` of an app template into `dst`: `copier copy` of each of its parts
     into the same folder, each with its own answers file (`.copier-answers.app-NAME.yml`), the
@@ -230,13 +234,20 @@ def render_parts(template: str, dst: Path, data: dict[str, Any]) -> None:
             key: value.replace("{{ package_name }}", package) if isinstance(value, str) else value
             for key, value in (part.get("data") or {}).items()
         }
+        given = {**data, **shared, "package_name": package, **extra}
+        answers_file = f".copier-answers.app-{part['name']}.yml"
+        if part.get("binding"):
+            # a part that binds a model of its own takes the component's placeholder model,
+            # not the app's, and is recorded as a binding of its own
+            given = {k: v for k, v in given.items() if k not in BOUND_ANSWERS}
+            answers_file = f".copier-answers.{part['binding']}.yml"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CopierWarning)
             copier.run_copy(
                 str(TEMPLATES / part["template"]),
                 dst,
-                data={**data, **shared, "package_name": package, **extra},
-                answers_file=f".copier-answers.app-{part['name']}.yml",
+                data=given,
+                answers_file=answers_file,
                 defaults=True,
                 unsafe=False,
                 quiet=True,

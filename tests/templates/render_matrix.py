@@ -46,6 +46,8 @@ class Case:
     """A catalog version to bind with `idp new`; None: plain Copier."""
     data: dict[str, Any] = field(default_factory=dict)
     retired: bool = False
+    extra: tuple[str, ...] = ()
+    """`idp new`'s `--model NAME=REF` for an app's own bindings (matrix.py)."""
 
 
 def cases() -> Iterator[Case]:
@@ -54,8 +56,9 @@ def cases() -> Iterator[Case]:
     from idp_cli.catalog.sources import resolve_source
     from idp_cli.ci import CI_SYSTEMS, DEFAULT_CI
     from idp_cli.config import CatalogChoice
+    from idp_cli.project.parts import own_bindings
     from idp_cli.templates.discovery import bundled
-    from tests.templates.matrix import NEW_MODEL
+    from tests.templates import matrix
     from tests.templates.predictive_helpers import PREDICTIVE, odd_model
 
     loaded = load(resolve_source(CatalogChoice(None, None, "bundled")), use_cache=False)
@@ -67,8 +70,16 @@ def cases() -> Iterator[Case]:
                     yield Case(
                         f"{template.name}-{model.name.replace('/', '-')}", template.name, model.name
                     )
-            yield Case(f"{template.name}-new-model", template.name, NEW_MODEL)
+            yield Case(f"{template.name}-new-model", template.name, matrix.NEW_MODEL)
             yield Case(f"{template.name}-copier-defaults", template.name)
+            continue
+        if own_bindings(template):
+            for pair in matrix.servable():
+                if pair.template == template.name:
+                    name = f"{template.name}-{pair.ref.replace('/', '-')}"
+                    yield Case(
+                        name, template.name, pair.ref, retired=pair.retired, extra=pair.extra
+                    )
             continue
         for model in loaded.catalog.models:
             for version in model.versions:
@@ -135,6 +146,7 @@ def render(out: Path) -> int:
                 render_with_copier(case.template, dest, {"project_name": "svc", **case.data})
             else:
                 args: list[str | Path] = ["new", dest, "-t", case.template, "-m", case.ref]
+                args += case.extra
                 args += [f"--data={key}={value}" for key, value in case.data.items()]
                 args += ["--allow-deprecated"] if case.retired else []
                 result = idp(*args, "--defaults")

@@ -34,8 +34,10 @@ def rerender(project: Path, dest: Path) -> None:
 
     from idp_cli.templates import snapshots
 
-    # the app's answers file, then each of its parts' (`.copier-answers.app-NAME.yml`)
-    files = [project / ".copier-answers.yml", *sorted(project.glob(".copier-answers.app-*.yml"))]
+    # the app's answers file, then each of its parts' (`.copier-answers.app-NAME.yml`) and
+    # each other binding's (`.copier-answers.NAME.yml`, rag-service's embeddings)
+    app = project / ".copier-answers.yml"
+    files = [app, *sorted(p for p in project.glob(".copier-answers.*.yml") if p != app)]
     for path in files:
         recorded = yaml.safe_load(path.read_text(encoding="utf-8"))
         data = {k: v for k, v in recorded.items() if not k.startswith("_")}
@@ -74,19 +76,24 @@ def assert_same_tree(project: Path, again: Path) -> None:
 def test_the_matrix_covers_every_template_and_deprecated_versions() -> None:
     assert {pair.template for pair in MATRIX} == {t.name for t in bundled()}
     # versions whose example keys are not in sorted order, deprecated ones among them
-    assert ("prediction-service", "acme/churn-classifier@3.2.1", True) in MATRIX
-    assert ("batch-scoring", "acme/churn-classifier@3.2.1", True) in MATRIX
-    assert ("chat-service", "meta-llama/llama-3.1-8b-instruct@2.0.0", True) in MATRIX
+    bound = {pair[:3] for pair in MATRIX}
+    assert ("prediction-service", "acme/churn-classifier@3.2.1", True) in bound
+    assert ("batch-scoring", "acme/churn-classifier@3.2.1", True) in bound
+    assert ("chat-service", "meta-llama/llama-3.1-8b-instruct@2.0.0", True) in bound
+    # rag-service binds every embedding model version too, the deprecated one among them
+    embeddings = {pair.extra[1] for pair in MATRIX if pair.template == "rag-service"}
+    assert "embeddings=baai/bge-small-en-v1.5@1.0.0" in embeddings
+    assert len(embeddings) == 3
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("template", "ref", "retired"), MATRIX, ids=ids(MATRIX))
+@pytest.mark.parametrize(("template", "ref", "retired", "extra"), MATRIX, ids=ids(MATRIX))
 def test_a_project_renders_again_from_its_answers(
-    invoke: Invoke, tmp_path: Path, template: str, ref: str, retired: bool
+    invoke: Invoke, tmp_path: Path, template: str, ref: str, retired: bool, extra: tuple[str, ...]
 ) -> None:
     project = tmp_path / "app"
     retired_flag = ["--allow-deprecated"] if retired else []
-    made = invoke("new", project, "-t", template, "-m", ref, "--defaults", *retired_flag)
+    made = invoke("new", project, "-t", template, "-m", ref, *extra, "--defaults", *retired_flag)
     assert made.exit_code == 0, made.stderr
     rerender(project, tmp_path / "again" / "app")
     assert_same_tree(project, tmp_path / "again" / "app")

@@ -1,7 +1,7 @@
 """A tiny llama-architecture GGUF that always answers "Hello world!", written with the `gguf`
 package (run with the llama server environment's Python)::
 
-    python tiny_gguf.py OUT.gguf
+    python tiny_gguf.py OUT.gguf [--embedding]
 
 Every layer's weights are zero, so each block adds nothing to the residual stream and the next
 token depends only on the embedding of the current one: any prompt token leads to "Hello",
@@ -38,7 +38,10 @@ def vocabulary() -> tuple[list[str], list[int]]:
     return tokens, types
 
 
-def write(path: Path) -> None:
+def write(path: Path, *, mean_pooling: bool = False) -> None:
+    """The model; with ``mean_pooling`` its metadata asks for mean pooling, so that a server
+    started with ``--embedding`` answers one vector per input (without it llama.cpp gives one
+    per token). Generation is the same either way."""
     import gguf  # type: ignore[import-not-found, import-untyped, unused-ignore]
     import numpy as np  # type: ignore[import-not-found, unused-ignore]
 
@@ -81,6 +84,8 @@ def write(path: Path) -> None:
     writer.add_add_bos_token(True)
     writer.add_add_eos_token(False)
     writer.add_chat_template(CHAT_TEMPLATE)
+    if mean_pooling:
+        writer.add_pooling_type(gguf.PoolingType.MEAN)
 
     def zeros(*shape: int) -> object:
         return np.zeros(shape, dtype=np.float32)
@@ -104,4 +109,4 @@ def write(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    write(Path(sys.argv[1]))
+    write(Path(sys.argv[1]), mean_pooling="--embedding" in sys.argv[2:])
