@@ -14,18 +14,26 @@ from tests.templates.predictive_helpers import TEMPLATES
 APP_BASE = TEMPLATES / "app-base" / "template"
 
 
+# Templates that write CI files of their own rather than through app-base, and the systems
+# they do not write yet (the training project's Tekton pipeline is still to come).
+NOT_YET = {"training-project": {"tekton"}}
+
+
 def test_every_template_asking_ci_lists_the_same_systems() -> None:
     asking = []
     for config_path in sorted(TEMPLATES.glob("*/copier.yml")):
         config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
         if "ci" not in config:
             continue
-        asking.append(config_path.parent.name)
+        name = config_path.parent.name
+        asking.append(name)
         question = config["ci"]
-        labels = {label: value for value, label in CI_SYSTEMS.items()}
+        missing = NOT_YET.get(name, set())
+        labels = {label: value for value, label in CI_SYSTEMS.items() if value not in missing}
         assert question["choices"] == labels, config_path
         assert question["default"] == DEFAULT_CI, config_path
     assert {"app-base", "chat-service", "prediction-service", "batch-scoring"} <= set(asking)
+    assert {"rag-service", "training-project"} <= set(asking)
 
 
 def test_idp_new_offers_the_same_systems() -> None:
