@@ -56,7 +56,7 @@ def test_the_example_plugin_is_listed_with_its_hooks(installed: Path, tmp_path: 
     [row] = json.loads(listed.stdout)
     assert row["name"] == "example" and row["distribution"] == "idp-plugin-example"
     assert row["version"] == "0.1.0" and row["error"] is None
-    assert row["hooks"] == ["template_sources", "commands"]
+    assert row["hooks"] == ["template_sources", "catalog_importers", "commands"]
 
 
 def test_its_template_source_and_command(installed: Path, tmp_path: Path) -> None:
@@ -110,3 +110,34 @@ def test_config_file_template_sources(installed: Path, tmp_path: Path) -> None:
     config.write_text('[templates]\nsource = ["x"]\n')
     wrong = _idp("templates", "list", site=[], cwd=tmp_path, env=env)
     assert wrong.returncode == 1 and "unknown key 'source' in [templates]" in wrong.stderr
+
+
+def test_its_catalog_importer_feeds_publish(installed: Path, tmp_path: Path) -> None:
+    record = tmp_path / "registry-export.json"
+    record.write_text(json.dumps({
+        "name": "acme/churn-classifier", "version": "7",
+        "signature": {"inputs": [{"name": "tenure_months", "type": "long"}],
+                      "outputs": [{"name": "churn_probability", "type": "double"}]},
+        "metrics": [{"type": "roc_auc", "value": 0.93}],
+    }))  # fmt: skip
+    shown = _idp("catalog", "import", "example-json", record, site=[installed], cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    entry = tmp_path / "entry.yaml"
+    entry.write_text(shown.stdout)
+    import yaml
+
+    assert yaml.safe_load(shown.stdout)["metrics"] == [{"type": "roc_auc", "value": 0.93}]
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "catalog.yaml").write_text((ROOT / "catalog.yaml").read_text())
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "Catalog"]):
+        subprocess.run(["git", *args], cwd=catalog, check=True, capture_output=True)
+    published = _idp(
+        "models", "publish", "--model", "acme/churn-classifier", "--version", "4.3.0",
+        "--lifecycle", "staging", "--from-file", entry, "--catalog", catalog,
+        site=[installed], cwd=catalog,
+    )  # fmt: skip
+    assert published.returncode == 0, published.stderr
+    assert "acme/churn-classifier@4.3.0" in published.stdout
+    unknown = _idp("catalog", "import", "example-jsn", record, site=[installed], cwd=tmp_path)
+    assert unknown.returncode != 0 and "did you mean example-json?" in unknown.stderr.lower()

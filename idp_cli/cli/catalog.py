@@ -21,6 +21,11 @@ from idp_cli.output.render import dump_json, dump_yaml
 app = typer.Typer(
     cls=lazy_group(
         LazyCommand(
+            "import",
+            "idp_cli.cli.catalog_import:import_version",
+            "Read a model version from a registry as a catalog version entry (YAML).",
+        ),
+        LazyCommand(
             "diff",
             "idp_cli.cli.history:diff",
             "Compare the catalog at two git refs: models and versions added, removed and changed\n"

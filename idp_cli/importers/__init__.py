@@ -2,8 +2,9 @@
 catalog version entry, which `publish` writes like any other.
 
 An importer is a class with a `kind` and a `read(uri, options)`; `load(kind)` imports only the
-one asked for, so a registry's client library is needed only when that registry is read. The
-table below is where a later plug-in hook plugs in (`idp catalog import KIND ...`).
+one asked for, so a registry's client library is needed only when that registry is read.
+Plug-ins add importers through their `catalog_importers` hook (idp_cli/plugins.py): a mapping
+of KIND to a callable that makes one; a built-in KIND wins over a plug-in's.
 """
 
 from __future__ import annotations
@@ -42,10 +43,32 @@ IMPORTERS = {"mlflow": "idp_cli.importers.mlflow.importer:MlflowImporter"}
 
 def load(kind: str) -> Importer:
     target = IMPORTERS.get(kind)
-    if target is None:
-        raise RegistryError(
-            f"no importer for {kind!r}", hint=f"Known importers: {', '.join(sorted(IMPORTERS))}."
-        )
-    module, _, name = target.partition(":")
-    importer: Importer = getattr(importlib.import_module(module), name)()
-    return importer
+    if target is not None:
+        module, _, name = target.partition(":")
+        importer: Importer = getattr(importlib.import_module(module), name)()
+        return importer
+    from idp_cli import plugins
+
+    found = plugins.catalog_importers()
+    if kind in found:
+        plugin, make = found[kind]
+        made = make()
+        if not callable(getattr(made, "read", None)):
+            raise RegistryError(f"plug-in {plugin.label}: its {kind!r} importer has no read()")
+        return made  # type: ignore[no-any-return]
+    import difflib
+
+    known = sorted({*IMPORTERS, *found})
+    close = difflib.get_close_matches(kind, known, n=1)
+    raise RegistryError(
+        f"no importer for {kind!r}",
+        hint=(f"Did you mean {close[0]}? " if close else "")
+        + f"Importers: {', '.join(known)} (plug-ins add more; see `idp plugins`).",
+    )
+
+
+def kinds() -> list[str]:
+    """Every importer's KIND, built in and from plug-ins (those import the plug-ins)."""
+    from idp_cli import plugins
+
+    return sorted({*IMPORTERS, *plugins.catalog_importers()})

@@ -150,7 +150,7 @@ def test_the_tables_help_is_each_commands_own() -> None:
             assert not command.hidden and not command.deprecated, where
             assert not getattr(command, "rich_help_panel", None), where
             checked += 1
-    assert checked == 16  # idp: 12, idp models: 4 (list and show are built in)
+    assert checked == 17  # idp: 12, idp models: 3 (list and show are built in), idp catalog: 2
 
 
 def _help(group: TyperGroup, prog_name: str) -> str:

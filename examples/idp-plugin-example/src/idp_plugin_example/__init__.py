@@ -1,8 +1,9 @@
 """An example idp plug-in (entry point `example` in the group `idp.plugins`).
 
-It gives idp a template source (the templates folder beside this module) and a command,
-`idp example-hello`. Each hook is a plain function; idp imports this module only when it needs
-one of them.
+It gives idp a template source (the templates folder beside this module), a command,
+`idp example-hello`, and a catalog importer, `idp catalog import example-json FILE` (a model
+version described by a JSON file, as a registry's export would). Each hook is a plain
+function; idp imports this module only when it needs one of them.
 """
 
 from __future__ import annotations
@@ -30,3 +31,28 @@ def commands() -> list[Any]:
         typer.echo(f"hello {name}, from idp-plugin-example")
 
     return [app]
+
+
+class JsonFileImporter:
+    """A registry stand-in: a JSON file `{"name", "version", "signature", "metrics", "labels"}`."""
+
+    kind = "example-json"
+
+    def read(self, uri: str, options: Any) -> Any:
+        import json
+
+        from idp_cli.importers import Imported, RegistryError
+
+        try:
+            record = json.loads(Path(uri).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RegistryError(f"{uri}: not a readable JSON record ({exc})") from None
+        fields = {k: record[k] for k in ("signature", "metrics", "labels") if k in record}
+        return Imported(
+            source=uri, model=record.get("name"), version=record.get("version"), fields=fields
+        )
+
+
+def catalog_importers() -> dict[str, Any]:
+    """`idp catalog import KIND URI`: KIND -> a callable making the importer."""
+    return {JsonFileImporter.kind: JsonFileImporter}
