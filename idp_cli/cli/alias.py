@@ -12,7 +12,6 @@ import typer
 
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
-from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
 app = typer.Typer(
@@ -101,15 +100,8 @@ def _run(
     result = change_alias(catalog_source(ctx, catalog, None), request)
 
     def table() -> None:
-        lines = [result.move.describe(result.model), f"Files: {', '.join(result.files)}"]
-        if result.commit:
-            lines.append(
-                f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
-                + (f" (was {result.previous_branch})" if result.previous_branch else "")
-            )
-        else:
-            lines.append("Not committed (--no-commit)")
-        for line in lines:
-            console.out().print(line, markup=False)
+        from idp_cli.cli.publish import print_written
+
+        print_written([result.move.describe(result.model)], result)
 
     emit(result.to_dict(), output, table)

@@ -7,7 +7,7 @@ only when it runs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -308,15 +308,20 @@ def publish(
                 f"{request.from_version}"
             )
         lines.extend(result.notes())
-        lines.append(f"Files: {', '.join(result.files)}")
-        if result.commit:
-            lines.append(
-                f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
-                + (f" (was {result.previous_branch})" if result.previous_branch else "")
-            )
-        else:
-            lines.append("Not committed (--no-commit)")
-        for line in lines:
-            console.out().print(line, markup=False)
+        print_written(lines, result)
 
     emit(result.to_dict(), output, table)
+
+
+def print_written(lines: list[str], result: Any) -> None:
+    """`lines`, then the files a catalog edit wrote and the commit it made (publish, alias)."""
+    lines.append(f"Files: {', '.join(result.files)}")
+    if result.commit:
+        lines.append(
+            f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
+            + (f" (was {result.previous_branch})" if result.previous_branch else "")
+        )
+    else:
+        lines.append("Not committed (--no-commit)")
+    for line in lines:
+        console.out().print(line, markup=False)

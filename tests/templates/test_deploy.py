@@ -246,4 +246,4 @@ def test_every_overlay_renders_and_validates(
 
 
 def test_the_app_templates_that_deploy() -> None:
-    assert DEPLOYED == {"prediction-service", "chat-service", "batch-scoring"}
+    assert {"prediction-service", "chat-service", "batch-scoring"} == DEPLOYED
