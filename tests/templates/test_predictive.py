@@ -100,6 +100,16 @@ class Project:
         return (self.path / relpath).read_text(encoding="utf-8")
 
 
+# The batch job's modules and its own tests (the Spark entry point's among them).
+BATCH_MODULES = ("batch", "scoring", "sources", "sinks", "metrics", "spark")
+BATCH_TESTS = (
+    "batch_helpers",
+    "test_batch",
+    "test_batch_safety",
+    "test_batch_formats",
+    "test_spark",
+)
+
 # The fast checks of the contract run on one project per template without `-m slow`.
 FAST = {CASES[0].id, CASES[len(BUNDLED_MODELS)].id}
 
@@ -149,8 +159,14 @@ def test_layout(project: Project) -> None:
         ".dockerignore",
         f"src/{pkg}/__init__.py",
         f"src/{pkg}/__main__.py",
-        f"src/{pkg}/app.py" if service else f"src/{pkg}/batch.py",
-        "tests/test_app.py" if service else "tests/test_batch.py",
+        *(
+            [f"src/{pkg}/app.py", "tests/test_app.py"]
+            if service
+            else [
+                *(f"src/{pkg}/{name}.py" for name in BATCH_MODULES),
+                *(f"tests/{name}.py" for name in BATCH_TESTS),
+            ]
+        ),
         # the model client, a part of the app's binding (the predictive-client template)
         ".copier-answers.app-client.yml",
         f"src/{pkg}/model_client/__init__.py",
@@ -184,6 +200,12 @@ def test_layout(project: Project) -> None:
     for dep in ("httpx", "pydantic"):
         assert dep in deps
     assert ("fastapi" in deps) == service
+    if not service:  # Parquet and Spark are extras; the Spark tests have their own marker
+        extras = pyproject["project"]["optional-dependencies"]
+        assert any(dep.startswith("pyspark") for dep in extras["spark"])
+        assert any(dep.startswith("pyarrow") for dep in extras["parquet"])
+        markers = pyproject["tool"]["pytest"]["ini_options"]["markers"]
+        assert any(marker.startswith("spark:") for marker in markers)
     assert pyproject["tool"]["pytest"]["ini_options"]["pythonpath"] == ["src"]
     assert pyproject["project"]["name"] == project.answers["project_name"]
 
