@@ -200,10 +200,10 @@ def test_layout(project: Project) -> None:
     for dep in ("httpx", "pydantic"):
         assert dep in deps
     assert ("fastapi" in deps) == service
-    if not service:  # Parquet and Spark are extras; the Spark tests have their own marker
+    if not service:  # Spark is an extra; the Spark tests have their own marker
         extras = pyproject["project"]["optional-dependencies"]
         assert any(dep.startswith("pyspark") for dep in extras["spark"])
-        assert any(dep.startswith("pyarrow") for dep in extras["parquet"])
+        assert "pyarrow" in deps
         markers = pyproject["tool"]["pytest"]["ini_options"]["markers"]
         assert any(marker.startswith("spark:") for marker in markers)
     assert pyproject["tool"]["pytest"]["ini_options"]["pythonpath"] == ["src"]
