@@ -113,7 +113,7 @@ def test_spark_scores_a_file_against_mlserver(tmp_path: Path, mlserver: Server) 
     args += ["--output-format", "jsonl", "--master", "local[2]", "--partitions", "2"]
     env = project_env(project, mlserver, PYSPARK_PYTHON=sys.executable)
 
-    result = run(project, args, env)
+    result = run(project, args, env, timeout=600)  # a JVM to start: time for a busy machine
 
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-3000:]}"
     written = sorted(

@@ -15,7 +15,9 @@ the field named, a predictive version without a signature or with a type they ca
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,7 +316,25 @@ def test_generated_project_lints(project: Project) -> None:
 
 @pytest.mark.slow
 def test_generated_project_tests_pass(project: Project) -> None:
-    run_module(["pytest", "-q", "-p", "no:cacheprovider"], project.path, env=offline_env())
+    args = ["pytest", "-q", "-p", "no:cacheprovider", "-m", "not spark"]
+    run_module(
+        args if project.case.template == "batch-scoring" else args[:-2],
+        project.path,
+        env=offline_env(),
+    )
+
+
+@pytest.mark.slow
+def test_generated_spark_tests_pass(project: Project) -> None:
+    """The batch job's Spark entry point on a local[2] session: its own module of tests, run
+    apart (a JVM to start, and Python workers), with time for a busy machine."""
+    if project.case.template != "batch-scoring":
+        pytest.skip("only batch-scoring has a Spark entry point")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
+    args = ["pytest", "-q", "-p", "no:cacheprovider", "-m", "spark", "-rs", "tests/test_spark.py"]
+    result = run_module(args, project.path, env=offline_env(), timeout=900)
+    assert "skipped" not in result.stdout, result.stdout
 
 
 @pytest.mark.slow
