@@ -66,7 +66,9 @@ def project_env(project: Project, server: Server, **settings: str) -> dict[str, 
     return env
 
 
-def run(project: Project, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(
+    project: Project, args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """``python ARGS`` with idp's interpreter, in the project's folder."""
     return subprocess.run(
         [sys.executable, *args],
@@ -74,7 +76,7 @@ def run(project: Project, args: list[str], env: dict[str, str]) -> subprocess.Co
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 

@@ -28,17 +28,20 @@ CI_FILES = {
 }
 
 
-def run_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+def run_module(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
     assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result
 
 
 def offline_env(secret: str) -> dict[str, str]:

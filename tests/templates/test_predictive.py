@@ -15,7 +15,9 @@ the field named, a predictive version without a signature or with a type they ca
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +103,16 @@ class Project:
         return (self.path / relpath).read_text(encoding="utf-8")
 
 
+# The batch job's modules and its own tests (the Spark entry point's among them).
+BATCH_MODULES = ("batch", "scoring", "sources", "sinks", "metrics", "spark")
+BATCH_TESTS = (
+    "batch_helpers",
+    "test_batch",
+    "test_batch_safety",
+    "test_batch_formats",
+    "test_spark",
+)
+
 # The fast checks of the contract run on one project per template without `-m slow`.
 FAST = {CASES[0].id, CASES[len(BUNDLED_MODELS)].id}
 
@@ -150,8 +162,14 @@ def test_layout(project: Project) -> None:
         ".dockerignore",
         f"src/{pkg}/__init__.py",
         f"src/{pkg}/__main__.py",
-        f"src/{pkg}/app.py" if service else f"src/{pkg}/batch.py",
-        "tests/test_app.py" if service else "tests/test_batch.py",
+        *(
+            [f"src/{pkg}/app.py", "tests/test_app.py"]
+            if service
+            else [
+                *(f"src/{pkg}/{name}.py" for name in BATCH_MODULES),
+                *(f"tests/{name}.py" for name in BATCH_TESTS),
+            ]
+        ),
         # the model client, a part of the app's binding (the predictive-client template)
         ".copier-answers.app-client.yml",
         f"src/{pkg}/model_client/__init__.py",
@@ -198,6 +216,12 @@ def test_layout(project: Project) -> None:
     for dep in ("httpx", "pydantic"):
         assert dep in deps
     assert ("fastapi" in deps) == service
+    if not service:  # Spark is an extra; the Spark tests have their own marker
+        extras = pyproject["project"]["optional-dependencies"]
+        assert any(dep.startswith("pyspark") for dep in extras["spark"])
+        assert "pyarrow" in deps
+        markers = pyproject["tool"]["pytest"]["ini_options"]["markers"]
+        assert any(marker.startswith("spark:") for marker in markers)
     assert pyproject["tool"]["pytest"]["ini_options"]["pythonpath"] == ["src"]
     assert pyproject["project"]["name"] == project.answers["project_name"]
 
@@ -308,7 +332,25 @@ def test_generated_project_lints(project: Project) -> None:
 
 @pytest.mark.slow
 def test_generated_project_tests_pass(project: Project) -> None:
-    run_module(["pytest", "-q", "-p", "no:cacheprovider"], project.path, env=offline_env())
+    args = ["pytest", "-q", "-p", "no:cacheprovider", "-m", "not spark"]
+    run_module(
+        args if project.case.template == "batch-scoring" else args[:-2],
+        project.path,
+        env=offline_env(),
+    )
+
+
+@pytest.mark.slow
+def test_generated_spark_tests_pass(project: Project) -> None:
+    """The batch job's Spark entry point on a local[2] session: its own module of tests, run
+    apart (a JVM to start, and Python workers), with time for a busy machine."""
+    if project.case.template != "batch-scoring":
+        pytest.skip("only batch-scoring has a Spark entry point")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
+    args = ["pytest", "-q", "-p", "no:cacheprovider", "-m", "spark", "-rs", "tests/test_spark.py"]
+    result = run_module(args, project.path, env=offline_env(), timeout=900)
+    assert "skipped" not in result.stdout, result.stdout
 
 
 @pytest.mark.slow
