@@ -15,8 +15,8 @@ APP_BASE = TEMPLATES / "app-base" / "template"
 
 
 # Templates that write CI files of their own rather than through app-base, and the systems
-# they do not write yet (the training project's Tekton pipeline is still to come).
-NOT_YET = {"training-project": {"tekton"}}
+# they do not write yet (none now: the training project writes its own Tekton pipeline).
+NOT_YET: dict[str, set[str]] = {}
 
 
 def test_every_template_asking_ci_lists_the_same_systems() -> None:

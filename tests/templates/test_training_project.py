@@ -204,8 +204,9 @@ def test_ci_trains_on_requests_and_registers_on_main(generated: dict[str, Path])
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("ci", ["github", "tekton"])
 def test_an_untouched_project_checks_current_and_updates_to_a_new_template_cleanly(
-    invoke: Invoke, tmp_path: Path
+    invoke: Invoke, tmp_path: Path, ci: str
 ) -> None:
     from tests.project.fleet import release
     from tests.project.test_bundled_updates import (
@@ -215,7 +216,7 @@ def test_an_untouched_project_checks_current_and_updates_to_a_new_template_clean
     )
 
     repo = template_repo_from_bundled(tmp_path / "template", TEMPLATE)
-    project = new_committed(invoke, tmp_path / "app", f"file://{repo}", CHURN)
+    project = new_committed(invoke, tmp_path / "app", f"file://{repo}", CHURN, "--ci", ci)
     checked = invoke("check", project, "-o", "json")
     assert checked.exit_code == 0, checked.stdout + checked.stderr
     readme = repo / "template" / "README.md.jinja"
