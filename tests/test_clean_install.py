@@ -39,7 +39,10 @@ MODELS = {
     "batch-scoring": "acme/churn-classifier",
     # bound to the model's name (`_idp.binds: name`): it trains the model's next versions
     "training-project": "acme/churn-classifier",
+    "rag-service": "meta-llama/llama-3.1-8b-instruct",
 }
+# an app's bindings of its own, given as `--model NAME=REF`
+OWN_MODELS = {"rag-service": ("embeddings=baai/bge-small-en-v1.5",)}
 
 
 def _run(
@@ -264,7 +267,8 @@ def test_a_user_journey_from_a_plain_install(user_env: dict[str, str], tmp_path:
 
     for template, model in MODELS.items():
         project = work / template
-        idp("new", project, "--template", template, "--model", model, "--defaults")
+        own = [arg for ref in OWN_MODELS.get(template, ()) for arg in ("--model", ref)]
+        idp("new", project, "--template", template, "--model", model, *own, "--defaults")
         recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
         assert snapshots.bundled_name(str(recorded["_src_path"])) == template
         for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Generate project"]):
