@@ -66,12 +66,13 @@ def test_a_composed_app_lists_its_parts_under_its_binding(invoke: Invoke, tmp_pa
     assert [(p["name"], p["template"], p["answers_file"]) for p in row["parts"]] == [
         ("base", "app-base", ".copier-answers.app-base.yml"),
         ("client", "predictive-client", ".copier-answers.app-client.yml"),
+        ("deploy", "deploy", ".copier-answers.app-deploy.yml"),
         ("runner", "service-runner", ".copier-answers.app-runner.yml"),
     ]
     table = invoke("bindings", project).stdout.splitlines()
     assert [line.split()[:3] for line in table[2:]] == [
         ["part", "base", "app-base"], ["part", "client", "predictive-client"],
-        ["part", "runner", "service-runner"],
+        ["part", "deploy", "deploy"], ["part", "runner", "service-runner"],
     ]  # fmt: skip
 
 

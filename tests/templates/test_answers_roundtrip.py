@@ -106,9 +106,11 @@ def test_each_ci_system_renders_again_from_its_answers(
     invoke: Invoke, tmp_path: Path, template: str, ci: str
 ) -> None:
     """The matrix above uses the default CI system; each other one, once per template."""
-    ref = next(pair.ref for pair in MATRIX if pair.template == template and not pair.retired)
+    pair = next(pair for pair in MATRIX if pair.template == template and not pair.retired)
     project = tmp_path / "app"
-    made = invoke("new", project, "-t", template, "-m", ref, "--ci", ci, "--defaults")
+    made = invoke(
+        "new", project, "-t", template, "-m", pair.ref, *pair.extra, "--ci", ci, "--defaults"
+    )
     assert made.exit_code == 0, made.stderr
     rerender(project, tmp_path / "again" / "app")
     assert_same_tree(project, tmp_path / "again" / "app")
