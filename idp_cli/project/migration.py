@@ -137,8 +137,12 @@ def _merge(project: Path, old: Path, new: Path, repo: Path, conflict: str) -> No
     _git(repo, "checkout", "--quiet", "-b", "project", "base")
     tracked = _paths(project, "ls-files", "-z")  # relative to the project
     _commit_tree(repo, project, tracked, "the project")
+    # A client file that moved into its component changed as it moved (the component grew an
+    # async client beside the blocking one): git's default 50% similarity would call it a
+    # deletion and a new file, and the user's edits would not follow it.
     merged = _git(repo, "-c", "merge.renames=true", "-c", "merge.conflictStyle=merge",
-                  "merge", "--quiet", "--no-commit", "--no-ff", _THEIRS, check=False)  # fmt: skip
+                  "merge", "--quiet", "--no-commit", "--no-ff", "-X", "find-renames=30%",
+                  _THEIRS, check=False)  # fmt: skip
     if merged.returncode not in (0, 1):  # 1: conflicts, left to the user like Copier's
         raise IdpError(f"merging the new layout failed: {merged.stderr.decode(errors='replace')}")
     result = _paths(repo, "ls-files", "-z")

@@ -97,13 +97,18 @@ def test_an_untouched_project_updates_cleanly_with_each_ci_system(
     invoke: Invoke, tmp_path: Path, template: str, ci: str
 ) -> None:
     """The matrix above uses the default CI system; each other one, once per template."""
-    project = new_committed(invoke, tmp_path / "app", template, OLD_VERSION[template], "--ci", ci)
+    extra = OLD_EXTRA.get(template, ())
+    project = new_committed(
+        invoke, tmp_path / "app", template, OLD_VERSION[template], *extra, "--ci", ci
+    )
     update_latest(invoke, project)
     successor = str(answers(project)["model_ref"])
+    # an app's own bindings, as the update left them
+    own = [f"{name}={own_model(project, name)}" for name in (a.split("=")[0] for a in extra[1::2])]
     fresh = tmp_path / "fresh" / "app"
     made = invoke(
-        "new", fresh, "-t", template, "-m", successor, "--ci", ci, "--defaults",
-        "--allow-deprecated",
+        "new", fresh, "-t", template, "-m", successor, *(a for o in own for a in ("-m", o)),
+        "--ci", ci, "--defaults", "--allow-deprecated",
     )  # fmt: skip
     assert made.exit_code == 0, made.stderr
     assert snapshot(project) == snapshot(fresh)

@@ -32,8 +32,18 @@ MODELS = {
     "batch-scoring": "acme/churn-classifier@4.0.0",
     "chat-service": "meta-llama/llama-3.1-8b-instruct@2.1.0",
 }
-# where the client's code was, and where its part writes it now
-CLIENT_BEFORE, CLIENT_AFTER = "src/app/client.py", "src/app/model_client/client.py"
+# A client module the team edits: where it was, and where its part writes it now. One whose
+# new version changed little (the client modules grew async clients since, and an edit where
+# the template changed too is a conflict the user resolves, as in any update).
+EDITED = {
+    "prediction-service": "signature.py",
+    "batch-scoring": "signature.py",
+    "chat-service": "config.py",
+}
+
+
+def client_paths(template: str) -> tuple[str, str]:
+    return f"src/app/{EDITED[template]}", f"src/app/model_client/{EDITED[template]}"
 
 
 @pytest.fixture(scope="module")
@@ -77,13 +87,14 @@ def _edit(project: Path, client: str) -> None:
 def test_an_old_layout_project_updates_into_the_composed_layout(
     invoke: Invoke, old_idp: Path, tmp_path: Path, template: str
 ) -> None:
+    before, after = client_paths(template)
     (tmp_path / "old").mkdir()
     project = _generate_with(old_idp, template, MODELS[template], tmp_path / "old")
     assert not list(project.glob(".copier-answers.app-*.yml"))  # the old layout
-    assert (project / CLIENT_BEFORE).is_file()
+    assert (project / before).is_file()
     make_repo(project)
     commit_all(project, "Generate project")
-    _edit(project, CLIENT_BEFORE)
+    _edit(project, before)
     commit_all(project, "The team's edits")
 
     result = invoke("update", project, "--defaults", "-o", "json")
@@ -94,14 +105,14 @@ def test_an_old_layout_project_updates_into_the_composed_layout(
     assert git(project, "ls-files", "--unmerged") == ""
     for part in ("base", "client"):
         assert (project / f".copier-answers.app-{part}.yml").is_file()
-    assert not (project / CLIENT_BEFORE).exists()
+    assert not (project / before).exists()
     assert (project / ".gitignore").read_text().endswith(USER_LINE)
-    assert (project / CLIENT_AFTER).read_text().endswith(USER_CODE)  # followed the move
+    assert (project / after).read_text().endswith(USER_CODE)  # followed the move
 
     # exactly what the new version renders from the updated answers, plus the team's edits
     again = tmp_path / "again" / "app"
     rerender(project, again)
-    _edit(again, CLIENT_AFTER)
+    _edit(again, after)
     assert_same_tree(project, again)
     # and the files a project made by this idp has
     (tmp_path / "new").mkdir()
