@@ -10,8 +10,8 @@ import contextlib
 import importlib
 import shutil
 import signal
-import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,17 +126,27 @@ def _lossy_answers(rendered: Path, data: dict[str, Any], answers_file: str) -> l
 
 @contextlib.contextmanager
 def _ctrl_c_held() -> Iterator[None]:
-    """Hold SIGINT until the block ends, where it raises KeyboardInterrupt: Ctrl-C then lands
-    before or after the block, never halfway through it. The mask is this thread's: `idp new`
-    generates on the main thread, which is where Python runs its SIGINT handler."""
-    if sys.platform == "win32":  # no signal masks; Ctrl-C there is not a POSIX signal anyway
+    """Hold Ctrl-C until the block ends, where it raises KeyboardInterrupt: it then lands
+    before or after the block, never halfway through it.
+
+    A handler that only notes the signal, not a signal mask: a mask is one thread's, and the
+    kernel hands a process's SIGINT to any thread that does not block it (a library's worker
+    thread), whereupon Python raises it in the main thread mid-block. Python runs handlers in
+    the main thread only, so elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        signal.signal(signal.SIGINT, previous)
+        if received and previous is not signal.SIG_IGN:
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(signal.SIGINT, None)
+            else:  # Python's own handler, or the default, which would end the process
+                raise KeyboardInterrupt
 
 
 def files_in(folder: Path) -> list[str]:

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,15 @@ def test_ctrl_c_as_the_staging_folder_is_made_leaves_nothing(
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize("other_thread", [False, True])
 def test_ctrl_c_during_a_forced_merge_lets_it_finish(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other_thread: bool
 ) -> None:
+    """Also with another thread alive, as a library's worker would be: the kernel may hand it
+    the process's SIGINT, which a signal mask on the main thread would not hold."""
+    done = threading.Event()
+    if other_thread:
+        threading.Thread(target=done.wait, daemon=True).start()
     template = _template(tmp_path)
     dest = tmp_path / "out" / "app"
     dest.mkdir(parents=True)
@@ -83,8 +90,13 @@ def test_ctrl_c_during_a_forced_merge_lets_it_finish(
         return real_replace(self, target)
 
     monkeypatch.setattr(Path, "replace", replace_after_ctrl_c)
-    with pytest.raises(KeyboardInterrupt):
-        render.generate(template, dest, {}, defaults=True, pretend=False, trust=True, force=True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            render.generate(
+                template, dest, {}, defaults=True, pretend=False, trust=True, force=True
+            )
+    finally:
+        done.set()
     monkeypatch.undo()
     assert sorted(p.name for p in dest.iterdir()) == ["a.txt", "b.txt", "kept.txt"]
     assert (dest / "a.txt").read_text() == "hi\n"
