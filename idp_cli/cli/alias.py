@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from idp_cli.cli import completion
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.output.render import Format, emit
@@ -45,7 +46,12 @@ NoCommitOpt = Annotated[
 def set_alias(
     ctx: typer.Context,
     ref: Annotated[
-        str, typer.Argument(metavar="NAME@VERSION", help="The version to give the alias to.")
+        str,
+        typer.Argument(
+            metavar="NAME@VERSION",
+            help="The version to give the alias to.",
+            autocompletion=completion.model_refs,
+        ),
     ],
     alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The alias, e.g. champion.")],
     branch: BranchOpt = None,
@@ -69,7 +75,10 @@ def set_alias(
 @guard
 def remove_alias(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The model.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The model.", autocompletion=completion.model_names),
+    ],
     alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The alias to remove.")],
     branch: BranchOpt = None,
     no_commit: NoCommitOpt = False,

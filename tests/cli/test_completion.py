@@ -106,10 +106,18 @@ def test_a_lone_name_leaves_room_for_at(tmp_path: Path) -> None:
 
 
 def test_commands_taking_a_model_name_complete_names_only(tmp_path: Path) -> None:
-    for line in ("idp models history meta-", "idp models publish --model meta-"):
+    for line in (
+        "idp models history meta-",
+        "idp models publish --model meta-",
+        "idp models alias rm meta-",
+    ):
         found = bash(line, tmp_path)
         assert LLAMA in found, line
         assert all(name.startswith("meta-") and "@" not in name for name in found), line
+
+
+def test_alias_set_completes_refs(tmp_path: Path) -> None:
+    assert f"{LLAMA}@2.2.0" in bash(f"idp models alias set {LLAMA}@2", tmp_path)
 
 
 def test_model_option_of_new(tmp_path: Path) -> None:
