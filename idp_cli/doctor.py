@@ -99,11 +99,8 @@ def _idp() -> dict[str, Any]:
     }
 
 
-_WHY = {
-    "flag": "named by --catalog",
-    "environment": "named by IDP_CATALOG",
-    "bundled": "nothing names another (no --catalog, IDP_CATALOG or config `catalog`)",
-}
+# the bundled catalog is not named anywhere: say why it is the one read
+_BUNDLED_WHY = "nothing names another (no --catalog, IDP_CATALOG or config `catalog`)"
 
 
 def _catalog(flag: str | None, ref: str | None, problems: list[Problem]) -> dict[str, Any]:
@@ -117,7 +114,7 @@ def _catalog(flag: str | None, ref: str | None, problems: list[Problem]) -> dict
         found.update(
             spec=choice.spec or str(paths.bundled_catalog()),
             ref=choice.ref,
-            why=_WHY.get(choice.origin, f"named by `catalog` in the {choice.origin}"),
+            why=_BUNDLED_WHY if choice.spec is None else f"named by {choice.named_by}",
         )
         source = resolve_source(choice)
         commit, dirty = source.revision()
