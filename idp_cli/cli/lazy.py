@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, NamedTuple
 
@@ -32,9 +33,16 @@ class LazyCommand(NamedTuple):
     # commands panel)
     help: str
 
+    @property
+    def one_line(self) -> str:
+        # Rich's commands panel keeps a help's line breaks (Typer joins them only outside its
+        # "rich" markup mode), which breaks the sentences at the source's width, not the
+        # terminal's: the panel gets the paragraph as one line and wraps it itself.
+        return " ".join(self.help.split())
+
     def summary(self) -> _click.Command:
         """Enough of the command for a help listing or a completion candidate."""
-        return TyperCommand(self.name, help=self.help)
+        return TyperCommand(self.name, help=self.help, short_help=self.one_line)
 
 
 class LazyCommands(MutableMapping[str, _click.Command]):
@@ -110,7 +118,10 @@ class LazyGroup(TyperGroup):
             return entry.summary()
         found = self._table.get(cmd_name)
         if found is None and cmd_name not in self._table:
-            return self._plugin_commands().get(cmd_name)
+            found = self._plugin_commands().get(cmd_name)
+        if found is not None and found.short_help is None and found.help:
+            # a group's own commands and plug-ins' are listed as the lazy ones are (one_line)
+            found.short_help = " ".join(inspect.cleandoc(found.help).split("\n\n")[0].split())
         return found
 
     def _plugin_commands(self) -> dict[str, _click.Command]:

@@ -146,7 +146,8 @@ def test_the_tables_help_is_each_commands_own() -> None:
             where = f"`{path} {entry.name}` in its group's lazy commands"
             assert entry.help == _first_paragraph(command), f"update the help of {where}"
             # a listing shows the table's entry in place of the command: nothing else may differ
-            assert command.short_help is None, where
+            # short_help is the group's (the paragraph as one line), not the command's own
+            assert command.short_help == entry.one_line, where
             assert not command.hidden and not command.deprecated, where
             assert not getattr(command, "rich_help_panel", None), where
             checked += 1
