@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -74,3 +75,21 @@ def git_root(path: Path) -> Path | None:
         if (parent / ".git").exists():
             return parent
     return None
+
+
+def mirror_into(worktree: Path, source: Path, files: Iterable[str]) -> None:
+    """Make a git working tree hold exactly `files` (paths relative to `source`), copied from
+    `source`; its `.git` is left alone. Symbolic links are copied as links."""
+    import shutil  # not at the top: `idp models list` imports this module and needs none
+
+    for child in worktree.iterdir():
+        if child.name == ".git":
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    for rel in files:
+        target = worktree / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / rel, target, follow_symlinks=False)

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from idp_cli import paths
 from idp_cli.errors import IdpError
 from idp_cli.project import bindings, worktree
 from idp_cli.project.answers import ANSWERS_FILE, Answers, read_file
@@ -107,17 +108,7 @@ def _paths(repo: Path, *args: str) -> list[str]:
 
 def _commit_tree(repo: Path, tree: Path, files: list[str], message: str) -> None:
     """Make the scratch working tree hold exactly `files` of `tree`, and commit it."""
-    for child in repo.iterdir():
-        if child.name == ".git":
-            continue
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
-    for rel in files:
-        target = repo / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(tree / rel, target, follow_symlinks=False)
+    paths.mirror_into(repo, tree, files)
     _git(repo, "add", "--all", "--force")  # files the project's .gitignore names too
     _git(repo, "commit", "--quiet", "--allow-empty", "--no-verify", "-m", message)
 

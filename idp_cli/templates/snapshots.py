@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from idp_cli import __version__
+from idp_cli import __version__, paths
 from idp_cli.errors import IdpError
 
 FOLDER = "bundled-templates"
@@ -144,17 +144,7 @@ def ensure(name: str, folder: Path) -> Path:
             shutil.rmtree(repo, ignore_errors=True)
             repo.mkdir()
             _git(repo, "init", "--quiet", "--initial-branch=main")
-        for child in repo.iterdir():
-            if child.name == ".git":
-                continue
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-        for path in _files(folder):
-            target = repo / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+        paths.mirror_into(repo, folder, (str(p.relative_to(folder)) for p in _files(folder)))
         _git(repo, "add", "--all")
         if _git(repo, "status", "--porcelain").strip():
             _git(repo, "commit", "--quiet", "-m", f"{name} as bundled with idp {__version__}")
