@@ -18,7 +18,7 @@ from idp_cli.cli.binding_options import (
     PretendOpt,
 )
 from idp_cli.cli.common import catalog_source, guard, interactive
-from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, parse_data
+from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, TrustOpt, parse_data
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 from idp_cli.project import new as core
@@ -98,13 +98,7 @@ def new(
         ),
     ] = False,
     pretend: PretendOpt = False,
-    trust: Annotated[
-        bool,
-        typer.Option(
-            "--trust",
-            help="Allow a template from outside the bundled set to run its tasks and migrations.",
-        ),
-    ] = False,
+    trust: TrustOpt = False,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a destination that is not empty.")
     ] = False,

@@ -74,6 +74,15 @@ BindingOpt = Annotated[
 ]
 
 
+TrustOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trust",
+        help="Allow a template from outside the bundled set to run its tasks and migrations.",
+    ),
+]
+
+
 ColumnsOpt = Annotated[
     str | None,
     typer.Option(

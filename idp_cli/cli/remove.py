@@ -10,7 +10,7 @@ import typer
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
 from idp_cli.cli.common import guard
-from idp_cli.cli.options import OutputOpt
+from idp_cli.cli.options import OutputOpt, TrustOpt
 from idp_cli.errors import ExitCode
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
@@ -35,12 +35,7 @@ def remove(
         bool,
         typer.Option("--pretend", help="Print what would be removed and kept; remove nothing."),
     ] = False,
-    trust: Annotated[
-        bool,
-        typer.Option(
-            "--trust", help="Allow a template from outside the bundled set to run its tasks."
-        ),
-    ] = False,
+    trust: TrustOpt = False,
     output: OutputOpt = Format.table,
 ) -> None:
     """Remove a binding `idp add` made: the files it wrote that nobody edited since, and its

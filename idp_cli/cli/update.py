@@ -17,6 +17,7 @@ from idp_cli.cli.options import (
     CatalogRefOpt,
     DataOpt,
     OutputOpt,
+    TrustOpt,
     parse_data,
 )
 from idp_cli.errors import ExitCode, IdpError
@@ -96,12 +97,7 @@ def update(
             help="Write a Markdown summary (for a pull request body) to FILE.",
         ),
     ] = None,
-    trust: Annotated[
-        bool,
-        typer.Option(
-            "--trust", help="Allow a template from outside the bundled set to run its tasks."
-        ),
-    ] = False,
+    trust: TrustOpt = False,
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
     catalog_ref: CatalogRefOpt = None,
