@@ -33,7 +33,7 @@ from tests.contract.loop_steps import (
     start_serving,
     tracking_server,
 )
-from tests.contract.processes import stop, wait_ready
+from tests.contract.processes import Server, stop, wait_ready
 
 pytestmark = [pytest.mark.contract, pytest.mark.slow]
 
@@ -88,6 +88,16 @@ def _publish_and_merge(catalog: Path, env: dict[str, str], *args: str) -> str:
     return published
 
 
+def _bound_env(app: Project, server: Server) -> dict[str, str]:
+    """The app's environment with no MODEL_ENDPOINT: the client calls the endpoint URL its
+    binding holds, the catalog's for the bound version, which must be `server`'s."""
+    env = project_env(app, server)
+    assert env.pop("MODEL_ENDPOINT") == server.url
+    binding = app.path / "src" / app.package / "model_client" / "binding.json"
+    assert json.loads(binding.read_text())["endpoint"]["url"] == server.url
+    return env
+
+
 def _scores(results: dict[str, Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The client's and the service's answers for `rows`, checked to agree and to be what
     the training project's model answers: a probability, and the label at 0.5."""
@@ -137,7 +147,7 @@ def test_a_trained_model_served_by_mlflow_reaches_an_app_and_its_next_version_re
         run("git", "init", "-q", cwd=app.path, env=env)
         commit(app.path, env, "Generate")
         with serving(starting_v1) as served_v1:
-            results = probe(app, "predictive", json.dumps(ROWS_V1), project_env(app, served_v1))
+            results = probe(app, "predictive", json.dumps(ROWS_V1), _bound_env(app, served_v1))
         _scores(results, ROWS_V1)
 
         # v2: one more required input, added as the project's README says
@@ -173,7 +183,7 @@ def test_a_trained_model_served_by_mlflow_reaches_an_app_and_its_next_version_re
         assert answers["model_ref"] == f"{MODEL}@2.0.0"
         run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=app.path, env=env)
         with serving(starting_v2) as served_v2:
-            results = probe(app, "predictive", json.dumps(ROWS_V2), project_env(app, served_v2))
+            results = probe(app, "predictive", json.dumps(ROWS_V2), _bound_env(app, served_v2))
         _scores(results, ROWS_V2)
         commit(app.path, env, "Re-bind")
         assert (
