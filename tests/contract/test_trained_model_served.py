@@ -9,8 +9,9 @@ v1: the training project trains, passes its gate, registers; `idp models publish
 scores rows on v1's server. v2: the project's signature gains a required input (as its README
 says to add a feature), trains, passes the gate against v1's metrics read from the catalog,
 registers; `publish --from-mlflow --deprecates` proposes it; the app's `idp check` reports the
-deprecation and the breaking change, `idp update --latest` re-binds it, and its own tests pass
-and its client and service score the new rows on v2's server."""
+deprecation and the breaking change (v2's server does refuse the app's v1 requests), `idp
+update --latest` re-binds it, and its own tests pass and its client and service score the new
+rows on v2's server."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.contract.generated import Project, probe, project_env
+from tests.contract.generated import Project, error, probe, project_env
 from tests.contract.loop_steps import (
     IDP,
     base_env,
@@ -176,14 +177,21 @@ def test_a_trained_model_served_by_mlflow_reaches_an_app_and_its_next_version_re
         # the one change: v2's categories are v1's (the example shows them as categories)
         changes = [(c["severity"], c["subject"]) for c in report["model"]["changes"]]
         assert changes == [("breaking", "inputs.support_calls")], report["model"]["changes"]
+        served_v2 = stack.enter_context(serving(starting_v2))
+        # breaking indeed: the app as bound to v1, pointed at v2, is refused for the column
+        stale = probe(app, "predictive", json.dumps(ROWS_V1), project_env(app, served_v2))
+        failure = error(stale["predict_batch"])
+        # (MLflow's message starts with the rows and the schema; the client keeps its start)
+        assert failure["status_code"] == 400, failure
+        assert failure["message"].startswith("the model server answered 400: Failed to predict")
+
         updated = json.loads(run(*IDP, "update", "--latest", "--defaults", "-o", "json",
                                  cwd=app.path, env=env))  # fmt: skip
         assert updated["model"] == {"from": f"{MODEL}@1.0.0", "to": f"{MODEL}@2.0.0"}
         answers = yaml.safe_load((app.path / ".copier-answers.yml").read_text())
         assert answers["model_ref"] == f"{MODEL}@2.0.0"
         run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=app.path, env=env)
-        with serving(starting_v2) as served_v2:
-            results = probe(app, "predictive", json.dumps(ROWS_V2), _bound_env(app, served_v2))
+        results = probe(app, "predictive", json.dumps(ROWS_V2), _bound_env(app, served_v2))
         _scores(results, ROWS_V2)
         commit(app.path, env, "Re-bind")
         assert (
