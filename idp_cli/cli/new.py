@@ -28,7 +28,12 @@ from idp_cli.project.catalog_record import CatalogSource
 CiSystem = enum.StrEnum("CiSystem", {value: value for value in CI_SYSTEMS})  # type: ignore[misc]
 
 
-PROMPTS = core.Prompts(template=picker.template, model=picker.model, destination=picker.destination)
+PROMPTS = core.Prompts(
+    template=picker.template,
+    model=picker.model,
+    destination=picker.destination,
+    model_name=picker.model_name,
+)
 
 ModelsOpt = Annotated[
     list[str] | None,

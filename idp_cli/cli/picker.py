@@ -1,5 +1,6 @@
-"""The terminal picker of `idp new`: the template, then the model version, in the same prompt
-style as the template's own questions that Copier asks next (both are questionary's).
+"""The terminal picker of `idp new`: the template, then the model version (or, for a template
+bound to a model name, a model of the catalog or a new name), in the same prompt style as the
+template's own questions that Copier asks next (both are questionary's).
 
 Typing filters the list (a model's name, a version, `@2`, a lifecycle or a task), arrows move,
 Enter chooses. Ctrl-C raises KeyboardInterrupt, which the command turns into "interrupted" and
@@ -8,6 +9,7 @@ exit 130 before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from idp_cli.templates.discovery import Template
 
 _INSTRUCTION = "(type to filter, arrows to move, Enter to choose)"
+# the value of the "new model" choice: no catalog model name can start with a space
+_NEW_MODEL = " new"
 
 
 def _select(message: str, choices: list[tuple[str, str, str | None]]) -> str:
@@ -66,6 +70,35 @@ def model(versions: list[Version]) -> str:
         title = f"{v.ref.ljust(width)}  {v.lifecycle}{default}  {', '.join(v.model.tasks)}"
         choices.append((v.ref, title, v.model.description or None))
     return _select("Model", choices)
+
+
+def model_name(versions: list[Version], problem: Callable[[str], str | None]) -> str:
+    """A model the template can train (each once, by name), or a new name typed and checked
+    by `problem` (what is wrong with it, or None) as `--model` is."""
+    import questionary
+
+    models = list({v.model.name: v.model for v in versions}.values())
+    width = max([len(m.name) for m in models] + [len("(new model)")])
+    choices: list[tuple[str, str, str | None]] = [
+        (m.name, f"{m.name.ljust(width)}  {', '.join(m.tasks)}", m.description or None)
+        for m in models
+    ]
+    choices.append(
+        (
+            _NEW_MODEL,
+            f"{'(new model)'.ljust(width)}  a name the catalog does not hold yet",
+            "The project trains its first version; publishing it adds the model to the catalog.",
+        )
+    )
+    picked = _select("Model", choices)
+    if picked != _NEW_MODEL:
+        return picked
+
+    def valid(text: str) -> bool | str:
+        return problem(text.strip()) or True
+
+    answer = questionary.text("New model name (e.g. acme/churn-classifier)", validate=valid)
+    return str(answer.unsafe_ask()).strip()
 
 
 def destination() -> Path:

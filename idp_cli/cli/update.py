@@ -106,6 +106,8 @@ def update(
     """Bring a generated project to the newest template version and re-bind its model.
 
     Without --model or --latest the bound model version stays (its catalog entry is re-read).
+    A project bound to a model name (a training project) has no version to move: --latest
+    updates its template only, and says so.
     The working tree must be clean: the merge is reviewed with `git diff`. Exit 0 when updated
     or already current, 6 when conflicts were left to resolve.
 
@@ -141,6 +143,10 @@ def update(
         return
     made = plan(project, answers=chosen[0].answers, **options)
     require_clean(made, pretend=pretend)
+    if made.note and output.for_people:
+        from rich.markup import escape
+
+        console.err().print(f"note: {escape(made.note)}.")
     if not made.noop and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
@@ -171,6 +177,8 @@ def _result(project: Path, made: Plan, outcome: Outcome, pretend: bool) -> dict[
             "to": made.template.newest if made.template.outdated else made.template.current,
         },
         "model": {"from": made.old_model, "to": made.new_model},
+        "trains": made.trains,
+        "note": made.note or None,
         "changes": [c.to_dict() for c in made.changes],
         "unservable_successor": made.unservable.to_dict() if made.unservable else None,
         "answers_changed": made.changed,

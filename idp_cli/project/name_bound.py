@@ -13,7 +13,8 @@ from idp_cli.templates.discovery import Template
 
 
 def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any) -> str:
-    """The model name: `--model`, else asked in a terminal (`prompts`, new.py's Prompts);
+    """The model name: `--model`, else asked in a terminal (`prompts`, new.py's Prompts: a
+    model of the catalog the template can train, or a new name checked as `--model` is);
     checked before anything is written."""
     name = given
     if name is None:
@@ -24,8 +25,15 @@ def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any
                 "no model name given",
                 hint=f"Pass --model NAME: a model in the catalog ({known}) or a new name.",
             )
-        name = str(prompts.model(fitting)).split("@", 1)[0]
+        name = str(prompts.model_name(fitting, lambda typed: problem(template, catalog, typed)))
     name = name.strip()
+    check(template, catalog, name)
+    return name
+
+
+def check(template: Template, catalog: Catalog, name: str) -> None:
+    """IdpError unless `name` is one the catalog accepts and, for a model the catalog holds,
+    one the template can train."""
     name_binding.check_name(name)
     model = catalog.get(name)
     if model is not None:
@@ -35,4 +43,12 @@ def choose(template: Template, catalog: Catalog, given: str | None, prompts: Any
                 f"template {template.name} cannot train {name}: {'; '.join(reasons)}",
                 hint="Choose another model, or a new name for a new model.",
             )
-    return name
+
+
+def problem(template: Template, catalog: Catalog, name: str) -> str | None:
+    """What is wrong with a typed model name (for a prompt to show), or None."""
+    try:
+        check(template, catalog, name.strip())
+    except IdpError as exc:
+        return f"{exc.message}. {exc.hint}" if exc.hint else exc.message
+    return None

@@ -49,6 +49,9 @@ class Prompts:
     template: Callable[[list[Template]], str]
     model: Callable[[list[Version]], str]  # returns a model reference
     destination: Callable[[], Path]
+    # for a template bound to a model name: the fitting models' versions, and what is wrong
+    # with a typed new name (None: nothing); returns a model name
+    model_name: Callable[[list[Version], Callable[[str], str | None]], str]
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ class Plan:
     unservable: successors.Unservable | None = None  # a newer successor `--latest` passed over
     # made before its app template was composed of parts: merged into the composed layout
     migrate: bool = False
+    # a project bound to a model *name* (a training project): the model it trains
+    trains: str | None = None
+    note: str = ""  # what the user should know about the plan, e.g. why no model moves
 
     @property
     def project(self) -> Path:
@@ -142,6 +145,29 @@ def _latest(catalog: Catalog, answers: Answers, template: Template) -> successor
     return chosen
 
 
+def _name_bound_note(answers: Answers, trains: str | None, model: str | None) -> str:
+    """--model/--latest on a project bound to no model version: refused, unless the project
+    is bound to a model *name* (a training project), which has no version to move (it makes
+    the versions, and its gate reads the catalog's production version when it runs)."""
+    if trains is None:
+        raise IdpError(
+            f"{answers.path} binds no model, so there is nothing to re-bind",
+            hint="Drop --model/--latest.",
+        )
+    if model is not None and model.strip() != trains:
+        raise IdpError(
+            f"{answers.path} trains {trains}, bound to the model's name: --model {model} "
+            "cannot bind it to another model or to a version; nothing was changed",
+            hint=f"Drop --model (the project keeps training {trains}), or generate a "
+            "training project for the other model with `idp new`.",
+        )
+    return (
+        f"{answers.project.name} trains {trains}, bound to the model's name: there is no model "
+        "version to move (the project makes the versions; its gate reads the catalog's "
+        "production version when it runs), so only the template is updated"
+    )
+
+
 def plan(
     project: Path,
     *,
@@ -171,11 +197,9 @@ def plan(
         old_model=answers.model_ref,
     )
     if answers.model_ref is None:
+        result.trains = str(answers.data.get("model_name") or "") or None
         if model or latest:
-            raise IdpError(
-                f"{answers.path} binds no model, so there is nothing to re-bind",
-                hint="Drop --model/--latest.",
-            )
+            result.note = _name_bound_note(answers, result.trains, model)
     else:
         source = catalog_source.for_project(answers, catalog, catalog_ref)
         loaded = open_catalog(source)

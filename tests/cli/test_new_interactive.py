@@ -40,12 +40,12 @@ def _read_until(fd: int, needle: str, seen: list[str]) -> None:
 
 @contextlib.contextmanager
 def _idp_new_in_a_terminal(
-    tmp_path: Path, *args: str | Path
+    tmp_path: Path, *args: str | Path, catalog_text: str = CHAT_CATALOG
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """`idp new ARGS --catalog CHAT_CATALOG` on a pseudo-terminal: the process and the
-    terminal's controlling end, both cleaned up afterwards."""
+    """`idp new ARGS --catalog CHAT_CATALOG` (or `catalog_text`) on a pseudo-terminal: the
+    process and the terminal's controlling end, both cleaned up afterwards."""
     catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(CHAT_CATALOG)
+    catalog.write_text(catalog_text)
     main, child = pty.openpty()
     env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
     command = [sys.executable, "-m", "idp_cli", "new", *map(str, args), "--catalog", str(catalog)]
@@ -105,6 +105,61 @@ def test_picker_with_type_ahead_then_the_questions(tmp_path: Path) -> None:
     assert answers["lifecycle"] == "experimental"
     assert answers["ci"] == "gitlab"
     assert "acme/assistant@3.0.0-rc1" in answers["description"]
+
+
+def _answer_the_training_questions(main: int, seen: list[str]) -> None:
+    """Enter at each of training-project's questions idp leaves to the user: their defaults."""
+    questions = ("Who owns the project", "CI system", "The MLflow registered model name",
+                 "The evaluation metric", "How much better")  # fmt: skip
+    for question in questions:
+        _read_until(main, question, seen)
+        os.write(main, b"\r")
+
+
+def test_a_name_bound_template_takes_a_new_model_name_checked_as_typed(tmp_path: Path) -> None:
+    """training-project with a catalog of chat models only: the picker offers a new model,
+    and refuses a name the catalog would not accept until it is fixed."""
+    seen: list[str] = []
+    dest = tmp_path / "churn-training"
+    with _idp_new_in_a_terminal(tmp_path, dest, "-t", "training-project") as (proc, main):
+        _read_until(main, "type to filter", seen)
+        menu = _screen(seen)
+        assert "(new model)" in menu
+        assert "acme/assistant" not in menu  # a chat model: the template cannot train it
+        os.write(main, b"\r")
+        _read_until(main, "New model name", seen)
+        seen.clear()
+        os.write(main, b"Acme/Churn\r")
+        _read_until(main, "not a valid catalog model name", seen)
+        os.write(main, b"\x7f" * len("Acme/Churn") + b"acme/churn\r")
+        _answer_the_training_questions(main, seen)
+        _read_until(main, "Generated", seen)
+        assert proc.wait(timeout=DEADLINE_S) == 0
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["model_name"] == "acme/churn"
+    assert answers["model"]["exists"] is False
+
+
+def test_a_name_bound_template_offers_the_catalog_models_it_can_train(tmp_path: Path) -> None:
+    seen: list[str] = []
+    dest = tmp_path / "churn-training"
+    bundled = (Path(__file__).resolve().parents[2] / "catalog.yaml").read_text()
+    args = (dest, "-t", "training-project")
+    with _idp_new_in_a_terminal(tmp_path, *args, catalog_text=bundled) as (proc, main):
+        _read_until(main, "(new model)", seen)
+        menu = _screen(seen)
+        assert "acme/churn-classifier" in menu
+        assert "acme/churn-classifier@" not in menu  # names: the project makes the versions
+        assert "meta-llama/llama-3.1-8b-instruct" not in menu
+        os.write(main, b"churn-class")
+        time.sleep(0.5)
+        os.write(main, b"\r")
+        _answer_the_training_questions(main, seen)
+        _read_until(main, "Generated", seen)
+        assert proc.wait(timeout=DEADLINE_S) == 0
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["model_name"] == "acme/churn-classifier"
+    assert answers["model"]["exists"] is True
 
 
 def test_ctrl_c_in_the_picker_writes_nothing(tmp_path: Path) -> None:

@@ -52,6 +52,10 @@ def _opener(source: Source | None = None) -> tuple[list[str], Opener]:
     return opened, read
 
 
+def _no_name(versions: list[Version], problem: Callable[[str], str | None]) -> str:
+    raise AssertionError("a template bound to a model version asks for no model name")
+
+
 @pytest.fixture
 def warned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
@@ -75,7 +79,7 @@ def test_what_is_missing_is_asked_through_the_prompts(tmp_path: Path, warned: li
         destination=None,
         template=None,
         catalog=read,
-        prompts=new.Prompts(template, model, lambda: tmp_path / "chat-app"),
+        prompts=new.Prompts(template, model, lambda: tmp_path / "chat-app", _no_name),
     )
     made = new.plan(request)
     assert "chat-service" in offered["templates"]
@@ -100,6 +104,37 @@ def test_what_is_missing_is_asked_through_the_prompts(tmp_path: Path, warned: li
     assert made.answers["project_name"] == "chat-app"
     assert made.answers["catalog_commit"] == "c0ffee"
     assert warned == []
+
+
+def test_a_name_bound_template_asks_for_a_model_name_checked_as_model_is(tmp_path: Path) -> None:
+    """training-project: the prompt is offered the models it can train (none in this
+    catalog: acme/assistant generates text) and checks a typed new name as --model would."""
+    asked: dict[str, object] = {}
+
+    def model_name(versions: list[Version], problem: Callable[[str], str | None]) -> str:
+        asked["offered"] = [v.ref for v in versions]
+        asked["problems"] = {
+            typed: problem(typed)
+            for typed in ("Acme/Churn", "acme/churn@1.0.0", "acme/assistant", " acme/churn ")
+        }
+        return " acme/churn "
+
+    def nothing(*_: object) -> str:
+        raise AssertionError("only the model name is asked")
+
+    _, read = _opener()
+    prompts = new.Prompts(nothing, nothing, lambda: tmp_path / "churn-training", model_name)
+    made = new.plan(new.Request(destination=None, template="training-project", catalog=read,
+                                prompts=prompts))  # fmt: skip
+    assert asked["offered"] == []
+    problems = asked["problems"]
+    assert isinstance(problems, dict)
+    assert "not a valid catalog model name" in problems["Acme/Churn"]
+    assert "names a model version" in problems["acme/churn@1.0.0"]
+    assert "cannot train acme/assistant" in problems["acme/assistant"]
+    assert problems[" acme/churn "] is None
+    assert made.answers["model_name"] == "acme/churn"
+    assert made.answers["model"]["exists"] is False
 
 
 def test_without_prompts_nothing_is_chosen_for_the_user(tmp_path: Path) -> None:

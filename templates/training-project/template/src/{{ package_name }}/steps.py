@@ -83,18 +83,23 @@ def _split(rows: int, seed: int) -> tuple[Any, Any, Any, Any]:
 
 
 def _covering_example(frame: Any) -> Any:
-    """The input example MLflow logs: the first rows, and then a row for each category a
-    text column has that they lack, so that whoever reads the example (the catalog entry
-    `idp models publish --from-mlflow` writes) sees every category, not just the first few."""
+    """The input example MLflow logs: the first rows, then a row for each category a text
+    column has that they lack, and a row repeating a category when none repeats, so that
+    whoever reads the example (the catalog entry `idp models publish --from-mlflow` writes)
+    sees every category, and sees them as categories (values that repeat), not free text."""
     chosen = list(frame.index[:3])
-    for column in frame.columns:
-        if frame[column].dtype != object:
-            continue
+    text = [column for column in frame.columns if frame[column].dtype == object]
+    for column in text:
         seen = set(frame.loc[chosen, column])
         for value in frame[column].unique():
             if value not in seen:
                 chosen.append(frame.index[frame[column] == value][0])
                 seen.add(value)
+    for column in text:
+        values = list(frame.loc[chosen, column])
+        if len(set(values)) == len(values):
+            again = frame.index[(frame[column] == values[0]) & ~frame.index.isin(chosen)]
+            chosen.extend(again[:1])
     return frame.loc[chosen]
 
 
