@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from idp_cli.ci import System
     from idp_cli.catalog.model import Version
     from idp_cli.templates.discovery import Template
 
@@ -66,6 +67,18 @@ def model(versions: list[Version]) -> str:
         title = f"{v.ref.ljust(width)}  {v.lifecycle}{default}  {', '.join(v.model.tasks)}"
         choices.append((v.ref, title, v.model.description or None))
     return _select("Model", choices)
+
+
+def ci(systems: list[System]) -> str:
+    """The CI system, the bundled ones first (the first is the default), then the plug-ins'."""
+    width = max(len(s.name) for s in systems)
+    return _select(
+        "CI system",
+        [
+            (s.name, f"{s.name.ljust(width)}  {s.title}", f"from {s.origin}" if s.template else None)
+            for s in systems
+        ],
+    )
 
 
 def destination() -> Path:

@@ -25,6 +25,7 @@ from idp_cli.project.update import (
     clone_of,
     plan,
     require_old_snapshot,
+    snapshot_recorded,
     run_copier_update,
 )
 
@@ -114,7 +115,7 @@ def apply_all(
         return Updated(items, [])
     for item in items:
         for one in item.plans:
-            if not one.noop and one.template.bundled:
+            if not one.noop and (one.template.bundled or snapshot_recorded(one.answers)):
                 require_old_snapshot(one.answers)
     project = items[0].plan.project
     if pretend:

@@ -29,7 +29,7 @@ from idp_cli import binding, ci
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
-from idp_cli.project import parts
+from idp_cli.project import ci_part, parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
 from idp_cli.project.refusals import check_destination, check_lifecycle, check_project_name
@@ -49,6 +49,7 @@ class Prompts:
     template: Callable[[list[Template]], str]
     model: Callable[[list[Version]], str]  # returns a model reference
     destination: Callable[[], Path]
+    ci: Callable[[list[ci.System]], str] | None = None  # None: the template's own prompt asks
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,12 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
+    request, ci_parts = ci_part.settle(request, template)
     # the parts' templates, for the --data answers only they take (checked against the model
     # below)
     app_data, part_data = parts.split_data(
         template,
-        parts.declared(template, None, None),
+        parts.declared(template, None, None) + ci_parts,
         request.data,
         binding.owned_answers(template),
     )
@@ -162,6 +164,7 @@ def plan(request: Request) -> Plan:
     if not request.interactive:
         _require_answers(template, made.answers)
     made.parts = parts.declared(made.template, made.version, request.environment, made.bound)
+    made.parts += ci_parts
     return made
 
 
