@@ -56,7 +56,7 @@ def test_the_example_plugin_is_listed_with_its_hooks(installed: Path, tmp_path: 
     [row] = json.loads(listed.stdout)
     assert row["name"] == "example" and row["distribution"] == "idp-plugin-example"
     assert row["version"] == "0.1.0" and row["error"] is None
-    assert row["hooks"] == ["template_sources", "catalog_importers", "commands"]
+    assert row["hooks"] == ["template_sources", "ci_systems", "catalog_importers", "commands"]
 
 
 def test_its_template_source_and_command(installed: Path, tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from idp_cli.ci import System
     from idp_cli.catalog.model import Version
+    from idp_cli.ci import System
     from idp_cli.templates.discovery import Template
 
 _INSTRUCTION = "(type to filter, arrows to move, Enter to choose)"
@@ -75,7 +75,11 @@ def ci(systems: list[System]) -> str:
     return _select(
         "CI system",
         [
-            (s.name, f"{s.name.ljust(width)}  {s.title}", f"from {s.origin}" if s.template else None)
+            (
+                s.name,
+                f"{s.name.ljust(width)}  {s.title}",
+                f"from {s.origin}" if s.template else None,
+            )
             for s in systems
         ],
     )

@@ -25,8 +25,8 @@ from idp_cli.project.update import (
     clone_of,
     plan,
     require_old_snapshot,
-    snapshot_recorded,
     run_copier_update,
+    snapshot_recorded,
 )
 
 # who the temporary commits are by: the runner may have no git identity (a CI job)

@@ -141,7 +141,9 @@ def _git(repo: Path, *args: str, env_extra: dict[str, str] | None = None) -> str
 
 def ensure(name: str, folder: Path) -> Path:
     """The repository for bundled template `name`, holding this idp's version at `tag()`."""
-    return commit_snapshot(location(name), folder, tag(), f"{name} as bundled with idp {__version__}")
+    return commit_snapshot(
+        location(name), folder, tag(), f"{name} as bundled with idp {__version__}"
+    )
 
 
 def commit_snapshot(repo: Path, folder: Path, version_tag: str, message: str) -> Path:

@@ -12,6 +12,7 @@ import yaml
 
 from idp_cli import app_owner, binding, warning_sink
 from idp_cli.catalog.model import Catalog, Version
+from idp_cli.ci import System as CiSystem
 from idp_cli.errors import IdpError
 from idp_cli.project import new
 from idp_cli.project.catalog_record import CatalogSource
@@ -100,6 +101,23 @@ def test_what_is_missing_is_asked_through_the_prompts(tmp_path: Path, warned: li
     assert made.answers["project_name"] == "chat-app"
     assert made.answers["catalog_commit"] == "c0ffee"
     assert warned == []
+
+
+def test_a_terminal_is_asked_the_ci_system_among_every_one(tmp_path: Path) -> None:
+    """The picker's CI question (Prompts.ci) lists the bundled systems and the plug-ins'; the
+    chosen one is the app's answer, no longer a default Copier's prompt offers."""
+    offered: list[str] = []
+
+    def ci(systems: list[CiSystem]) -> str:
+        offered.extend(s.name for s in systems)
+        return "gitlab"
+
+    _, read = _opener()
+    prompts = new.Prompts(lambda _: "chat-service", lambda v: v[0].ref, lambda: tmp_path / "a", ci)
+    made = new.plan(new.Request(destination=None, template=None, catalog=read, prompts=prompts))
+    assert offered[:3] == ["github", "gitlab", "tekton"]
+    assert made.answers["ci"] == "gitlab" and "ci" not in made.user_defaults
+    assert made.request.ci == "gitlab" and made.parts and all(p.name != "ci" for p in made.parts)
 
 
 def test_without_prompts_nothing_is_chosen_for_the_user(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def test_every_template_asking_ci_lists_the_same_systems() -> None:
         if "choices" in question:
             assert question["choices"] == labels, config_path
         else:  # open: the help names each bundled system, the validator takes a plug-in's
-            for value, label in labels.items():
+            for label, value in labels.items():
                 assert f"{value} ({label})" in question["help"], config_path
             assert "regex_search" in question["validator"], config_path
             open_to_plugins.append(name)

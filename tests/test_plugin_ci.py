@@ -1,0 +1,199 @@
+"""CI systems from plug-ins, as users meet them: the example distribution installed with pip into
+a folder on PYTHONPATH adds `--ci jenkins`; idp runs as a process. Its part template writes a
+Jenkinsfile, recorded under a portable name; the project re-renders from its answers, `idp
+check` and `idp update` find the plug-in again, and name it when it is not installed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.templates.test_answers_roundtrip import assert_same_tree, rerender
+from tests.test_plugins import EXAMPLE, _idp, _pip_install
+
+MODEL = "acme/churn-classifier"
+RECORDED = "git+idp://plugin-templates/idp-plugin-example/jenkins"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    _pip_install(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def broken_ci(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plug-in whose ci_systems hook raises."""
+    source = tmp_path_factory.mktemp("broken-ci")
+    (source / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "idp-broken-ci"\nversion = "1.0.0"\n'
+        '[project.entry-points."idp.plugins"]\nbroken-ci = "idp_broken_ci"\n'
+    )
+    (source / "idp_broken_ci").mkdir()
+    (source / "idp_broken_ci" / "__init__.py").write_text(
+        "def ci_systems():\n    raise RuntimeError('no CI today')\n"
+    )
+    target = tmp_path_factory.mktemp("broken-ci-site")
+    _pip_install(source, target)
+    return target
+
+
+def _git(project: Path, *args: str) -> str:
+    identity = ["-c", "user.name=dev", "-c", "user.email=dev@example.invalid"]
+    done = subprocess.run(
+        ["git", *identity, *args], cwd=project, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def _groovy_errors(source: bytes) -> list[str]:
+    """Syntax errors the tree-sitter Groovy grammar finds (a real parser of the language)."""
+    import tree_sitter_groovy
+    from tree_sitter import Language, Node, Parser
+
+    tree = Parser(Language(tree_sitter_groovy.language())).parse(source)
+    errors: list[str] = []
+
+    def walk(node: Node) -> None:
+        if node.type == "ERROR" or node.is_missing:
+            errors.append(
+                f"line {node.start_point[0] + 1}: {source[node.start_byte : node.end_byte][:80]!r}"
+            )
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root_node)
+    return errors
+
+
+def _stages(source: str) -> list[str]:
+    """The declarative pipeline's stage names, in order (nested ones included)."""
+    import re
+
+    return re.findall(r"^\s*stage\('([^']+)'\)", source, flags=re.MULTILINE)
+
+
+def test_new_with_a_plugins_ci_system_end_to_end(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    env = {"IDP_CACHE_DIR": str(cache)}
+    project = tmp_path / "churn-app"
+    made = _idp("new", project, "-t", "prediction-service", "-m", MODEL, "--ci", "jenkins",
+                "--defaults", "-o", "json", site=[site], cwd=tmp_path, env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    files = json.loads(made.stdout)["files"]
+    assert "Jenkinsfile" in files and ".copier-answers.app-ci.yml" in files
+    # app-base writes no CI files for a system it does not know
+    assert not [f for f in files if f.startswith((".github/", ".gitlab-ci", ".tekton", "tekton/"))]
+
+    jenkinsfile = (project / "Jenkinsfile").read_text(encoding="utf-8")
+    assert _groovy_errors(jenkinsfile.encode()) == []
+    assert _groovy_errors(jenkinsfile.replace("stages {", "stages {{", 1).encode()) != []
+    assert jenkinsfile.lstrip().splitlines()[0].startswith("//")
+    assert _stages(jenkinsfile) == ["Build", "Lint", "Test", "Container image", "idp update"]
+    for expected in ("cron('H H * * 1')", "ruff\" check .", "pytest\" -q",
+                     "docker build --file Containerfile --tag \"$IMAGE:", "IMAGE = 'churn-app'",
+                     "\"$idp\" check", "\"$idp\" update --latest --defaults",
+                     "IDP_RECORDED = '0.1.0'", "idp-plugin-example==$plugin_version"):  # fmt: skip
+        assert expected in jenkinsfile, expected
+    assert "`jenkins` CI system that an idp plug-in adds" in (project / "README.md").read_text()
+
+    # nothing machine-specific recorded: the plug-in's template by its portable name
+    recorded = yaml.safe_load((project / ".copier-answers.app-ci.yml").read_text())
+    assert recorded["_src_path"] == RECORDED and recorded["_commit"] == "v0.1.0"
+    assert recorded["project_name"] == "churn-app"
+    for answers in project.glob(".copier-answers*.yml"):
+        text = answers.read_text(encoding="utf-8")
+        for local in (str(tmp_path), str(site), str(Path.home())):
+            assert local not in text, (answers.name, local)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["ci"] == "jenkins"
+
+    # the project renders again byte for byte from its answers alone
+    monkeypatch.setenv("IDP_CACHE_DIR", str(cache))
+    rerender(project, tmp_path / "again")
+    assert_same_tree(project, tmp_path / "again")
+
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "Generate project")
+    # a CI runner: the plug-in installed elsewhere, a cache of its own
+    elsewhere = tmp_path / "runner-site"
+    _pip_install(EXAMPLE, elsewhere)
+    runner = {"IDP_CACHE_DIR": str(tmp_path / "runner-cache")}
+    checked = _idp("check", site=[elsewhere], cwd=project, env=runner)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    updated = _idp("update", site=[elsewhere], cwd=project, env=runner)
+    assert updated.returncode == 0, updated.stderr
+    assert "Already up to date" in updated.stdout
+    assert _git(project, "status", "--porcelain") == ""
+
+    # without the plug-in, the message names the distribution to install
+    for command in ("check", "update"):
+        missing = _idp(command, site=[], cwd=project, env=runner)
+        assert missing.returncode == 1, missing.stdout
+        assert "comes from the idp plug-in idp-plugin-example, which is not installed" in (
+            missing.stderr
+        )
+        assert "pip install idp-plugin-example" in missing.stderr
+
+
+def test_a_version_the_cache_never_held_is_named(site: Path, tmp_path: Path) -> None:
+    env = {"IDP_CACHE_DIR": str(tmp_path / "cache")}
+    project = tmp_path / "app"
+    made = _idp("new", project, "-t", "batch-scoring", "-m", MODEL, "--ci", "jenkins",
+                "--defaults", site=[site], cwd=tmp_path, env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    answers = project / ".copier-answers.app-ci.yml"
+    answers.write_text(answers.read_text().replace("_commit: v0.1.0", "_commit: v0.0.9"))
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "Generate project")
+    checked = _idp("check", site=[site], cwd=project, env=env)
+    assert checked.returncode == 5 and "v0.0.9 → v0.1.0" in checked.stdout
+    updated = _idp("update", site=[site], cwd=project, env=env)
+    assert updated.returncode == 1
+    assert "idp-plugin-example 0.0.9, which this machine's cache does not hold" in updated.stderr
+    assert "idp-plugin-example==0.0.9" in updated.stderr
+    assert _git(project, "status", "--porcelain") == ""
+
+
+def test_unknown_and_refused_ci_systems(site: Path, tmp_path: Path) -> None:
+    typo = _idp("new", tmp_path / "a", "-t", "chat-service", "-m", "acme/assistant", "--ci",
+                "jenkns", "--defaults", site=[site], cwd=tmp_path)  # fmt: skip
+    assert typo.returncode == 1 and "no CI system named 'jenkns'" in typo.stderr
+    assert "Did you mean jenkins?" in typo.stderr
+    assert "github, gitlab, tekton, jenkins" in typo.stderr
+    assert not (tmp_path / "a").exists()
+    # the training project writes its own CI files: a plug-in's system is refused
+    training = _idp("new", tmp_path / "t", "-t", "training-project", "-m", MODEL, "--ci",
+                    "jenkins", "--defaults", site=[site], cwd=tmp_path)  # fmt: skip
+    assert training.returncode == 1 and "writes its own CI files" in training.stderr
+    assert not (tmp_path / "t").exists()
+
+
+def test_a_broken_ci_systems_hook_breaks_nothing(
+    site: Path, broken_ci: Path, tmp_path: Path
+) -> None:
+    env = {"IDP_CACHE_DIR": str(tmp_path / "cache")}
+    # a bundled CI system imports no plug-in, so the broken hook is never even called
+    github = _idp("new", tmp_path / "gh", "-t", "prediction-service", "-m", MODEL, "--ci",
+                  "github", "--defaults", site=[broken_ci, site], cwd=tmp_path, env=env)  # fmt: skip
+    assert github.returncode == 0, github.stderr
+    assert "broken-ci" not in github.stderr
+    assert (tmp_path / "gh" / ".github" / "workflows").is_dir()
+    # the list is needed: the broken plug-in is named and left out, the example's still works
+    jenkins = _idp("new", tmp_path / "jk", "-t", "prediction-service", "-m", MODEL, "--ci",
+                   "jenkins", "--defaults", site=[broken_ci, site], cwd=tmp_path, env=env)  # fmt: skip
+    assert jenkins.returncode == 0, jenkins.stderr
+    assert (tmp_path / "jk" / "Jenkinsfile").is_file()
+    assert (
+        "plug-in broken-ci (idp-broken-ci 1.0.0) failed in ci_systems: RuntimeError: no CI today"
+        in jenkins.stderr
+    )
