@@ -11,31 +11,29 @@ app-base, which writes no CI files for a name it does not know) takes a plug-in'
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from idp_cli import ci
 from idp_cli.errors import IdpError
 from idp_cli.project.parts import Part
 from idp_cli.templates.discovery import URL, Template, find
 
-if TYPE_CHECKING:
-    from idp_cli.project.new import Request
 
-
-def settle(request: Request, template: Template) -> tuple[Request, list[Part]]:
-    """The request with its CI system chosen (asked through `prompts.ci` in a terminal), and
-    the part writing a plug-in's CI files (none for a bundled system)."""
+def settle(
+    template: Template, given: str | None, ask: Callable[[list[ci.System]], str] | None
+) -> tuple[str | None, list[Part]]:
+    """The CI system (`given`, else asked through `ask` in a terminal; None: the default, or
+    the template's own prompt), and the part writing a plug-in's CI files (none for a bundled
+    system)."""
     asked = next((q for q in template.questions if q.name == "ci" and not q.computed), None)
-    name = request.ci
+    name = given
     if name is None:
-        prompts = request.prompts
-        if asked is None or prompts is None or prompts.ci is None:
-            return request, []  # the default, or the template's own prompt, as before
-        name = prompts.ci(ci.systems())
+        if asked is None or ask is None:
+            return None, []  # the default, or the template's own prompt, as before
+        name = ask(ci.systems())
     system = ci.find(name)
-    request = dataclasses.replace(request, ci=name)
     if system.template is None:
-        return request, []
+        return name, []
     if asked is None:
         raise IdpError(
             f"template {template.name} asks no CI system, so there is nothing for --ci {name} "
@@ -50,7 +48,7 @@ def settle(request: Request, template: Template) -> tuple[Request, list[Part]]:
             "templates whose CI files come from a part",
             hint=f"Pass --ci {' or --ci '.join(map(str, offered))}.",
         )
-    return request, [Part(ci.PART, part_template(system), {})]
+    return name, [Part(ci.PART, part_template(system), {})]
 
 
 def part_template(system: ci.System) -> Template:

@@ -19,6 +19,7 @@ through `warning_sink`, as everywhere in the core.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,8 +39,6 @@ from idp_cli.templates.sources import available, find
 
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
-# the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
-DEFAULT_CI = ci.DEFAULT_CI
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,9 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
-    request, ci_parts = ci_part.settle(request, template)
+    ask_ci = request.prompts.ci if request.prompts else None
+    chosen_ci, ci_parts = ci_part.settle(template, request.ci, ask_ci)
+    request = dataclasses.replace(request, ci=chosen_ci)
     # the parts' templates, for the --data answers only they take (checked against the model
     # below)
     app_data, part_data = parts.split_data(
@@ -286,7 +287,7 @@ def _bound(
         version,
         endpoint,
         project_name=project_name,
-        ci=request.ci or DEFAULT_CI,
+        ci=request.ci or ci.DEFAULT_CI,
         catalog_source=recorded,
         catalog_commit=commit,
         catalog_ref=source.ref or "",
@@ -334,7 +335,7 @@ def _name_bound(
         catalog,
         name,
         project_name=project_name,
-        ci=request.ci or DEFAULT_CI,
+        ci=request.ci or ci.DEFAULT_CI,
         catalog_source=recorded,
         catalog_ref=source.ref or "",
         catalog_commit=commit,
