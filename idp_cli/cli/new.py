@@ -85,6 +85,7 @@ def new(
             help=f"CI system to generate configuration for: {', '.join(CI_SYSTEMS)}, or one "
             f"an installed plug-in adds. Default: asked in a terminal, else {DEFAULT_CI}.",
             show_default=False,
+            metavar="NAME",
             autocompletion=completion.ci_systems,
         ),
     ] = None,
