@@ -6,7 +6,9 @@ check` and `idp update` find the plug-in again, and name it when it is not insta
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,24 +146,61 @@ def test_new_with_a_plugins_ci_system_end_to_end(
         assert "pip install idp-plugin-example" in missing.stderr
 
 
-def test_a_version_the_cache_never_held_is_named(site: Path, tmp_path: Path) -> None:
-    env = {"IDP_CACHE_DIR": str(tmp_path / "cache")}
+def _older_release(tmp_path: Path) -> Path:
+    """A folder holding the example's wheel at 0.0.9, whose Jenkinsfile differs by a line."""
+    source = tmp_path / "example-0.0.9"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    pyproject = source / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.0.9"'))
+    template = source / "src" / "idp_plugin_example" / "ci" / "jenkins" / "template"
+    jenkinsfile = template / "Jenkinsfile.jinja"
+    text = jenkinsfile.read_text()
+    assert "timeout(time: 60, unit: 'MINUTES')" in text
+    jenkinsfile.write_text(text.replace("time: 60,", "time: 30,"))
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(wheels), str(source)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return wheels
+
+
+def test_a_newer_plugin_release_updates_the_project(site: Path, tmp_path: Path) -> None:
+    """Made with the plug-in at 0.0.9; a runner with 0.1.0 alone rebuilds the old version from
+    the 0.0.9 wheel (pip, from the package index: here a folder of links) and merges."""
+    wheels = _older_release(tmp_path)
+    old_site = tmp_path / "old-site"
+    _pip_install(next(wheels.glob("*.whl")), old_site)
     project = tmp_path / "app"
     made = _idp("new", project, "-t", "batch-scoring", "-m", MODEL, "--ci", "jenkins",
-                "--defaults", site=[site], cwd=tmp_path, env=env)  # fmt: skip
+                "--defaults", site=[old_site], cwd=tmp_path,
+                env={"IDP_CACHE_DIR": str(tmp_path / "laptop-cache")})  # fmt: skip
     assert made.returncode == 0, made.stderr
-    answers = project / ".copier-answers.app-ci.yml"
-    answers.write_text(answers.read_text().replace("_commit: v0.1.0", "_commit: v0.0.9"))
+    assert "time: 30," in (project / "Jenkinsfile").read_text()
     _git(project, "init", "-q", "-b", "main")
     _git(project, "add", "-A")
     _git(project, "commit", "-qm", "Generate project")
-    checked = _idp("check", site=[site], cwd=project, env=env)
-    assert checked.returncode == 5 and "v0.0.9 → v0.1.0" in checked.stdout
-    updated = _idp("update", site=[site], cwd=project, env=env)
-    assert updated.returncode == 1
-    assert "idp-plugin-example 0.0.9, which this machine's cache does not hold" in updated.stderr
-    assert "idp-plugin-example==0.0.9" in updated.stderr
+
+    runner = {"IDP_CACHE_DIR": str(tmp_path / "runner-cache"), "PIP_NO_INDEX": "1"}
+    checked = _idp("check", site=[site], cwd=project, env=runner)
+    assert checked.returncode == 5 and "part ci: " in checked.stdout
+    assert "v0.0.9 → v0.1.0" in checked.stdout
+    # no index holds 0.0.9: the message names the release to fetch
+    offline = _idp("update", site=[site], cwd=project, env=runner)
+    assert offline.returncode == 1
+    assert "idp-plugin-example 0.0.9, which this machine's cache does not hold" in offline.stderr
+    assert "idp-plugin-example==0.0.9 could not be fetched with pip" in offline.stderr
     assert _git(project, "status", "--porcelain") == ""
+
+    updated = _idp("update", site=[site], cwd=project,
+                   env={**runner, "PIP_FIND_LINKS": str(wheels)})  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    changed = {line[3:] for line in _git(project, "status", "--porcelain").splitlines()}
+    assert changed == {"Jenkinsfile", ".copier-answers.app-ci.yml"}
+    assert "time: 60," in (project / "Jenkinsfile").read_text()
+    recorded = yaml.safe_load((project / ".copier-answers.app-ci.yml").read_text())
+    assert recorded["_commit"] == "v0.1.0" and recorded["_src_path"] == RECORDED
 
 
 def test_unknown_and_refused_ci_systems(site: Path, tmp_path: Path) -> None:

@@ -288,21 +288,24 @@ def snapshot_recorded(answers: Answers) -> bool:
 def require_old_snapshot(answers: Answers) -> None:
     """The bundled template version the project was generated from, fetched from that idp
     release when this machine's cache never held it (a CI runner, a newer idp); a plug-in's
-    must be in the cache already (the plug-in installed at that version once)."""
+    template from that release of the plug-in, likewise."""
     from idp_cli.templates import plugin_templates, snapshots
 
     _, remote = template_state(answers)
     plugin = plugin_templates.named(answers.src_path)
     if plugin is not None and answers.commit not in remote.tags:
+        if plugin_templates.restore_release(answers.src_path, answers.commit):
+            return
         distribution, template = plugin
         version = answers.commit.removeprefix("v")
         raise IdpError(
             f"{answers.path.name}: the project was made with template {template} of the idp "
             f"plug-in {distribution} {version}, which this machine's cache does not hold "
-            f"(it has {', '.join(sorted(remote.tags)) or 'none'}), so Copier cannot rebuild "
-            "the project as that version made it",
-            hint=f"Run the update once with `pip install {distribution}=={version}`, then "
-            f"install the newer {distribution} and run it again.",
+            f"(it has {', '.join(sorted(remote.tags)) or 'none'}), and "
+            f"{distribution}=={version} could not be fetched with pip to rebuild it",
+            hint="Check that pip can reach the package index that has it; or install "
+            f"{distribution}=={version}, run `idp check` once (it commits that version into "
+            f"the cache), then install the newer {distribution} and update again.",
         )
     name = snapshots.bundled_name(answers.src_path)
     if answers.commit in remote.tags or name is None:

@@ -48,6 +48,46 @@ def ensure(distribution: str, version: str | None, folder: Path) -> Path:
     return snapshots.commit_snapshot(repo, folder, tag(version), message.strip())
 
 
+def _installed_folder(distribution: str, name: str) -> tuple[Path, str | None] | None:
+    """The installed plug-in's template folder `name`, and the plug-in's version."""
+    from idp_cli import plugins
+
+    for plugin, system in plugins.ci_systems():
+        folder = Path(system.template).expanduser()
+        if plugin.distribution == distribution and folder.name == name and folder.is_dir():
+            return folder, plugin.version
+    return None
+
+
+def restore_release(src_path: str, wanted: str) -> bool:
+    """Tag `wanted` (`v0.1.0`) in the cache repository of the plug-in template a project
+    records, from the wheel of that release of the plug-in (pip, from the configured package
+    index), at the path the installed release keeps the template at. A runner that installs
+    only a newer plug-in can then rebuild the project as the older one made it. False when
+    it cannot be fetched (or the installed plug-in is not installed from a wheel's layout)."""
+    from importlib import metadata
+
+    found = named(src_path)
+    installed = _installed_folder(*found) if found else None
+    if found is None or installed is None:
+        return False
+    distribution, name = found
+    folder, _ = installed
+    try:
+        root = Path(str(metadata.distribution(distribution).locate_file(""))).resolve()
+        inside = folder.resolve().relative_to(root).as_posix()
+    except (metadata.PackageNotFoundError, ValueError):  # an editable install, say
+        return False
+    version = wanted.removeprefix("v")
+    return snapshots.restore_from_wheel(
+        installed_repository(src_path),
+        f"{distribution}=={version}",
+        f"{inside}/",
+        wanted,
+        f"{name} as {distribution} {version} installs it",
+    )
+
+
 def installed_repository(src_path: str) -> Path:
     """The cache repository for the plug-in template a project records, made from the plug-in
     installed here; a clear error naming the distribution to install when it is not."""
@@ -57,12 +97,9 @@ def installed_repository(src_path: str) -> Path:
     distribution, name = found
     from idp_cli import plugins
 
-    for plugin, system in plugins.ci_systems():
-        if plugin.distribution != distribution:
-            continue
-        folder = Path(system.template).expanduser()
-        if folder.name == name and folder.is_dir():
-            return ensure(distribution, plugin.version, folder)
+    template = _installed_folder(distribution, name)
+    if template is not None:
+        return ensure(distribution, template[1], template[0])
     installed = [p for p in plugins.installed() if p.distribution == distribution]
     if installed:
         raise NotFound(

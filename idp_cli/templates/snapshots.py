@@ -197,18 +197,32 @@ def restore_release(name: str, wanted: str) -> bool:
     version this cache never held; Copier needs it to rebuild the project as it was. Returns
     False (and changes nothing) when the release cannot be fetched or does not bundle `name`.
     """
+    version = wanted.removeprefix("v")
+    return restore_from_wheel(
+        location(name),
+        f"{PACKAGE}=={version}",
+        f"idp_cli/_bundled/templates/{name}/",
+        wanted,
+        f"{name} as bundled with idp {version}",
+    )
+
+
+def restore_from_wheel(
+    repo: Path, requirement: str, prefix: str, wanted: str, message: str
+) -> bool:
+    """Tag `wanted` in `repo`: the folder `prefix` of the wheel pip downloads for
+    `requirement`, committed beside the repository's history. False when pip fetches no wheel
+    or the wheel has no such folder."""
     import sys
     import tempfile
     import zipfile
 
-    repo = location(name)
-    version = wanted.removeprefix("v")
     with tempfile.TemporaryDirectory(prefix="idp-release-") as scratch:
         wheels = Path(scratch) / "wheels"
         try:
             fetched = subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--only-binary=:all:", "--dest", str(wheels), f"{PACKAGE}=={version}"],
+                 "--only-binary=:all:", "--dest", str(wheels), requirement],
                 capture_output=True, text=True, check=False, timeout=PIP_TIMEOUT_S,
             )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired):
@@ -216,7 +230,6 @@ def restore_release(name: str, wanted: str) -> bool:
         found = sorted(wheels.glob("*.whl")) if fetched.returncode == 0 else []
         if not found:
             return False
-        prefix = f"idp_cli/_bundled/templates/{name}/"
         tree = Path(scratch) / "tree"
         with zipfile.ZipFile(found[0]) as wheel:
             members = [m for m in wheel.namelist() if m.startswith(prefix) and not m.endswith("/")]
@@ -231,8 +244,6 @@ def restore_release(name: str, wanted: str) -> bool:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         _git(repo, f"--work-tree={tree}", "add", "--all", ".", env_extra=index)
         written = _git(repo, "write-tree", env_extra=index).strip()
-        commit = _git(
-            repo, "commit-tree", written, "-m", f"{name} as bundled with idp {version}"
-        ).strip()
+        commit = _git(repo, "commit-tree", written, "-m", message).strip()
         _git(repo, "tag", wanted, commit)
     return True
