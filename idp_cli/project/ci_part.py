@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from idp_cli import ci
 from idp_cli.errors import IdpError
@@ -19,21 +20,15 @@ from idp_cli.project.parts import Part
 from idp_cli.templates.discovery import URL, Template, find
 
 
-def settle(
-    template: Template, given: str | None, ask: Callable[[list[ci.System]], str] | None
-) -> tuple[str | None, list[Part]]:
-    """The CI system (`given`, else asked through `ask` in a terminal; None: the default, or
-    the template's own prompt), and the part writing a plug-in's CI files (none for a bundled
-    system)."""
-    asked = next((q for q in template.questions if q.name == "ci" and not q.computed), None)
-    name = given
+def parts_for(template: Template, name: str | None) -> list[Part]:
+    """The part writing the CI files of the system `--ci NAME` names: none for a bundled
+    system (or none given), the plug-in's part template for a plug-in's."""
     if name is None:
-        if asked is None or ask is None:
-            return None, []  # the default, or the template's own prompt, as before
-        name = ask(ci.systems())
+        return []
     system = ci.find(name)
     if system.template is None:
-        return name, []
+        return []
+    asked = next((q for q in template.questions if q.name == "ci" and not q.computed), None)
     if asked is None:
         raise IdpError(
             f"template {template.name} asks no CI system, so there is nothing for --ci {name} "
@@ -48,7 +43,27 @@ def settle(
             "templates whose CI files come from a part",
             hint=f"Pass --ci {' or --ci '.join(map(str, offered))}.",
         )
-    return name, [Part(ci.PART, part_template(system), {})]
+    return [Part(ci.PART, part_template(system), {})]
+
+
+def ask(
+    template: Template,
+    answers: dict[str, Any],
+    offered: dict[str, Any],
+    prompts: Callable[[list[ci.System]], str] | None,
+) -> list[Part]:
+    """In a terminal, the CI system that Copier's prompt would ask (`offered`, the defaults it
+    offers, holds `ci` then), asked in idp's picker among the bundled systems and the
+    plug-ins': the answer moves into `answers`; the part writing a plug-in's files."""
+    if prompts is None or "ci" not in offered:
+        return []
+    asked = next(q for q in template.questions if q.name == "ci")
+    closed = asked.choices.values() if isinstance(asked.choices, dict) else asked.choices
+    name = prompts([s for s in ci.systems() if not closed or s.name in closed])
+    found = parts_for(template, name)
+    answers["ci"] = name
+    del offered["ci"]
+    return found
 
 
 def part_template(system: ci.System) -> Template:

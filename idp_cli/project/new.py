@@ -19,7 +19,6 @@ through `warning_sink`, as everywhere in the core.
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,9 +130,7 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
-    ask_ci = request.prompts.ci if request.prompts else None
-    chosen_ci, ci_parts = ci_part.settle(template, request.ci, ask_ci)
-    request = dataclasses.replace(request, ci=chosen_ci)
+    ci_parts = ci_part.parts_for(template, request.ci)
     # the parts' templates, for the --data answers only they take (checked against the model
     # below)
     app_data, part_data = parts.split_data(
@@ -165,7 +162,8 @@ def plan(request: Request) -> Plan:
     if not request.interactive:
         _require_answers(template, made.answers)
     made.parts = parts.declared(made.template, made.version, request.environment, made.bound)
-    made.parts += ci_parts
+    ask_ci = request.prompts.ci if request.prompts else None
+    made.parts += ci_parts + ci_part.ask(template, made.answers, made.user_defaults, ask_ci)
     return made
 
 
