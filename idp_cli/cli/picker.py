@@ -1,5 +1,7 @@
-"""The terminal picker of `idp new`: the template, then the model version, in the same prompt
-style as the template's own questions that Copier asks next (both are questionary's).
+"""The terminal picker of `idp new`: the template, then the model version, then the CI system
+(the bundled ones and those installed plug-ins add: Copier's prompt would know only the
+bundled ones), in the same prompt style as the template's own questions that Copier asks next
+(both are questionary's).
 
 Typing filters the list (a model's name, a version, `@2`, a lifecycle or a task), arrows move,
 Enter chooses. Ctrl-C raises KeyboardInterrupt, which the command turns into "interrupted" and
