@@ -236,3 +236,11 @@ def test_a_broken_ci_systems_hook_breaks_nothing(
         "plug-in broken-ci (idp-broken-ci 1.0.0) failed in ci_systems: RuntimeError: no CI today"
         in jenkins.stderr
     )
+
+
+def test_ci_completion_offers_the_plugins_systems(site: Path, tmp_path: Path) -> None:
+    from tests.cli.test_completion import bash
+
+    found = bash("idp new --ci ", tmp_path, PYTHONPATH=str(site))
+    assert found == ["github", "gitlab", "tekton", "jenkins"]
+    assert bash("idp new --ci je", tmp_path, PYTHONPATH=str(site)) == ["jenkins"]
