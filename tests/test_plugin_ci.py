@@ -244,3 +244,35 @@ def test_ci_completion_offers_the_plugins_systems(site: Path, tmp_path: Path) ->
     found = bash("idp new --ci ", tmp_path, PYTHONPATH=str(site))
     assert found == ["github", "gitlab", "tekton", "jenkins"]
     assert bash("idp new --ci je", tmp_path, PYTHONPATH=str(site)) == ["jenkins"]
+
+
+def test_a_plugins_system_that_takes_a_name_or_misspells_one_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from idp_cli import ci, plugins, warning_sink
+
+    plugin = plugins.Plugin("team", "team_ci", "team-ci", "2.0.0")
+    given = [plugins.CiSystem(name, name, "/nowhere") for name in ("github", "Team CI", "team")]
+    monkeypatch.setattr(plugins, "ci_systems", lambda: [(plugin, s) for s in given])
+    warned: list[str] = []
+    monkeypatch.setattr(warning_sink, "warn", warned.append)
+    assert [s.name for s in ci.systems()] == ["github", "gitlab", "tekton", "team"]
+    assert warned == [
+        "plug-in team (team-ci 2.0.0): CI system 'github' is taken; left out",
+        "plug-in team (team-ci 2.0.0): CI system 'Team CI' is not a name the templates take "
+        "(lowercase letters, digits, '-' and '_'); left out",
+    ]
+    assert ci.find("github").template is None  # the bundled one, whatever a plug-in says
+    assert ci.find("team").origin == "plug-in team-ci"
+    # a template the plug-in does not have, or one that is not a part, is named before anything
+    # is written
+    from idp_cli.errors import IdpError
+    from idp_cli.project import ci_part
+    from idp_cli.templates.discovery import find
+
+    chat = find("chat-service")
+    with pytest.raises(IdpError, match=r"CI system team \(plug-in team-ci\): /nowhere: no such"):
+        ci_part.parts_for(chat, "team")
+    given[2] = plugins.CiSystem("team", "Team", chat.src)
+    with pytest.raises(IdpError, match="template chat-service is not a part"):
+        ci_part.parts_for(chat, "team")
