@@ -74,6 +74,29 @@ def _groovy_errors(source: bytes) -> list[str]:
     return errors
 
 
+def _shell_steps(source: bytes) -> list[str]:
+    """The scripts of the pipeline's `sh '...'` steps, as Groovy's single-quoted strings give
+    them to the shell (a backslash before a newline joins the lines)."""
+    import tree_sitter_groovy
+    from tree_sitter import Language, Node, Parser
+
+    tree = Parser(Language(tree_sitter_groovy.language())).parse(source)
+    scripts: list[str] = []
+
+    def walk(node: Node) -> None:
+        if node.type == "juxt_function_call" and node.children[0].text == b"sh":
+            text = (node.children[1].text or b"").decode()
+            quote = "'''" if text.startswith("'''") else "'"
+            assert text.startswith(quote) and text.endswith(quote), text
+            body = text[len(quote) : -len(quote)]
+            scripts.append(body.replace("\\\n", "").replace("\\'", "'").replace("\\\\", "\\"))
+        for child in node.children:
+            walk(child)
+
+    walk(tree.root_node)
+    return scripts
+
+
 def _stages(source: str) -> list[str]:
     """The declarative pipeline's stage names, in order (nested ones included)."""
     import re
@@ -100,6 +123,13 @@ def test_new_with_a_plugins_ci_system_end_to_end(
     assert _groovy_errors(jenkinsfile.replace("stages {", "stages {{", 1).encode()) != []
     assert jenkinsfile.lstrip().splitlines()[0].startswith("//")
     assert _stages(jenkinsfile) == ["Build", "Lint", "Test", "Container image", "idp update"]
+    steps = _shell_steps(jenkinsfile.encode())
+    assert len(steps) == 4 and "\\\n" not in steps[3]
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    for step in steps:  # Jenkins' `sh` runs them with /bin/sh
+        checked = subprocess.run([shellcheck, "--shell=sh", "-"], input=step, text=True,
+                                 capture_output=True)  # fmt: skip
+        assert checked.returncode == 0, checked.stdout
     for expected in ("cron('H H * * 1')", "ruff\" check .", "pytest\" -q",
                      "docker build --file Containerfile --tag \"$IMAGE:", "IMAGE = 'churn-app'",
                      "\"$idp\" check", "\"$idp\" update --latest --defaults",
