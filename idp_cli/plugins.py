@@ -117,8 +117,14 @@ def call(hook: str, check: Callable[[Any], bool] = lambda _: True) -> list[tuple
 
 def template_sources() -> list[tuple[str, str]]:
     """(source, where it comes from) for every template source a plug-in names."""
+    return [(source, f"plug-in {plugin.name}") for plugin, source in owned_template_sources()]
+
+
+def owned_template_sources() -> list[tuple[Plugin, str]]:
+    """Each template source a plug-in names, with the plug-in (whose distribution and version
+    a project made from one of its folders records, templates/plugin_templates.py)."""
     return [
-        (str(item), f"plug-in {plugin.name}")
+        (plugin, str(item))
         for plugin, item in call("template_sources", lambda s: isinstance(s, str) or _is_path(s))
     ]
 

@@ -127,7 +127,8 @@ def _print_lines(report: Report, indent: str = "") -> None:
     from idp_cli.templates.snapshots import bundled_name
 
     name = bundled_name(t.src)
-    shown = f"{name} (bundled with idp)" if t.bundled and name else t.src
+    shown = f"{name} (bundled with idp)" if t.bundled and name else None
+    shown = shown or _plugin_template(t.src) or t.src
     out.print(f"{indent}template  {escape(shown)} {escape(t.current)}{newest}  {mark}")
     for part_name, part in report.parts.items():
         if part.outdated:  # the parts that keep up with the app go without saying

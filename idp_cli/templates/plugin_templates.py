@@ -1,5 +1,6 @@
-"""Templates that installed plug-ins contribute as folders (a CI system's part), recorded in a
-project under a name that holds no path of the machine that made it.
+"""Templates that installed plug-ins contribute as folders (a CI system's part, the templates of
+a plug-in's template source), recorded in a project under a name that holds no path of the
+machine that made it.
 
 A plug-in's template lives wherever pip installed the plug-in (a site-packages folder of one
 machine's venv), which a project must not record: a CI runner installs the plug-in elsewhere.
@@ -49,13 +50,19 @@ def ensure(distribution: str, version: str | None, folder: Path) -> Path:
 
 
 def _installed_folder(distribution: str, name: str) -> tuple[Path, str | None] | None:
-    """The installed plug-in's template folder `name`, and the plug-in's version."""
+    """The installed plug-in's template folder `name` (a CI system's part, or a template of
+    its template sources), and the plug-in's version."""
     from idp_cli import plugins
+    from idp_cli.templates.sources import sourced
 
     for plugin, system in plugins.ci_systems():
         folder = Path(system.template).expanduser()
         if plugin.distribution == distribution and folder.name == name and folder.is_dir():
             return folder, plugin.version
+    for template in sourced():
+        owner = template.plugin
+        if owner is not None and owner[0] == distribution and template.name == name:
+            return Path(template.src), owner[1]
     return None
 
 
