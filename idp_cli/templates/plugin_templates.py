@@ -21,6 +21,7 @@ from idp_cli.templates import snapshots
 
 # a distribution's name as its metadata spells it, and a template folder's name
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_CONFIG = ("copier.yml", "copier.yaml")
 
 
 def recorded_location(distribution: str, name: str) -> str:
@@ -53,16 +54,19 @@ def _installed_folder(distribution: str, name: str) -> tuple[Path, str | None] |
     """The installed plug-in's template folder `name` (a CI system's part, or a template of
     its template sources), and the plug-in's version."""
     from idp_cli import plugins
-    from idp_cli.templates.sources import sourced
 
     for plugin, system in plugins.ci_systems():
         folder = Path(system.template).expanduser()
         if plugin.distribution == distribution and folder.name == name and folder.is_dir():
             return folder, plugin.version
-    for template in sourced():
-        owner = template.plugin
-        if owner is not None and owner[0] == distribution and template.name == name:
-            return Path(template.src), owner[1]
+    # a template source is a folder of template folders, or one template (sources.py)
+    for plugin, source in plugins.owned_template_sources():
+        folder = Path(source).expanduser()
+        if plugin.distribution != distribution or not folder.is_dir():
+            continue
+        for candidate in (folder / name, folder):
+            if candidate.name == name and any((candidate / n).is_file() for n in _CONFIG):
+                return candidate, plugin.version
     return None
 
 
