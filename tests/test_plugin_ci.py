@@ -266,6 +266,7 @@ def test_a_broken_ci_systems_hook_breaks_nothing(
         "plug-in broken-ci (idp-broken-ci 1.0.0) failed in ci_systems: RuntimeError: no CI today"
         in jenkins.stderr
     )
+    assert jenkins.stderr.count("failed in ci_systems") == 1  # asked once a run
 
 
 def test_ci_completion_offers_the_plugins_systems(site: Path, tmp_path: Path) -> None:
