@@ -42,7 +42,7 @@ VARIABLES = (
     ),
     Variable(
         "IDP_CACHE_DIR",
-        "The cache folder: git catalogs' mirrors, parsed catalogs, bundled templates' "
+        "The cache folder: git catalogs' mirrors, parsed catalogs, bundled and plug-in templates' "
         "snapshots. Safe to delete.",
         "`~/.cache/idp` (the platform's user cache folder)",
     ),

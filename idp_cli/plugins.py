@@ -117,14 +117,23 @@ def call(hook: str, check: Callable[[Any], bool] = lambda _: True) -> list[tuple
 
 def template_sources() -> list[tuple[str, str]]:
     """(source, where it comes from) for every template source a plug-in names."""
-    return [
-        (str(item), f"plug-in {plugin.name}")
+    return [(source, f"plug-in {plugin.name}") for plugin, source in owned_template_sources()]
+
+
+@functools.cache
+def owned_template_sources() -> tuple[tuple[Plugin, str], ...]:
+    """Each template source a plug-in names, with the plug-in (whose distribution and version
+    a project made from one of its folders records, templates/plugin_templates.py). Asked
+    once a run, as ci_systems: a failing hook is reported once."""
+    return tuple(
+        (plugin, str(item))
         for plugin, item in call("template_sources", lambda s: isinstance(s, str) or _is_path(s))
-    ]
+    )
 
 
-def ci_systems() -> list[tuple[Plugin, CiSystem]]:
-    return call("ci_systems", lambda c: isinstance(c, CiSystem))
+@functools.cache
+def ci_systems() -> tuple[tuple[Plugin, CiSystem], ...]:
+    return tuple(call("ci_systems", lambda c: isinstance(c, CiSystem)))
 
 
 def catalog_importers() -> dict[str, tuple[Plugin, Callable[..., Any]]]:

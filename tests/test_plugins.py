@@ -56,7 +56,7 @@ def test_the_example_plugin_is_listed_with_its_hooks(installed: Path, tmp_path: 
     [row] = json.loads(listed.stdout)
     assert row["name"] == "example" and row["distribution"] == "idp-plugin-example"
     assert row["version"] == "0.1.0" and row["error"] is None
-    assert row["hooks"] == ["template_sources", "catalog_importers", "commands"]
+    assert row["hooks"] == ["template_sources", "ci_systems", "catalog_importers", "commands"]
 
 
 def test_its_template_source_and_command(installed: Path, tmp_path: Path) -> None:
@@ -72,6 +72,16 @@ def test_its_template_source_and_command(installed: Path, tmp_path: Path) -> Non
         "notes-app template of the idp-plugin-example"
         in (tmp_path / "notes" / "README.md").read_text()
     )
+    # recorded by a portable name, not where pip put the plug-in; found again through it
+    answers = (tmp_path / "notes" / ".copier-answers.yml").read_text()
+    assert "_src_path: git+idp://plugin-templates/idp-plugin-example/notes-app\n" in answers
+    assert "_commit: v0.1.0\n" in answers and str(installed) not in answers
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "Generate"]):
+        subprocess.run(["git", "-c", "user.name=dev", "-c", "user.email=dev@example.invalid",
+                        *args], cwd=tmp_path / "notes", check=True, capture_output=True)  # fmt: skip
+    checked = _idp("check", site=[installed], cwd=tmp_path / "notes")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "notes-app (plug-in idp-plugin-example) v0.1.0  current" in checked.stdout
     hello = _idp("example-hello", "--name", "you", site=[installed], cwd=tmp_path)
     assert hello.returncode == 0 and hello.stdout == "hello you, from idp-plugin-example\n"
     assert "example-hello" in _idp("--help", site=[installed], cwd=tmp_path).stdout

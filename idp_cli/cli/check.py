@@ -109,6 +109,13 @@ def _print(report: Report) -> None:
         out.print("[green]Up to date.[/]")
 
 
+def _plugin_template(src: str) -> str | None:
+    from idp_cli.templates.plugin_templates import named
+
+    found = named(src)
+    return f"{found[1]} (plug-in {found[0]})" if found else None
+
+
 def _print_lines(report: Report, indent: str = "") -> None:
     """The template, model and catalog lines of one binding."""
     from rich.markup import escape
@@ -120,11 +127,12 @@ def _print_lines(report: Report, indent: str = "") -> None:
     from idp_cli.templates.snapshots import bundled_name
 
     name = bundled_name(t.src)
-    shown = f"{name} (bundled with idp)" if t.bundled and name else t.src
+    shown = f"{name} (bundled with idp)" if t.bundled and name else None
+    shown = shown or _plugin_template(t.src) or t.src
     out.print(f"{indent}template  {escape(shown)} {escape(t.current)}{newest}  {mark}")
     for part_name, part in report.parts.items():
         if part.outdated:  # the parts that keep up with the app go without saying
-            template = bundled_name(part.src) or part.src
+            template = bundled_name(part.src) or _plugin_template(part.src) or part.src
             out.print(
                 f"{indent}  part {escape(part_name)}: {escape(template)} {escape(part.current)} "
                 f"→ {escape(part.newest)}  [yellow]outdated[/]"

@@ -190,6 +190,17 @@ def app_template_names(incomplete: str) -> Candidates:
     return _safely(produce)
 
 
+def ci_systems(incomplete: str) -> Candidates:
+    """`--ci`: the bundled CI systems, and those installed plug-ins add (imported only here)."""
+
+    def produce() -> Candidates:
+        from idp_cli import ci
+
+        return [(s.name, s.title) for s in ci.systems() if s.name.startswith(incomplete)]
+
+    return _safely(produce)
+
+
 def one_of(values: tuple[str, ...], what: str) -> Callable[[str], Candidates]:
     """Completion for an option that takes one of a vocabulary's words."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,15 +23,12 @@ from idp_cli.output.render import Format, emit
 from idp_cli.project import new as core
 from idp_cli.project.catalog_record import CatalogSource
 
-# The choices of --ci, from the one list of CI systems.
-CiSystem = enum.StrEnum("CiSystem", {value: value for value in CI_SYSTEMS})  # type: ignore[misc]
-
-
 PROMPTS = core.Prompts(
     template=picker.template,
     model=picker.model,
     destination=picker.destination,
     model_name=picker.model_name,
+    ci=picker.ci,
 )
 
 ModelsOpt = Annotated[
@@ -88,11 +84,13 @@ def new(
     model: ModelsOpt = None,
     data: DataOpt = None,
     ci: Annotated[
-        CiSystem | None,
+        str | None,
         typer.Option(
-            help="CI system to generate configuration for. Default: asked in a terminal, "
-            f"else {DEFAULT_CI}.",
+            help=f"CI system to generate configuration for: {', '.join(CI_SYSTEMS)}, or one "
+            f"an installed plug-in adds. Default: asked in a terminal, else {DEFAULT_CI}.",
             show_default=False,
+            metavar="NAME",
+            autocompletion=completion.ci_systems,
         ),
     ] = None,
     environment: EnvironmentOpt = None,
@@ -130,7 +128,7 @@ def new(
         model=app_model,
         bindings=bindings,
         data=parse_data(data or []),
-        ci=ci.value if ci else None,
+        ci=ci,
         environment=environment,
         allow_deprecated=allow_deprecated,
         force=force,

@@ -1,6 +1,8 @@
 """The terminal picker of `idp new`: the template, then the model version (or, for a template
-bound to a model name, a model of the catalog or a new name), in the same prompt style as the
-template's own questions that Copier asks next (both are questionary's).
+bound to a model name, a model of the catalog or a new name), then the CI system (the bundled
+ones and those installed plug-ins add: Copier's prompt would know only the bundled ones), in
+the same prompt style as the template's own questions that Copier asks next (both are
+questionary's).
 
 Typing filters the list (a model's name, a version, `@2`, a lifecycle or a task), arrows move,
 Enter chooses. Ctrl-C raises KeyboardInterrupt, which the command turns into "interrupted" and
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from idp_cli.catalog.model import Version
+    from idp_cli.ci import System
     from idp_cli.templates.discovery import Template
 
 _INSTRUCTION = "(type to filter, arrows to move, Enter to choose)"
@@ -99,6 +102,22 @@ def model_name(versions: list[Version], problem: Callable[[str], str | None]) ->
 
     answer = questionary.text("New model name (e.g. acme/churn-classifier)", validate=valid)
     return str(answer.unsafe_ask()).strip()
+
+
+def ci(systems: list[System]) -> str:
+    """The CI system, the bundled ones first (the first is the default), then the plug-ins'."""
+    width = max(len(s.name) for s in systems)
+    return _select(
+        "CI system",
+        [
+            (
+                s.name,
+                f"{s.name.ljust(width)}  {s.title}",
+                f"from {s.origin}" if s.template else None,
+            )
+            for s in systems
+        ],
+    )
 
 
 def destination() -> Path:

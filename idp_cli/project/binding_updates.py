@@ -26,6 +26,7 @@ from idp_cli.project.update import (
     plan,
     require_old_snapshot,
     run_copier_update,
+    snapshot_recorded,
 )
 
 # who the temporary commits are by: the runner may have no git identity (a CI job)
@@ -114,7 +115,7 @@ def apply_all(
         return Updated(items, [])
     for item in items:
         for one in item.plans:
-            if not one.noop and one.template.bundled:
+            if not one.noop and (one.template.bundled or snapshot_recorded(one.answers)):
                 require_old_snapshot(one.answers)
     project = items[0].plan.project
     if pretend:

@@ -21,6 +21,10 @@ def template_source(answers: Answers) -> tuple[str, bool]:
     repository this idp makes in the cache, adding its own version)."""
     name = snapshots.bundled_name(answers.src_path)
     if name is None:
+        from idp_cli.templates import plugin_templates
+
+        if plugin_templates.named(answers.src_path) is not None:  # a plug-in's, as installed
+            return str(plugin_templates.installed_repository(answers.src_path)), False
         return answers.src_path, False
     from idp_cli.templates.discovery import bundled
 

@@ -29,7 +29,7 @@ from idp_cli import binding, ci
 from idp_cli.catalog.model import Catalog, Endpoint, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
-from idp_cli.project import parts
+from idp_cli.project import ci_part, parts
 from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.project.catalog_record import CatalogSource, recorded_catalog
 from idp_cli.project.refusals import check_destination, check_lifecycle, check_project_name
@@ -38,8 +38,6 @@ from idp_cli.templates.sources import available, find
 
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
-# the CI system a project gets when nobody chose one (`--ci`, or the question in a terminal)
-DEFAULT_CI = ci.DEFAULT_CI
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,7 @@ class Prompts:
     # for a template bound to a model name: the fitting models' versions, and what is wrong
     # with a typed new name (None: nothing); returns a model name
     model_name: Callable[[list[Version], Callable[[str], str | None]], str]
+    ci: Callable[[list[ci.System]], str] | None = None  # None: the template's own prompt asks
 
 
 @dataclass(frozen=True)
@@ -134,11 +133,12 @@ def plan(request: Request) -> Plan:
             hint=f"Run `idp add --model REF` in the project (it applies {template.name}), or "
             "choose an app template (`idp templates list`).",
         )
+    ci_parts = ci_part.parts_for(template, request.ci)
     # the parts' templates, for the --data answers only they take (checked against the model
     # below)
     app_data, part_data = parts.split_data(
         template,
-        parts.declared(template, None, None),
+        parts.declared(template, None, None) + ci_parts,
         request.data,
         binding.owned_answers(template),
     )
@@ -165,6 +165,8 @@ def plan(request: Request) -> Plan:
     if not request.interactive:
         _require_answers(template, made.answers)
     made.parts = parts.declared(made.template, made.version, request.environment, made.bound)
+    ask_ci = request.prompts.ci if request.prompts else None
+    made.parts += ci_parts + ci_part.ask(template, made.answers, made.user_defaults, ask_ci)
     return made
 
 
@@ -286,7 +288,7 @@ def _bound(
         version,
         endpoint,
         project_name=project_name,
-        ci=request.ci or DEFAULT_CI,
+        ci=request.ci or ci.DEFAULT_CI,
         catalog_source=recorded,
         catalog_commit=commit,
         catalog_ref=source.ref or "",
@@ -334,7 +336,7 @@ def _name_bound(
         catalog,
         name,
         project_name=project_name,
-        ci=request.ci or DEFAULT_CI,
+        ci=request.ci or ci.DEFAULT_CI,
         catalog_source=recorded,
         catalog_ref=source.ref or "",
         catalog_commit=commit,

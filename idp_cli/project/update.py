@@ -288,7 +288,7 @@ def apply(
     """Run Copier's update in the project (or, with `pretend`, in a throwaway clone)."""
     if plan.noop:
         return Outcome()
-    if plan.template.bundled:
+    if plan.template.bundled or snapshot_recorded(plan.answers):
         require_old_snapshot(plan.answers)
     if pretend:
         return _in_clone(plan, conflict, trust)  # never prompts: it writes nothing
@@ -300,12 +300,37 @@ def apply(
     return Outcome(worktree.changes(plan.project))
 
 
+def snapshot_recorded(answers: Answers) -> bool:
+    """Whether the project records a template by a name only this machine's cache resolves
+    (a bundled one, or an installed plug-in's)."""
+    from idp_cli.templates import plugin_templates, snapshots
+
+    src = answers.src_path
+    return snapshots.bundled_name(src) is not None or plugin_templates.named(src) is not None
+
+
 def require_old_snapshot(answers: Answers) -> None:
     """The bundled template version the project was generated from, fetched from that idp
-    release when this machine's cache never held it (a CI runner, a newer idp)."""
-    from idp_cli.templates import snapshots
+    release when this machine's cache never held it (a CI runner, a newer idp); a plug-in's
+    template from that release of the plug-in, likewise."""
+    from idp_cli.templates import plugin_templates, snapshots
 
     _, remote = template_state(answers)
+    plugin = plugin_templates.named(answers.src_path)
+    if plugin is not None and answers.commit not in remote.tags:
+        if plugin_templates.restore_release(answers.src_path, answers.commit):
+            return
+        distribution, template = plugin
+        version = answers.commit.removeprefix("v")
+        raise IdpError(
+            f"{answers.path.name}: the project was made with template {template} of the idp "
+            f"plug-in {distribution} {version}, which this machine's cache does not hold "
+            f"(it has {', '.join(sorted(remote.tags)) or 'none'}), and "
+            f"{distribution}=={version} could not be fetched with pip to rebuild it",
+            hint="Check that pip can reach the package index that has it; or install "
+            f"{distribution}=={version}, run `idp check` once (it commits that version into "
+            f"the cache), then install the newer {distribution} and update again.",
+        )
     name = snapshots.bundled_name(answers.src_path)
     if answers.commit in remote.tags or name is None:
         return

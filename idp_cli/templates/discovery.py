@@ -53,6 +53,9 @@ class Template:
     ref: str | None
     bundled: bool
     config: dict[str, Any] = field(repr=False)
+    # the distribution of the installed plug-in whose folder this is (a CI system's part):
+    # recorded under a portable name, as a bundled template is (plugin_templates.py)
+    plugin: tuple[str, str | None] | None = None  # (distribution, version)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -295,16 +298,19 @@ def copier_url(url: str) -> str:
 
 def at_version(src: str, ref: str) -> Template:
     """The template a project records (`_src_path`), as its copier.yml reads at `ref`."""
-    from idp_cli.templates import snapshots
+    from idp_cli.templates import plugin_templates, snapshots
 
     name = snapshots.bundled_name(src)
     if name is not None:
         return find(name)
-    if URL.match(src):
+    if plugin_templates.named(src) is not None:  # read from this machine's snapshot of it
+        folder = plugin_templates.installed_repository(src)
+    elif URL.match(src):
         return from_git(src.removeprefix("git+"), ref)
+    else:
+        folder = Path(src).expanduser()
     import subprocess
 
-    folder = Path(src).expanduser()
     for config_name in _CONFIG_NAMES:
         result = subprocess.run(
             ["git", "show", f"{ref}:{config_name}"],

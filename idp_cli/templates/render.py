@@ -76,12 +76,20 @@ def _answers_file(template: Template, answers_file: str | None) -> str:
 
 
 def _record_snapshot(template: Template, rendered: Path, answers_file: str) -> None:
-    """Make a bundled template's project record its git snapshot, as if Copier had copied
-    from there: `_src_path` and `_commit` are the only lines that differ, and copying from the
-    folder saves Copier's clone (about 0.1 s). Projects are updated from the snapshot."""
-    from idp_cli.templates import snapshots
+    """Make a bundled (or installed plug-in's) template's project record its git snapshot, as
+    if Copier had copied from there: `_src_path` and `_commit` are the only lines that differ,
+    and copying from the folder saves Copier's clone (about 0.1 s). Projects are updated from
+    the snapshot, which holds no path of this machine."""
+    from idp_cli.templates import plugin_templates, snapshots
 
-    snapshots.ensure(template.name, Path(template.src))
+    if template.plugin is not None:
+        distribution, version = template.plugin
+        plugin_templates.ensure(distribution, version, Path(template.src))
+        commit = plugin_templates.tag(version)
+        location = plugin_templates.recorded_location(distribution, template.name)
+    else:
+        snapshots.ensure(template.name, Path(template.src))
+        commit, location = snapshots.tag(), snapshots.recorded_location(template.name)
     path = rendered / answers_file
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     out = [line for line in lines if not line.startswith(("_src_path:", "_commit:"))]
@@ -89,10 +97,7 @@ def _record_snapshot(template: Template, rendered: Path, answers_file: str) -> N
         raise IdpError(f"template {template.name}: {answers_file} does not record _src_path once")
     # keys are sorted in the answers file; `_commit` and `_src_path` come first of all
     first = next((i for i, line in enumerate(out) if not line.startswith("#")), len(out))
-    out[first:first] = [
-        f"_commit: {snapshots.tag()}\n",
-        f"_src_path: {snapshots.recorded_location(template.name)}\n",
-    ]
+    out[first:first] = [f"_commit: {commit}\n", f"_src_path: {location}\n"]
     path.write_text("".join(out), encoding="utf-8")
 
 
@@ -215,7 +220,7 @@ def generate(
                 "report conflicts; its answers-file template should dump with "
                 "`to_nice_yaml(sort_keys=false)`"
             )
-        if template.bundled:
+        if template.bundled or template.plugin is not None:
             _record_snapshot(template, rendered, recorded_in)
         files = files_in(rendered)
         if pretend:

@@ -80,18 +80,31 @@ def bundled_name(src_path: str) -> str | None:
     return None
 
 
+# Where the templates that installed plug-ins contribute are committed (plugin_templates.py),
+# beside the bundled ones, and the name projects record for them.
+PLUGIN_FOLDER = "plugin-templates"
+PLUGIN_SCHEME = f"idp://{PLUGIN_FOLDER}/"
+
+
+def plugin_root() -> Path:
+    return _root().parent / PLUGIN_FOLDER
+
+
 def git_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     """Git configuration, as environment variables added after any already in `environ`,
-    that makes the recorded `idp://bundled-templates/NAME` mean this machine's snapshot."""
+    that makes the recorded `idp://bundled-templates/NAME` (and a plug-in's
+    `idp://plugin-templates/DIST/NAME`) mean this machine's snapshot."""
     environ = dict(os.environ) if environ is None else environ
     try:
         count = int(environ.get("GIT_CONFIG_COUNT") or 0)
     except ValueError:
         count = 0
     return {
-        "GIT_CONFIG_COUNT": str(count + 1),
+        "GIT_CONFIG_COUNT": str(count + 2),
         f"GIT_CONFIG_KEY_{count}": f"url.{_root()}/.insteadOf",
         f"GIT_CONFIG_VALUE_{count}": SCHEME,
+        f"GIT_CONFIG_KEY_{count + 1}": f"url.{plugin_root()}/.insteadOf",
+        f"GIT_CONFIG_VALUE_{count + 1}": PLUGIN_SCHEME,
     }
 
 
@@ -128,9 +141,15 @@ def _git(repo: Path, *args: str, env_extra: dict[str, str] | None = None) -> str
 
 def ensure(name: str, folder: Path) -> Path:
     """The repository for bundled template `name`, holding this idp's version at `tag()`."""
+    return commit_snapshot(
+        location(name), folder, tag(), f"{name} as bundled with idp {__version__}"
+    )
 
-    repo = location(name)
-    marker = repo / ".git" / f"idp-snapshot-{tag()}"
+
+def commit_snapshot(repo: Path, folder: Path, version_tag: str, message: str) -> Path:
+    """`repo` holding `folder` as its commit tagged `version_tag` (made or moved when the
+    folder's content changed); the earlier versions' tags stay."""
+    marker = repo / ".git" / f"idp-snapshot-{version_tag}"
     digest = _digest(folder)
     if marker.is_file() and marker.read_text() == digest:  # written last: the repo is complete
         return repo
@@ -147,10 +166,10 @@ def ensure(name: str, folder: Path) -> Path:
         paths.mirror_into(repo, folder, (str(p.relative_to(folder)) for p in _files(folder)))
         _git(repo, "add", "--all")
         if _git(repo, "status", "--porcelain").strip():
-            _git(repo, "commit", "--quiet", "-m", f"{name} as bundled with idp {__version__}")
+            _git(repo, "commit", "--quiet", "-m", message)
         # A development checkout may change a template without a version bump: the tag
         # follows the content so that new projects get what the folder holds.
-        _git(repo, "tag", "--force", tag())
+        _git(repo, "tag", "--force", version_tag)
         marker.write_text(digest)
     return repo
 
@@ -168,18 +187,32 @@ def restore_release(name: str, wanted: str) -> bool:
     version this cache never held; Copier needs it to rebuild the project as it was. Returns
     False (and changes nothing) when the release cannot be fetched or does not bundle `name`.
     """
+    version = wanted.removeprefix("v")
+    return restore_from_wheel(
+        location(name),
+        f"{PACKAGE}=={version}",
+        f"idp_cli/_bundled/templates/{name}/",
+        wanted,
+        f"{name} as bundled with idp {version}",
+    )
+
+
+def restore_from_wheel(
+    repo: Path, requirement: str, prefix: str, wanted: str, message: str
+) -> bool:
+    """Tag `wanted` in `repo`: the folder `prefix` of the wheel pip downloads for
+    `requirement`, committed beside the repository's history. False when pip fetches no wheel
+    or the wheel has no such folder."""
     import sys
     import tempfile
     import zipfile
 
-    repo = location(name)
-    version = wanted.removeprefix("v")
     with tempfile.TemporaryDirectory(prefix="idp-release-") as scratch:
         wheels = Path(scratch) / "wheels"
         try:
             fetched = subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--only-binary=:all:", "--dest", str(wheels), f"{PACKAGE}=={version}"],
+                 "--only-binary=:all:", "--dest", str(wheels), requirement],
                 capture_output=True, text=True, check=False, timeout=PIP_TIMEOUT_S,
             )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired):
@@ -187,7 +220,6 @@ def restore_release(name: str, wanted: str) -> bool:
         found = sorted(wheels.glob("*.whl")) if fetched.returncode == 0 else []
         if not found:
             return False
-        prefix = f"idp_cli/_bundled/templates/{name}/"
         tree = Path(scratch) / "tree"
         with zipfile.ZipFile(found[0]) as wheel:
             members = [m for m in wheel.namelist() if m.startswith(prefix) and not m.endswith("/")]
@@ -202,8 +234,6 @@ def restore_release(name: str, wanted: str) -> bool:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         _git(repo, f"--work-tree={tree}", "add", "--all", ".", env_extra=index)
         written = _git(repo, "write-tree", env_extra=index).strip()
-        commit = _git(
-            repo, "commit-tree", written, "-m", f"{name} as bundled with idp {version}"
-        ).strip()
+        commit = _git(repo, "commit-tree", written, "-m", message).strip()
         _git(repo, "tag", wanted, commit)
     return True

@@ -49,7 +49,9 @@ def every_source() -> list[tuple[str, str]]:
     return configured() + plugins.template_sources()
 
 
-def _read(source: str, origin: str) -> list[Template]:
+def _read(source: str, origin: str, plugin: tuple[str, str | None] | None) -> list[Template]:
+    """The templates of one source; a plug-in's folders are marked with its (distribution,
+    version), so that projects record them under a portable name (plugin_templates.py)."""
     if URL.match(source):
         return [from_git(source.removeprefix("git+"), None)]
     folder = Path(source).expanduser()
@@ -68,6 +70,7 @@ def _read(source: str, origin: str) -> list[Template]:
             ref=None,
             bundled=False,
             config=read_config(f, str(f)),
+            plugin=plugin,
         )
         for f in folders
     ]
@@ -76,11 +79,17 @@ def _read(source: str, origin: str) -> list[Template]:
 @functools.cache
 def sourced() -> tuple[Template, ...]:
     """Every template the configured and plug-in sources hold (read once per run)."""
+    from idp_cli import plugins
+
     taken = {t.name for t in bundled(kind=None)}
     found: list[Template] = []
-    for source, origin in every_source():
+    owned = [(s, o, None) for s, o in configured()] + [
+        (s, f"plug-in {p.name}", (p.distribution, p.version) if p.distribution else None)
+        for p, s in plugins.owned_template_sources()
+    ]
+    for source, origin, plugin in owned:
         try:
-            templates = _read(source, origin)
+            templates = _read(source, origin, plugin)
         except IdpError as exc:
             warning_sink.warn(f"template source {source} ({origin}) left out: {exc.message}")
             continue

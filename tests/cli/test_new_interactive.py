@@ -70,8 +70,9 @@ def _screen(seen: list[str]) -> str:
 
 
 def test_picker_with_type_ahead_then_the_questions(tmp_path: Path) -> None:
-    """Template and model chosen by typing (a version that is not the default), then CI
-    system, description and owner asked in the same prompt style (questionary's)."""
+    """Template and model chosen by typing (a version that is not the default), the CI system
+    in idp's picker, then description and owner asked in the same prompt style
+    (questionary's)."""
     seen: list[str] = []
     with _idp_new_in_a_terminal(tmp_path, tmp_path / "picked") as (proc, main):
         _read_until(main, "type to filter", seen)
@@ -90,13 +91,15 @@ def test_picker_with_type_ahead_then_the_questions(tmp_path: Path) -> None:
         os.write(main, b"@3")  # type-ahead: only the 3.x version stays
         time.sleep(0.5)
         os.write(main, b"\r")
+        # idp's picker: the bundled CI systems and any an installed plug-in adds
+        _read_until(main, "CI system", seen)
+        _read_until(main, "Tekton", seen)
+        os.write(main, b"\x1b[B\r")  # arrow down: GitLab CI
         _read_until(main, "One sentence describing", seen)
         os.write(main, b"\r")  # idp's description, offered as the default
         _read_until(main, "Who owns this app", seen)
         _read_until(main, "user:default/author", seen)
         os.write(main, b"\r")
-        _read_until(main, "CI system", seen)
-        os.write(main, b"\x1b[B\r")  # arrow down: GitLab CI
         _read_until(main, "Generated", seen)
         assert proc.wait(timeout=DEADLINE_S) == 0
     answers = yaml.safe_load((tmp_path / "picked" / ".copier-answers.yml").read_text())
@@ -108,8 +111,9 @@ def test_picker_with_type_ahead_then_the_questions(tmp_path: Path) -> None:
 
 
 def _answer_the_training_questions(main: int, seen: list[str]) -> None:
-    """Enter at each of training-project's questions idp leaves to the user: their defaults."""
-    questions = ("Who owns the project", "CI system", "The MLflow registered model name",
+    """Enter at each of training-project's questions idp leaves to the user: their defaults
+    (the CI system is idp's picker's question, asked before the template's own)."""
+    questions = ("CI system", "Who owns the project", "The MLflow registered model name",
                  "The evaluation metric", "How much better")  # fmt: skip
     for question in questions:
         _read_until(main, question, seen)
@@ -180,7 +184,8 @@ def test_ctrl_c_at_a_copier_question_is_an_interrupt(tmp_path: Path) -> None:
     """Ctrl-C at Copier's own prompt: "interrupted", exit 130, no project, no dump of state."""
     dest = tmp_path / "app"
     seen: list[str] = []
-    args = (dest, "-t", "chat-service", "-m", "acme/assistant")
+    # --ci given: the first question is Copier's, not idp's picker
+    args = (dest, "-t", "chat-service", "-m", "acme/assistant", "--ci", "github")
     with _idp_new_in_a_terminal(tmp_path, *args) as (proc, main):
         _read_until(main, "One sentence describing", seen)
         seen.clear()

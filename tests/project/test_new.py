@@ -12,6 +12,7 @@ import yaml
 
 from idp_cli import app_owner, binding, warning_sink
 from idp_cli.catalog.model import Catalog, Version
+from idp_cli.ci import System as CiSystem
 from idp_cli.errors import IdpError
 from idp_cli.project import new
 from idp_cli.project.catalog_record import CatalogSource
@@ -135,6 +136,52 @@ def test_a_name_bound_template_asks_for_a_model_name_checked_as_model_is(tmp_pat
     assert problems[" acme/churn "] is None
     assert made.answers["model_name"] == "acme/churn"
     assert made.answers["model"]["exists"] is False
+
+
+def test_a_terminal_is_asked_the_ci_system_among_every_one(tmp_path: Path) -> None:
+    """The picker's CI question (Prompts.ci) lists the bundled systems and the plug-ins'; the
+    chosen one is the app's answer, no longer a default Copier's prompt offers."""
+    offered: list[str] = []
+
+    def ci(systems: list[CiSystem]) -> str:
+        offered.extend(s.name for s in systems)
+        return "gitlab"
+
+    _, read = _opener()
+    prompts = new.Prompts(
+        lambda _: "chat-service", lambda v: v[0].ref, lambda: tmp_path / "a", _no_name, ci
+    )
+    made = new.plan(new.Request(destination=None, template=None, catalog=read, prompts=prompts))
+    assert offered[:3] == ["github", "gitlab", "tekton"]
+    assert made.answers["ci"] == "gitlab" and "ci" not in made.user_defaults
+    assert made.parts and all(p.name != "ci" for p in made.parts)  # a bundled system's: none
+
+
+def test_a_plugins_ci_system_chosen_in_the_picker_brings_its_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idp_cli import plugins
+
+    jenkins = Path(__file__).parents[2] / "examples/idp-plugin-example/src/idp_plugin_example/ci"
+    plugin = plugins.Plugin("example", "idp_plugin_example", "idp-plugin-example", "0.1.0")
+    system = plugins.CiSystem("jenkins", "Jenkins", str(jenkins / "jenkins"))
+    monkeypatch.setattr(plugins, "ci_systems", lambda: [(plugin, system)])
+    offered: list[list[str]] = []
+
+    def ci(systems: list[CiSystem]) -> str:
+        offered.append([s.name for s in systems])
+        return systems[-1].name
+
+    _, read = _opener()
+    prompts = new.Prompts(
+        lambda _: "chat-service", lambda v: v[0].ref, lambda: tmp_path / "a", _no_name, ci
+    )
+    made = new.plan(new.Request(destination=None, template=None, catalog=read, prompts=prompts))
+    assert offered == [["github", "gitlab", "tekton", "jenkins"]]
+    assert made.answers["ci"] == "jenkins"
+    part = made.parts[-1]
+    assert part.name == "ci" and part.template.kind == "part"
+    assert part.template.plugin == ("idp-plugin-example", "0.1.0")
 
 
 def test_without_prompts_nothing_is_chosen_for_the_user(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """An example idp plug-in (entry point `example` in the group `idp.plugins`).
 
-It gives idp a template source (the templates folder beside this module), a command,
+It gives idp a template source (the templates folder beside this module), a CI system,
+`idp new --ci jenkins` (its part template writes a Jenkinsfile), a command,
 `idp example-hello`, and a catalog importer, `idp catalog import example-json FILE` (a model
 version described by a JSON file, as a registry's export would). Each hook is a plain
 function; idp imports this module only when it needs one of them.
@@ -12,11 +13,23 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).parent / "templates"
+# the CI systems' part templates: not a template source (a part makes no project of its own)
+CI_TEMPLATES = Path(__file__).parent / "ci"
 
 
 def template_sources() -> list[str]:
     """Folders of templates (or git URLs of templates) for `idp templates list` and `idp new`."""
     return [str(TEMPLATES)]
+
+
+def ci_systems() -> list[Any]:
+    """`idp new --ci NAME`: each CI system and the part template (`_idp.kind: part`) that
+    writes its files into the new project. idp records the folder under a portable name
+    (`git+idp://plugin-templates/idp-plugin-example/jenkins`) and finds it again through this
+    hook when `idp check` or `idp update` runs, wherever the plug-in is installed."""
+    from idp_cli.plugins import CiSystem
+
+    return [CiSystem("jenkins", "Jenkins (declarative Jenkinsfile)", str(CI_TEMPLATES / "jenkins"))]
 
 
 def commands() -> list[Any]:
