@@ -61,6 +61,23 @@ def claim(doc: Document, model: Any, name: str, target: str, aliases: list[str])
     return moves
 
 
+def give(doc: Document, model: Any, name: str, target: str, alias: str) -> AliasMove | None:
+    """Gives `alias` to the existing version numbered `target`, taking it from the version
+    that holds it; None when `target` holds it already."""
+    moves = claim(doc, model, name, target, [alias])
+    if not moves:
+        return None
+    version = versions_of(model)[target]
+    held = aliases_of(version)
+    if "aliases" in version and isinstance(version["aliases"], list):
+        doc.set_flow(version, "aliases", flow_list([*held, alias]))
+    else:
+        keys = list(version)
+        at = keys.index("version") + 1 if "version" in keys else len(keys)
+        doc.insert_key(version, at, "aliases", flow_list([alias]))
+    return moves[0]
+
+
 def follow_default(doc: Document, model: Any, old: str, new: str) -> bool:
     """Points `defaultVersion` at `new` when it names the version `old` itself."""
     if "defaultVersion" not in model or str(model.get("defaultVersion")) != old:

@@ -3,8 +3,8 @@ script (`python log_models.py STORE_URI ARTIFACTS [SERVER_URL]`) so that MLflow'
 global state stay out of the test process.
 
 Into the store, with artifacts in the ARTIFACTS folder: `churn` version 1 (scikit-learn, with
-signature, input example, a run metric, a tag and the alias champion) and `unsigned` version 1
-(no signature). Through the server, when given (artifacts proxied as mlflow-artifacts:): `churn`
+signature, input example, a run metric, a tag and the alias champion), `unsigned` version 1
+(no signature), and `fraud` versions 1 and 2 (champion) and 3 (no signature, challenger). Through the server, when given (artifacts proxied as mlflow-artifacts:): `churn`
 version 2, one more input, the alias champion moved to it. `ARTIFACTS/facts.json` tells the
 run id of version 1.
 """
@@ -64,6 +64,10 @@ def main(store: str, artifacts: str, server: str | None) -> None:
     client.set_model_version_tag("churn", version, "team", "retention")
     client.update_model_version("churn", version, description="First model on 2026 data.")
     log("unsigned", ["tenure_months"], signed=False)
+    log("fraud", ["tenure_months", "monthly_charges"])
+    client.set_registered_model_alias("fraud", "champion", log("fraud", ["monthly_charges"]))
+    unsigned = log("fraud", ["tenure_months"], signed=False)
+    client.set_registered_model_alias("fraud", "challenger", unsigned)
     if server:
         mlflow.set_tracking_uri(server)
         mlflow.set_experiment("served")
