@@ -127,3 +127,35 @@ def test_one_version_as_json(tmp_path: Path, invoke: Invoke, mlflow_registry: Re
     entry = json.loads(result.stdout)
     assert entry["version"] == "2" and entry["aliases"] == ["champion"]
     assert entry["signature"]["inputs"] == [{"name": "monthly_charges", "type": "double"}]
+
+
+@pytest.mark.slow
+def test_pages_of_one(
+    tmp_path: Path, invoke: Invoke, mlflow_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = catalog_repo(tmp_path)
+    plans: dict[tuple[int, str], dict[str, dict[str, tuple[str, str | None, list[str]]]]] = {}
+    for page in (1000, 1):  # one page each, then every model and version on a page of its own
+        monkeypatch.setattr("idp_cli.importers.mlflow.listing.PAGE", page)
+        for tracking in (mlflow_registry.store, mlflow_registry.server):
+            result = run_import(invoke, repo, tracking, *MAPS, "--pretend", "-o", "json")
+            assert result.exit_code == 0, result.stderr
+            plan = by_model(json.loads(result.stdout))
+            plans[page, tracking] = {name: statuses(model) for name, model in plan.items()}
+    store, server = plans[1000, mlflow_registry.store], plans[1000, mlflow_registry.server]
+    assert plans[1, mlflow_registry.store] == store
+    assert plans[1, mlflow_registry.server] == server
+    assert server["fraud"]["3"] == ("skipped", None, ["challenger"])
+    # churn 2 was logged through the server, which alone serves its artifacts
+    assert store["churn"]["2"] == ("skipped", None, ["champion"])
+
+
+def test_a_registration_not_finished_is_not_ready() -> None:
+    from idp_cli.importers.mlflow.listing import _unready
+
+    assert _unready({"status": "READY"}) is None
+    assert _unready({}) is None
+    assert _unready({"status": "PENDING_REGISTRATION"}) == "its registration is not finished"
+    assert _unready({"status": "FAILED_REGISTRATION", "status_message": "copy failed"}) == (
+        "its registration failed (copy failed)"
+    )

@@ -67,6 +67,11 @@ def _unready(version: dict[str, Any]) -> str | None:
     if status == "READY":
         return None
     detail = str(version.get("status_message") or "").strip()
-    return f"its registration is {status.lower().replace('_', ' ')}" + (
-        f" ({detail})" if detail else ""
-    )
+    why = _STATUSES.get(status, f"its registration is {status}")
+    return why + (f" ({detail})" if detail else "")
+
+
+_STATUSES = {
+    "PENDING_REGISTRATION": "its registration is not finished",
+    "FAILED_REGISTRATION": "its registration failed",
+}

@@ -173,6 +173,11 @@ def _version_json(version: Any) -> dict[str, Any]:
     }
 
 
+def _token(token: Any) -> str | None:
+    """A page token as the REST API gives it (a local store's is bytes)."""
+    return token.decode() if isinstance(token, bytes) else token
+
+
 class LocalRegistry:
     def __init__(self, uri: str) -> None:
         self.display = uri
@@ -238,7 +243,7 @@ class LocalRegistry:
                 }
                 for model in page
             ]
-            return {"registered_models": models, "next_page_token": page.token}
+            return {"registered_models": models, "next_page_token": _token(page.token)}
         if endpoint == "model-versions/search":
             page = self._answer(
                 client.search_model_versions,
@@ -248,7 +253,7 @@ class LocalRegistry:
             )
             return {
                 "model_versions": [_version_json(version) for version in page],
-                "next_page_token": page.token,
+                "next_page_token": _token(page.token),
             }
         raise AssertionError(f"no local call for {endpoint}")
 
