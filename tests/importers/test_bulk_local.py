@@ -87,7 +87,7 @@ def test_refusals_write_nothing(tmp_path: Path, invoke: Invoke, mlflow_registry:
     before = _state(repo)
     store = mlflow_registry.store
     cases = {
-        ("--filter", "frud*"): "--filter 'frud*' matches none of the 3 registered models",
+        ("--filter", "frud*"): "--filter 'frud*' matches none of the 4 registered models",
         ("--map", "fruad=acme/fraud-detector"): "--map fruad=...: the mlflow registry at "
         f"{store} has no registered model 'fruad'",
         ("--map", "fraud=acme/fraud"): "--map fraud=acme/fraud: no model named 'acme/fraud' in "
@@ -104,6 +104,29 @@ def test_refusals_write_nothing(tmp_path: Path, invoke: Invoke, mlflow_registry:
         for given, hint in hints.items():
             if given in " ".join(args):
                 assert hint in stderr, stderr
+    assert _state(repo) == before
+
+
+@pytest.mark.slow
+def test_a_version_the_catalog_refuses_is_skipped(
+    tmp_path: Path, invoke: Invoke, mlflow_registry: Registry
+) -> None:
+    repo = catalog_repo(tmp_path)
+    before = _state(repo)
+    store = mlflow_registry.store
+    args = ("--filter", "tagged", "--map", f"tagged={FRAUD}")
+    result = run_import(invoke, repo, store, *args, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    [version] = by_model(json.loads(result.stdout))["tagged"]["versions"]
+    assert version["status"] == "skipped"
+    assert version["reason"] == (
+        f"the catalog would refuse it: {repo}/catalog.yaml:119:34: models[4].versions[0]."
+        "signature.inputs[1].type: 'array': input should be 'boolean', 'integer', 'long', "
+        "'float', 'double', 'string', 'binary' or 'datetime'"
+    )
+    table = run_import(invoke, repo, store, *args)
+    assert "Skipped models:/tagged/1: the catalog would refuse it:" in table.stdout
+    assert "Nothing to import" in table.stdout
     assert _state(repo) == before
 
 

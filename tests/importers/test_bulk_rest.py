@@ -63,7 +63,7 @@ def test_pretend_plans_and_writes_nothing(
         "acme/churn-classifier@2"
     ) in table.stdout
     assert "Skipped models:/fraud/3: the model was logged without a signature" in table.stdout
-    assert "4 new versions, 2 skipped, 0 already in the catalog" in table.stdout
+    assert "4 new versions, 3 skipped, 0 already in the catalog" in table.stdout
     assert "Nothing written (--pretend)." in table.stdout
     assert _state(repo) == before
 
@@ -117,7 +117,7 @@ def test_run_commits_one_branch_then_proposes_nothing(
     assert all(m["aliasMoves"] == [] for m in plan["models"])
     assert git(repo, "branch", "--list") == branches
     table = run_import(invoke, repo, mlflow_registry.server, *MAPS)
-    assert "0 new versions, 2 skipped, 4 already in the catalog" in table.stdout
+    assert "0 new versions, 3 skipped, 4 already in the catalog" in table.stdout
     assert "Nothing to import" in table.stdout
 
 
