@@ -46,8 +46,8 @@ def default_import_branch(kind: str, plan: ImportPlan) -> str:
 
 def import_registry(source: Source, importer: Lister, request: ImportRequest) -> ImportPlan:
     folder, root = local_folder(source, request)
-    chosen = choose(importer.registered(request.options), request)
-    catalog = CatalogFiles(folder, source.main)
+    # before the registry is asked anything: a skip's reason names the problems a version
+    # would add, and the catalog's own would be blamed on every version
     problems = check(folder, source.main, {})
     if problems:
         raise PublishError(
@@ -55,6 +55,8 @@ def import_registry(source: Source, importer: Lister, request: ImportRequest) ->
             + "\n  ".join(p.render() for p in problems[:10]),
             hint="Run `idp catalog validate` to see every problem.",
         )
+    chosen = choose(importer.registered(request.options), request)
+    catalog = CatalogFiles(folder, source.main)
     planned = plan_models(importer, catalog, chosen, request, _catalog_names(source))
     plan = ImportPlan(request.registry, planned, request.pretend)
     edited: dict[str, str] = {}

@@ -149,10 +149,10 @@ def choose(registered: list[RegisteredModel], request: ImportRequest) -> list[Re
     return chosen
 
 
-def _did_you_mean(given: str, names: list[str]) -> str:
+def _did_you_mean(given: str, names: list[str], what: str = "Registered") -> str:
     close = difflib.get_close_matches(given, names, n=3, cutoff=0.5)
     shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-    return (f"Did you mean {', '.join(close)}? " if close else "") + f"Registered: {shown}."
+    return (f"Did you mean {', '.join(close)}? " if close else "") + f"{what}: {shown}."
 
 
 def plan_models(
@@ -173,7 +173,7 @@ def plan_models(
                 raise PublishError(
                     f"{request.name('mapping')} {registered.name}={target}: no model named "
                     f"{target!r} in the catalog",
-                    hint=_did_you_mean(target, catalog_names),
+                    hint=_did_you_mean(target, catalog_names, "Catalog models"),
                 )
             planned.append(
                 PlannedModel(

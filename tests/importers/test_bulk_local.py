@@ -95,14 +95,18 @@ def test_refusals_write_nothing(tmp_path: Path, invoke: Invoke, mlflow_registry:
         ("--map", f"churn={FRAUD}", "--map", f"fraud={FRAUD}"): "registered models churn and "
         f"fraud both map onto {FRAUD}",
     }
-    hints = {"frud*": "Did you mean fraud?", "fruad=": "Did you mean fraud?"}
+    hints = {
+        "frud*": "Did you mean fraud?",
+        "fruad=": "Did you mean fraud?",
+        "=acme/fraud ": f"Did you mean {FRAUD}? Catalog models: {CHURN}, acme/chat-assistant",
+    }
     for args, message in cases.items():
         result = run_import(invoke, repo, store, *args)
         assert result.exit_code == 1, (args, result.stderr)
         stderr = " ".join(result.stderr.split())
         assert message in stderr, stderr
         for given, hint in hints.items():
-            if given in " ".join(args):
+            if given in " ".join(args) + " ":
                 assert hint in stderr, stderr
     assert _state(repo) == before
 

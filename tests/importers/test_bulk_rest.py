@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_publish import _show, _state
+from tests.cli.test_publish import _show, _split_repo, _state
 from tests.contract import processes
-from tests.helpers import Invoke, git
+from tests.helpers import Invoke, commit_all, edit, git
 from tests.importers.bulk import (
     CHURN,
     FRAUD,
@@ -119,6 +119,40 @@ def test_run_commits_one_branch_then_proposes_nothing(
     table = run_import(invoke, repo, mlflow_registry.server, *MAPS)
     assert "0 new versions, 3 skipped, 4 already in the catalog" in table.stdout
     assert "Nothing to import" in table.stdout
+
+
+@pytest.mark.slow
+def test_a_split_catalog_keeps_each_model_in_its_file(
+    tmp_path: Path, invoke: Invoke, mlflow_registry: Registry
+) -> None:
+    repo = _split_repo(tmp_path)  # churn in models/churn.yaml, no fraud
+    before = (repo / "models" / "churn.yaml").read_text()
+    result = run_import(
+        invoke, repo, mlflow_registry.server, "--map", f"churn={CHURN}", "-o", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["files"] == ["models/churn.yaml"]
+    assert "no catalog model named 'fraud'" in by_model(plan)["fraud"]["reason"]
+    after = (repo / "models" / "churn.yaml").read_text()
+    assert after.startswith("# The churn model lives in its own file.\n")
+    assert after.endswith(before[before.index('  - version: "4.0.0"') :])
+    assert git(repo, "show", "--name-only", "--format=", "HEAD") == "models/churn.yaml"
+
+
+def test_a_catalog_with_problems_is_refused_first(tmp_path: Path, invoke: Invoke) -> None:
+    repo = catalog_repo(tmp_path)
+    (repo / "catalog.yaml").write_text(
+        edit((repo / "catalog.yaml").read_text(), "    tags: [llm, chat]\n", "    tags: llm\n")
+    )
+    commit_all(repo, "broken")
+    before = _state(repo)
+    [port] = processes.free_ports(1)  # never asked: the catalog is checked first
+    result = run_import(invoke, repo, f"http://127.0.0.1:{port}")
+    assert result.exit_code == 1
+    assert "has problems already; fix them before importing" in result.stderr
+    assert "catalog.yaml:52:5: models[1].tags: Input should be a valid list" in result.stderr
+    assert _state(repo) == before
 
 
 def test_unreachable_server(tmp_path: Path, invoke: Invoke) -> None:
