@@ -185,3 +185,11 @@ def test_flags_that_need_no_uri(tmp_path: Path, invoke: Invoke) -> None:
         result = run_import(invoke, repo, "http://127.0.0.1:9", *args)
         assert result.exit_code == 2, result.stderr
         assert message in " ".join(result.stderr.split()), result.stderr
+
+
+def test_no_tracking_uri(tmp_path: Path, invoke: Invoke) -> None:
+    repo = catalog_repo(tmp_path)
+    result = invoke("catalog", "import", "mlflow", "--catalog", repo, "--pretend")
+    assert result.exit_code == 1
+    assert "which MLflow tracking server holds the registry? pass --tracking-uri" in result.stderr
+    assert "MLFLOW_TRACKING_URI" in result.stderr
