@@ -59,14 +59,15 @@ def import_registry(source: Source, importer: Lister, request: ImportRequest) ->
     catalog = CatalogFiles(folder, source.main)
     planned = plan_models(importer, catalog, chosen, request, _catalog_names(source))
     plan = ImportPlan(request.registry, planned, request.pretend)
-    edited: dict[str, str] = {}
-    for model in planned:
-        if model.model is not None:
-            _add_versions(folder, source.main, model, request, edited)
-            _move_aliases(folder, source.main, model, edited)
+    # the whole catalog validated once; only when that fails, after each new version, to
+    # find the versions it refuses (each check reads the whole catalog)
+    edited = _edit(folder, source.main, planned, request, each=False)
+    problems = check(folder, source.main, edited) if plan.changes() else []
+    if problems:
+        edited = _edit(folder, source.main, planned, request, each=True)
+        problems = check(folder, source.main, edited)
     if not plan.changes():
         return plan
-    problems = check(folder, source.main, edited)
     if problems:
         shown = "\n  ".join(p.render() for p in problems)
         raise PublishError(
@@ -98,11 +99,31 @@ def _catalog_names(source: Source) -> list[str]:
     return [m.name for m in loaded.catalog.models] if loaded.catalog is not None else []
 
 
+def _edit(
+    folder: Path, main: str, planned: list[PlannedModel], request: ImportRequest, *, each: bool
+) -> dict[str, str]:
+    """The catalog's texts with every planned change made (none written)."""
+    edited: dict[str, str] = {}
+    for model in planned:
+        model.alias_moves = []
+        if model.model is not None:
+            _add_versions(folder, main, model, request, edited, each=each)
+            _move_aliases(folder, main, model, edited)
+    return edited
+
+
 def _add_versions(
-    folder: Path, main: str, model: PlannedModel, request: ImportRequest, edited: dict[str, str]
+    folder: Path,
+    main: str,
+    model: PlannedModel,
+    request: ImportRequest,
+    edited: dict[str, str],
+    *,
+    each: bool,
 ) -> None:
-    """Adds `model`'s new versions, oldest first (so the newest ends on top), each validated
-    on the texts before it: one the catalog refuses is skipped with the problems."""
+    """Adds `model`'s new versions, oldest first (so the newest ends on top); with `each`,
+    each validated on the texts before it, one the catalog refuses skipped with the
+    problems."""
     assert model.model is not None
     name = model.model
     base = None
@@ -126,7 +147,7 @@ def _add_versions(
         )
         _, entry, _ = build_entries(publish)
         texts, _, (_, _, inherited) = add_version(place, name, entry, {}, publish)
-        problems = check(folder, main, {**edited, **texts})
+        problems = check(folder, main, {**edited, **texts}) if each else []
         if problems:
             version.status = "skipped"
             version.reason = "the catalog would refuse it: " + "; ".join(
