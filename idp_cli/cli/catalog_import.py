@@ -112,6 +112,7 @@ def import_version(
         str | None,
         typer.Option(
             "--branch",
+            metavar="NAME",
             help="The new branch to commit on. Default: import/KIND-<digest of the changes>.",
             show_default=False,
             rich_help_panel=_BULK,
