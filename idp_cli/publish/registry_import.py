@@ -57,7 +57,7 @@ def import_registry(source: Source, importer: Lister, request: ImportRequest) ->
         )
     chosen = choose(importer.registered(request.options), request)
     catalog = CatalogFiles(folder, source.main)
-    planned = plan_models(importer, catalog, chosen, request, _catalog_names(source))
+    planned = plan_models(importer, catalog, chosen, request, lambda: _catalog_names(source))
     plan = ImportPlan(request.registry, planned, request.pretend)
     # the whole catalog validated once; only when that fails, after each new version, to
     # find the versions it refuses (each check reads the whole catalog)

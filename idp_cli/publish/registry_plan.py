@@ -14,7 +14,7 @@ counts as imported.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
@@ -160,9 +160,10 @@ def plan_models(
     catalog: CatalogFiles,
     chosen: list[RegisteredModel],
     request: ImportRequest,
-    catalog_names: list[str],
+    catalog_names: Callable[[], list[str]],
 ) -> list[PlannedModel]:
-    """Each chosen model mapped onto the catalog, its versions read or skipped."""
+    """Each chosen model mapped onto the catalog, its versions read or skipped;
+    `catalog_names` lists the catalog's models for a message."""
     planned: list[PlannedModel] = []
     taken: dict[str, str] = {}  # catalog name -> the registered model mapped onto it
     for registered in chosen:
@@ -173,7 +174,7 @@ def plan_models(
                 raise PublishError(
                     f"{request.name('mapping')} {registered.name}={target}: no model named "
                     f"{target!r} in the catalog",
-                    hint=_did_you_mean(target, catalog_names, "Catalog models"),
+                    hint=_did_you_mean(target, catalog_names(), "Catalog models"),
                 )
             planned.append(
                 PlannedModel(
