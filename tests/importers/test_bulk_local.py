@@ -135,6 +135,23 @@ def test_a_version_the_catalog_refuses_is_skipped(
 
 
 @pytest.mark.slow
+def test_a_refused_commit_leaves_everything_as_it_was(
+    tmp_path: Path, invoke: Invoke, mlflow_registry: Registry
+) -> None:
+    repo = catalog_repo(tmp_path)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'catalog owners must review this' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = _state(repo)
+    result = run_import(invoke, repo, mlflow_registry.store, *MAPS)
+    assert result.exit_code == 1
+    assert "git could not commit" in result.stderr
+    assert "catalog owners must review this" in result.stderr
+    assert _state(repo) == before
+    assert git(repo, "branch", "--list") == "* main"
+
+
+@pytest.mark.slow
 def test_empty_registry(tmp_path: Path, invoke: Invoke) -> None:
     repo = catalog_repo(tmp_path)
     before = _state(repo)
