@@ -119,6 +119,13 @@ def test_run_commits_one_branch_then_proposes_nothing(
     table = run_import(invoke, repo, mlflow_registry.server, *MAPS)
     assert "0 new versions, 3 skipped, 4 already in the catalog" in table.stdout
     assert "Nothing to import" in table.stdout
+    # from main, before the proposal is merged: the same changes, the same branch, refused
+    git(repo, "checkout", "--quiet", "main")
+    before = _state(repo)
+    twice = run_import(invoke, repo, mlflow_registry.server, *MAPS)
+    assert twice.exit_code == 1
+    assert f"branch {branch} already exists" in twice.stderr
+    assert _state(repo) == before
 
 
 @pytest.mark.slow
