@@ -151,3 +151,8 @@ def test_its_catalog_importer_feeds_publish(installed: Path, tmp_path: Path) -> 
     assert "acme/churn-classifier@4.3.0" in published.stdout
     unknown = _idp("catalog", "import", "example-jsn", record, site=[installed], cwd=tmp_path)
     assert unknown.returncode != 0 and "did you mean example-json?" in unknown.stderr.lower()
+    # it reads one version at a time (no registered()): importing every new version needs that
+    every = _idp("catalog", "import", "example-json", "--catalog", catalog,
+                 site=[installed], cwd=catalog)  # fmt: skip
+    assert every.returncode == 1
+    assert "the example-json importer reads one version at a time: pass its URI" in every.stderr

@@ -23,7 +23,7 @@ app = typer.Typer(
         LazyCommand(
             "import",
             "idp_cli.cli.catalog_import:import_version",
-            "Read a model version from a registry as a catalog version entry (YAML).",
+            "Read a model version from a registry as a catalog entry, or propose every new one.",
         ),
         LazyCommand(
             "diff",

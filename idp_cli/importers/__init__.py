@@ -4,7 +4,9 @@ catalog version entry, which `publish` writes like any other.
 An importer is a class with a `kind` and a `read(uri, options)`; `load(kind)` imports only the
 one asked for, so a registry's client library is needed only when that registry is read.
 Plug-ins add importers through their `catalog_importers` hook (idp_cli/plugins.py): a mapping
-of KIND to a callable that makes one; a built-in KIND wins over a plug-in's.
+of KIND to a callable that makes one; a built-in KIND wins over a plug-in's. An importer that
+can also list what its registry holds (`registered(options)`, the `Lister` protocol) feeds
+`idp catalog import KIND` without a URI: every registered version not yet in the catalog.
 """
 
 from __future__ import annotations
@@ -32,10 +34,40 @@ class Imported:
     aliases: list[str] = field(default_factory=list)
 
 
+class UnusableVersion(RegistryError):
+    """The registry answered, but the version cannot become a catalog entry (logged without
+    a signature, its MLmodel unreadable): a bulk import skips it and goes on."""
+
+
+@dataclass(frozen=True)
+class RegisteredVersion:
+    version: str  # the registry's number, which becomes the catalog's version
+    uri: str  # what `read` takes to read it (mlflow: models:/NAME/VERSION)
+    aliases: tuple[str, ...] = ()
+    # why it cannot be read yet (a registration still pending or failed), else None
+    unready: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    name: str  # the registry's name for the model
+    versions: tuple[RegisteredVersion, ...]  # oldest first
+
+
 class Importer(Protocol):
     kind: str
 
     def read(self, uri: str, options: Mapping[str, str | None]) -> Imported: ...
+
+
+class Lister(Importer, Protocol):
+    def registered(self, options: Mapping[str, str | None]) -> list[RegisteredModel]:
+        """Every model in the registry, its versions and aliases (an empty registry: [])."""
+        ...
+
+
+def can_list(importer: Importer) -> bool:
+    return callable(getattr(importer, "registered", None))
 
 
 IMPORTERS = {"mlflow": "idp_cli.importers.mlflow.importer:MlflowImporter"}

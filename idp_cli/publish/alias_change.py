@@ -11,9 +11,8 @@ from typing import Any
 from idp_cli import warning_sink
 from idp_cli.catalog.sources import Source
 from idp_cli.catalog.vocabulary import RETIRED
-from idp_cli.publish.aliases import aliases_of, claim, release, versions_of
+from idp_cli.publish.aliases import aliases_of, give, release, versions_of
 from idp_cli.publish.catalog_files import CatalogFiles, check, write
-from idp_cli.publish.nodes import flow_list
 from idp_cli.publish.operation import local_folder
 from idp_cli.publish.request import AliasMove, PublishError
 
@@ -83,20 +82,13 @@ def change_alias(source: Source, request: AliasRequest) -> AliasChanged:
                 f"{name} has no version {request.version!r} (it has: {', '.join(versions)})",
                 hint="Name an existing version; publish a new one with `idp models publish`.",
             )
-        moves = claim(doc, model, name, request.version, [alias])
-        if not moves:
+        given = give(doc, model, name, request.version, alias)
+        if given is None:
             raise PublishError(
                 f"{name}@{request.version} already has the alias {alias!r}; nothing to change",
                 hint="Name another version to move the alias to.",
             )
-        move = moves[0]
-        held = aliases_of(target)
-        if "aliases" in target and isinstance(target["aliases"], list):
-            doc.set_flow(target, "aliases", flow_list([*held, alias]))
-        else:
-            keys = list(target)
-            at = keys.index("version") + 1 if "version" in keys else len(keys)
-            doc.insert_key(target, at, "aliases", flow_list([alias]))
+        move = given
     edited = {doc.rel: doc.render()}
     problems = check(folder, source.main, edited)
     if problems:

@@ -35,9 +35,10 @@ def check_alias_name(model: str, version: str, alias: str, versions: dict[str, A
         )
 
 
-def release(doc: Document, version: Any, alias: str) -> None:
-    """Takes `alias` off the version entry `version`, leaving no empty `aliases: []`."""
-    remaining = [a for a in version.get("aliases") if str(a) != alias]
+def release(doc: Document, version: Any, *aliases: str) -> None:
+    """Takes `aliases` off the version entry `version`, leaving no empty `aliases: []`: one
+    edit, as an edit is spliced into the text the node was loaded from."""
+    remaining = [a for a in version.get("aliases") if str(a) not in aliases]
     if remaining:
         doc.set_flow(version, "aliases", flow_list(remaining))
     else:
@@ -50,15 +51,35 @@ def claim(doc: Document, model: Any, name: str, target: str, aliases: list[str])
     versions = versions_of(model)
     default = model.get("defaultVersion")
     moves: list[AliasMove] = []
+    released: dict[str, list[str]] = {}  # holder -> the aliases it hands on
     for alias in aliases:
         check_alias_name(name, target, alias, versions)
         holder = next((number for number, v in versions.items() if alias in aliases_of(v)), None)
         if holder == target:
             continue
         if holder is not None:
-            release(doc, versions[holder], alias)
+            released.setdefault(holder, []).append(alias)
         moves.append(AliasMove(alias, holder, target, default == alias))
+    for holder, gone in released.items():
+        release(doc, versions[holder], *gone)
     return moves
+
+
+def give(doc: Document, model: Any, name: str, target: str, alias: str) -> AliasMove | None:
+    """Gives `alias` to the existing version numbered `target`, taking it from the version
+    that holds it; None when `target` holds it already."""
+    moves = claim(doc, model, name, target, [alias])
+    if not moves:
+        return None
+    version = versions_of(model)[target]
+    held = aliases_of(version)
+    if "aliases" in version and isinstance(version["aliases"], list):
+        doc.set_flow(version, "aliases", flow_list([*held, alias]))
+    else:
+        keys = list(version)
+        at = keys.index("version") + 1 if "version" in keys else len(keys)
+        doc.insert_key(version, at, "aliases", flow_list([alias]))
+    return moves[0]
 
 
 def follow_default(doc: Document, model: Any, old: str, new: str) -> bool:

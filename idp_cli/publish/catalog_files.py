@@ -23,9 +23,13 @@ class Place:
 
 
 class CatalogFiles:
-    def __init__(self, folder: Path, main: str) -> None:
+    def __init__(self, folder: Path, main: str, edited: dict[str, str] | None = None) -> None:
+        """The catalog in `folder`, as it would be with the texts `edited` written (an edit
+        made on top of earlier ones, none of them written yet)."""
         self.folder = folder
-        self.reader = FolderReader(folder)
+        self.reader: FolderReader | _OverlayReader = (
+            _OverlayReader(FolderReader(folder), edited) if edited else FolderReader(folder)
+        )
         self.main = self._doc(main)
         if not isinstance(self.main.data, dict):
             raise PublishError(

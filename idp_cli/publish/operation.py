@@ -42,7 +42,7 @@ def publish(source: Source, request: Request) -> Published:
     if place is None:
         edited = _add_model(catalog, folder, name, entry, model_fields, request)
     else:
-        edited, old, moved = _add_version(place, name, entry, model_fields, request)
+        edited, old, moved = add_version(place, name, entry, model_fields, request)
     deprecated = request.deprecates if old is not None else None
 
     problems = check(folder, source.main, edited)
@@ -121,7 +121,7 @@ def _add_model(
     return {new_file: catalog.main.render_new(model)}
 
 
-def _add_version(
+def add_version(
     place: Place, name: str, entry: Any, model_fields: dict[str, Any], request: Request
 ) -> tuple[dict[str, str], Any, _Moved]:
     """(the edited texts, the version deprecated or None, what moved besides) with `entry`

@@ -58,6 +58,19 @@ def test_one_of_several_aliases_moves(tmp_path: Path, invoke: Invoke) -> None:
     assert '      - version: "5.0.0"\n        aliases: [stable]\n' in after
 
 
+def test_deprecation_hands_on_every_alias(tmp_path: Path, invoke: Invoke) -> None:
+    # both leave 4.0.0 in one edit: two edits of one line would splice into each other
+    text = edit(COMMENTED, "        aliases: [champion]\n", "        aliases: [champion, stable]\n")
+    repo = _repo(tmp_path, text)
+    moves = _publish(invoke, repo, "--deprecates", "4.0.0")["aliasMoves"]
+    assert isinstance(moves, list)
+    assert [(m["alias"], m["from"]) for m in moves] == [("champion", "4.0.0"), ("stable", "4.0.0")]
+    old = _show(invoke, f"{CHURN}@4.0.0", repo)["version"]
+    assert isinstance(old, dict) and "aliases" not in old
+    new = _show(invoke, f"{CHURN}@5.0.0", repo)["version"]
+    assert isinstance(new, dict) and new["aliases"] == ["champion", "stable"]
+
+
 def test_deprecation_keeps_aliases_when_told(tmp_path: Path, invoke: Invoke) -> None:
     repo = _repo(tmp_path)
     result = _publish(invoke, repo, "--deprecates", "4.0.0", "--keep-aliases")

@@ -3,8 +3,9 @@ script (`python log_models.py STORE_URI ARTIFACTS [SERVER_URL]`) so that MLflow'
 global state stay out of the test process.
 
 Into the store, with artifacts in the ARTIFACTS folder: `churn` version 1 (scikit-learn, with
-signature, input example, a run metric, a tag and the alias champion) and `unsigned` version 1
-(no signature). Through the server, when given (artifacts proxied as mlflow-artifacts:): `churn`
+signature, input example, a run metric, a tag and the alias champion), `unsigned` version 1
+(no signature), `fraud` versions 1 and 2 (champion) and 3 (no signature, challenger), and
+`tagged` version 1 (a list column: a signature type the catalog has no name for). Through the server, when given (artifacts proxied as mlflow-artifacts:): `churn`
 version 2, one more input, the alias champion moved to it. `ARTIFACTS/facts.json` tells the
 run id of version 1.
 """
@@ -27,6 +28,7 @@ FRAME = pd.DataFrame(
         "tenure_months": [1, 20, 3, 40],
         "monthly_charges": [80.5, 20.0, 75.0, 19.5],
         "contract_type": ["monthly", "annual", "monthly", "annual"],
+        "order_tags": [["web"], ["store"], ["web", "promo"], ["store"]],
     }
 )
 CHURNED = [1, 0, 1, 0]
@@ -64,6 +66,11 @@ def main(store: str, artifacts: str, server: str | None) -> None:
     client.set_model_version_tag("churn", version, "team", "retention")
     client.update_model_version("churn", version, description="First model on 2026 data.")
     log("unsigned", ["tenure_months"], signed=False)
+    log("fraud", ["tenure_months", "monthly_charges"])
+    client.set_registered_model_alias("fraud", "champion", log("fraud", ["monthly_charges"]))
+    unsigned = log("fraud", ["tenure_months"], signed=False)
+    client.set_registered_model_alias("fraud", "challenger", unsigned)
+    log("tagged", ["monthly_charges", "order_tags"])
     if server:
         mlflow.set_tracking_uri(server)
         mlflow.set_experiment("served")

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from idp_cli.importers import Imported, RegistryError
+from idp_cli.importers import Imported, RegisteredModel, RegistryError, UnusableVersion
 from idp_cli.importers.mlflow.registry import NotInRegistry, Registry, open_registry
 from idp_cli.importers.mlflow.uri import ModelUri, parse
 
@@ -22,14 +22,7 @@ class MlflowImporter:
         `tracking_name`, how the caller's messages name the URI and the tracking URI."""
         input_name = options.get("input_name") or "URI"
         parsed = parse(uri, input_name)
-        tracking = options.get("tracking_uri") or os.environ.get("MLFLOW_TRACKING_URI")
-        if not tracking:
-            flag = options.get("tracking_name") or "the tracking URI"
-            raise RegistryError(
-                f"which MLflow tracking server holds {uri}? pass {flag}",
-                hint=f"e.g. {flag} http://mlflow.internal:5000, or set MLFLOW_TRACKING_URI.",
-            )
-        registry = open_registry(tracking)
+        registry = open_registry(_tracking(options, uri))
         try:
             version, artifact, run_id = _locate(registry, parsed)
             run = registry.get("runs/get", {"run_id": run_id})["run"] if run_id else {}
@@ -46,6 +39,23 @@ class MlflowImporter:
             fields=fields,
             aliases=[str(a) for a in version.get("aliases", [])] if version else [],
         )
+
+    def registered(self, options: Mapping[str, str | None]) -> list[RegisteredModel]:
+        """Every registered model, its versions and aliases; `options` as for `read`."""
+        from idp_cli.importers.mlflow.listing import registered_models
+
+        return registered_models(open_registry(_tracking(options, "the registry")))
+
+
+def _tracking(options: Mapping[str, str | None], what: str) -> str:
+    tracking = options.get("tracking_uri") or os.environ.get("MLFLOW_TRACKING_URI")
+    if not tracking:
+        flag = options.get("tracking_name") or "the tracking URI"
+        raise RegistryError(
+            f"which MLflow tracking server holds {what}? pass {flag}",
+            hint=f"e.g. {flag} http://mlflow.internal:5000, or set MLFLOW_TRACKING_URI.",
+        )
+    return tracking
 
 
 def _locate(registry: Registry, uri: ModelUri) -> tuple[dict[str, Any] | None, str, str | None]:
@@ -101,21 +111,21 @@ def _fields(
 
     text = registry.artifact_text(f"{artifact}/MLmodel")
     if text is None:
-        raise RegistryError(
+        raise UnusableVersion(
             f"{uri}: no MLmodel file at {artifact} (or an artifact store idp cannot read)",
             hint="idp reads artifacts the tracking server serves (mlflow-artifacts:) or local "
             "files; otherwise download the model and pass --signature-file PATH/MLmodel.",
         )
     mlmodel = yaml.safe_load(text)
     if not isinstance(mlmodel, dict) or not isinstance(mlmodel.get("signature"), dict):
-        raise RegistryError(
+        raise UnusableVersion(
             f"{uri}: the model was logged without a signature",
             hint="Log it with one (mlflow.<flavor>.log_model(..., signature=infer_signature(X, "
             "y), input_example=X)) and register it again, or pass --signature-file.",
         )
     signature = signature_from_mlflow(mlmodel["signature"], input_name, uri)
     if not signature.get("inputs"):
-        raise RegistryError(f"{uri}: the model's signature names no inputs")
+        raise UnusableVersion(f"{uri}: the model's signature names no inputs")
     example = example_info(mlmodel)
     if example:
         example_text = registry.artifact_text(f"{artifact}/{example}")
@@ -123,7 +133,7 @@ def _fields(
             try:
                 apply_example(signature, parse_example(example_text, f"{uri} {example}"))
             except ExampleError as exc:
-                raise RegistryError(exc.message) from None
+                raise UnusableVersion(exc.message) from None
     fields: dict[str, Any] = {}
     framework = _framework(mlmodel.get("flavors"))
     if framework:

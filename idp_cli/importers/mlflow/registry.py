@@ -168,7 +168,14 @@ def _version_json(version: Any) -> dict[str, Any]:
         "description": version.description,
         "tags": [{"key": k, "value": v} for k, v in (version.tags or {}).items()],
         "aliases": list(version.aliases or []),
+        "status": str(version.status),
+        "status_message": version.status_message,
     }
+
+
+def _token(token: Any) -> str | None:
+    """A page token as the REST API gives it (a local store's is bytes)."""
+    return token.decode() if isinstance(token, bytes) else token
 
 
 class LocalRegistry:
@@ -219,6 +226,34 @@ class LocalRegistry:
                         "metrics": [{"key": k, "value": v} for k, v in run.data.metrics.items()]
                     },
                 }
+            }
+        if endpoint == "registered-models/search":
+            page = self._answer(
+                client.search_registered_models,
+                max_results=int(params["max_results"]),
+                page_token=params.get("page_token"),
+            )
+            models = [
+                {
+                    "name": model.name,
+                    "aliases": [
+                        {"alias": alias, "version": str(version)}
+                        for alias, version in (model.aliases or {}).items()
+                    ],
+                }
+                for model in page
+            ]
+            return {"registered_models": models, "next_page_token": _token(page.token)}
+        if endpoint == "model-versions/search":
+            page = self._answer(
+                client.search_model_versions,
+                filter_string=params["filter"],
+                max_results=int(params["max_results"]),
+                page_token=params.get("page_token"),
+            )
+            return {
+                "model_versions": [_version_json(version) for version in page],
+                "next_page_token": _token(page.token),
             }
         raise AssertionError(f"no local call for {endpoint}")
 
