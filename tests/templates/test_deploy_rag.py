@@ -214,7 +214,10 @@ def test_each_binding_update_rewrites_only_its_own_deploy_files(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     deploy_checks.require_kubectl()
-    old_chat, old_embeddings = "meta-llama/llama-3.1-8b-instruct@2.0.0", "baai/bge-small-en-v1.5@1.0.0"
+    old_chat, old_embeddings = (
+        "meta-llama/llama-3.1-8b-instruct@2.0.0",
+        "baai/bge-small-en-v1.5@1.0.0",
+    )
     project = tmp_path / "app"
     new_rag(invoke, project, old_chat, old_embeddings)
     make_repo(project)
