@@ -18,11 +18,16 @@ import yaml
 from idp_cli.catalog.model import Endpoint
 from tests.helpers import Invoke, commit_all, git, make_repo
 from tests.templates import deploy_checks
-from tests.templates.deploy_checks import kustomize, overlays, pod_specs, validate
+from tests.templates.deploy_checks import (
+    check_application,
+    kustomize,
+    overlays,
+    pod_specs,
+    validate,
+)
 from tests.templates.matrix import ids, servable
 from tests.templates.test_deploy import (
     bundled_version,
-    check_application,
     check_containerfile,
     expected_environments,
 )
@@ -30,7 +35,9 @@ from tests.templates.test_deploy import (
 SECRET = "sk-rag-deploy-never-write-me-5b7d1e"
 PAIRS = [pair for pair in servable() if pair.template == "rag-service"]
 REPO_URL = "https://git.example.com/team/app.git"
+# every pair with one of the two stores, in turn: each store with many pairs
 STORES = ("sqlite", "pgvector")
+CASES = [(*pair, STORES[i % 2]) for i, pair in enumerate(PAIRS)]
 
 
 def token_envs() -> set[str]:
@@ -74,7 +81,7 @@ def new_rag(invoke: Invoke, project: Path, chat: str, embeddings: str, *options:
     assert made.exit_code == 0, made.stderr
 
 
-def config_maps(objects: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+def config_maps(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The ConfigMaps by the name they were generated under (without the content hash)."""
     return {
         obj["metadata"]["name"].rsplit("-", 1)[0]: obj
@@ -148,7 +155,11 @@ def check_rag_overlay(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("template", "ref", "retired", "extra"), PAIRS, ids=ids(PAIRS))
+@pytest.mark.parametrize(
+    ("template", "ref", "retired", "extra", "store"),
+    CASES,
+    ids=[f"{name}-{case[-1]}" for name, case in zip(ids(PAIRS), CASES, strict=True)],
+)
 def test_every_overlay_of_every_pair_renders_and_validates(
     invoke: Invoke,
     tmp_path: Path,
@@ -157,12 +168,12 @@ def test_every_overlay_of_every_pair_renders_and_validates(
     ref: str,
     retired: bool,
     extra: tuple[str, ...],
+    store: str,
 ) -> None:
     deploy_checks.require_kubectl()
     for name in token_envs():
         monkeypatch.setenv(name, SECRET)
     embeddings = extra[1].split("=", 1)[1]
-    store = STORES[PAIRS.index((template, ref, retired, extra)) % 2]
     project = tmp_path / "app"
     new_rag(
         invoke,
