@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import Invoke, commit_all, make_repo
@@ -152,3 +153,30 @@ def test_a_moved_embedding_endpoint_reaches_only_the_embeddings_components(
     mine = {k: v for k, v in snapshot(project).items() if k.startswith(owned)}
     assert mine == {k: v for k, v in snapshot(fresh).items() if k.startswith(owned)}
     assert len(mine) == 9
+
+
+def test_the_vector_store_is_switched_with_data_from_inside_the_project(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run where a user runs it, in the project, whose deploy/ folder is named like the deploy
+    part: the part is the bundled template, never that folder."""
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    project = new_project(invoke, catalog, tmp_path / "app")
+    monkeypatch.chdir(project)
+
+    updated = invoke(
+        "update", ".", "--binding", "rag-service", "--data", "vector_store=pgvector", "--defaults"
+    )
+
+    assert updated.exit_code == 0, updated.stdout + updated.stderr
+    assert_merged_cleanly(project)
+    assert changed(project) == [
+        ".copier-answers.app-deploy.yml",
+        "deploy/README.md",
+        "deploy/base/deployment.yaml",
+        "deploy/base/ingest-job.yaml",
+        "deploy/base/kustomization.yaml",
+    ]
+    deployment = (project / "deploy/base/deployment.yaml").read_text(encoding="utf-8")
+    assert "app-vector-store" in deployment
+    assert "initContainers" not in deployment
