@@ -35,9 +35,9 @@ from tests.templates.test_deploy import (
 SECRET = "sk-rag-deploy-never-write-me-5b7d1e"
 PAIRS = [pair for pair in servable() if pair.template == "rag-service"]
 REPO_URL = "https://git.example.com/team/app.git"
-# every pair with one of the two stores, in turn: each store with many pairs
+# every pair with each of the two vector stores
 STORES = ("sqlite", "pgvector")
-CASES = [(*pair, STORES[i % 2]) for i, pair in enumerate(PAIRS)]
+CASES = [(*pair, store) for pair in PAIRS for store in STORES]
 
 
 def token_envs() -> set[str]:
@@ -158,7 +158,7 @@ def check_rag_overlay(
 @pytest.mark.parametrize(
     ("template", "ref", "retired", "extra", "store"),
     CASES,
-    ids=[f"{name}-{case[-1]}" for name, case in zip(ids(PAIRS), CASES, strict=True)],
+    ids=[f"{name}-{store}" for name in ids(PAIRS) for store in STORES],
 )
 def test_every_overlay_of_every_pair_renders_and_validates(
     invoke: Invoke,
