@@ -15,6 +15,7 @@ import copier
 import pytest
 import yaml
 from copier.errors import CopierWarning
+from jinja2.sandbox import SandboxedEnvironment
 from typer.testing import CliRunner, Result
 
 from idp_cli.cli.app import app
@@ -229,9 +230,12 @@ def render_parts(template: str, dst: Path, data: dict[str, Any]) -> None:
     recorded = yaml.safe_load((dst / ".copier-answers.yml").read_text())
     package = str(recorded["project_name"]).replace("-", "_")
     shared = {k: v for k, v in recorded.items() if not k.startswith("_")}
+    # an entry's `data` is Jinja over the app's answers, as idp renders it (parts.part_answers)
+    jinja = SandboxedEnvironment()
+    context = {**shared, "package_name": package}
     for part in parts:
         extra = {
-            key: value.replace("{{ package_name }}", package) if isinstance(value, str) else value
+            key: jinja.from_string(value).render(context) if isinstance(value, str) else value
             for key, value in (part.get("data") or {}).items()
         }
         given = {**data, **shared, "package_name": package, **extra}

@@ -36,12 +36,12 @@ from tests.templates.deploy_checks import (
 from tests.templates.matrix import ids, servable
 from tests.templates.predictive_helpers import SECRET, render_with_copier
 
-# every template with the deploy part (rag-service's deploy/ needs both of its bindings' settings
-# and is still to come; a training project is not deployed)
+# every template with the deploy part (a training project is not deployed)
 DEPLOYED = {
     t.name for t in bundled() if any(p.get("template") == "deploy" for p in t.meta.get("parts", []))
 }
-MATRIX = [pair for pair in servable() if pair.template in DEPLOYED]
+# rag-service, with a second binding's settings and a vector index: test_deploy_rag.py
+MATRIX = [pair for pair in servable() if pair.template in DEPLOYED - {"rag-service"}]
 REPO_URL = "https://git.example.com/team/app.git"
 
 
@@ -212,7 +212,7 @@ def test_the_part_renders_with_plain_copier_defaults(tmp_path: Path, workload: s
 def test_every_overlay_renders_and_validates(
     invoke: Invoke, tmp_path: Path, template: str, ref: str, retired: bool, extra: tuple[str, ...]
 ) -> None:
-    assert extra == ()  # no deployed template has a binding of its own yet
+    assert extra == ()  # the one with a binding of its own is rag-service's, tested apart
     deploy_checks.require_kubectl()
     project = tmp_path / "app"
     made = invoke(
@@ -246,4 +246,4 @@ def test_every_overlay_renders_and_validates(
 
 
 def test_the_app_templates_that_deploy() -> None:
-    assert {"prediction-service", "chat-service", "batch-scoring"} == DEPLOYED
+    assert {"prediction-service", "chat-service", "batch-scoring", "rag-service"} == DEPLOYED
