@@ -36,7 +36,7 @@ def encode_models(models: list[Any]) -> bytes:
     return marshal.dumps(("models", models))
 
 
-def encode_files(files: list[tuple[str | None, str | list[Any]]]) -> bytes:
+def encode_files(files: list[tuple[str | None, bytes | list[Any]]]) -> bytes:
     """Per include file, (its layout, the JSON text of its data) or (None, its models)."""
     return marshal.dumps(("files", files))
 

@@ -189,7 +189,7 @@ def _silent_stderr() -> Iterator[None]:
 _SMALL_TEXT = 64 * 1024
 
 
-def _decoder(text: str) -> Callable[[str], Any]:
+def _decoder(text: str) -> Callable[[bytes], Any]:
     # pydantic-core's Rust decoder reads JSON about twice as fast as json's
     if len(text) < _SMALL_TEXT and "pydantic_core" not in sys.modules:
         return json.loads
@@ -200,22 +200,39 @@ def _decoder(text: str) -> Callable[[str], Any]:
     return from_json
 
 
-def _parse(
-    ryml: Any, text: str, strings: _Strings, decode: Callable[[str], Any]
-) -> tuple[Any, str]:
+class _Reader:
+    """What reading the documents of one text shares: the strings seen, the JSON decoder and
+    the buffer rapidyaml writes each document's JSON into (grown as needed; a Python string
+    made for each document would cost more than the emitting)."""
+
+    def __init__(self, ryml: Any, text: str, strings: _Strings) -> None:
+        self.ryml = ryml
+        self.strings = strings
+        self.decode = _decoder(text)
+        self.emitted = bytearray(min(2 * len(text), 1 << 20) + 4096)
+
+
+def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
     """One YAML document through rapidyaml, and the JSON text it was read from; raises on
-    anything the fast path cannot vouch for."""
-    encoded = text.encode("utf-8")
-    with _silent_stderr():
-        tree = ryml.parse_in_arena(encoded)
-    document = ryml.emit_json_malloc(tree, tree.root_id())
+    anything the fast path cannot vouch for. rapidyaml's parse errors go straight to file
+    descriptor 2: the caller silences it (`_silent_stderr`)."""
+    ryml, emitted = reader.ryml, reader.emitted
+    tree = ryml.parse_in_arena(text)
+    root = tree.root_id()
+    failed, length = ryml.emit_json_to_substr(tree, root, emitted)
+    if failed:
+        emitted.extend(bytes(length - len(emitted)))
+        failed, length = ryml.emit_json_to_substr(tree, root, emitted)
+        if failed:
+            raise _Declined
+    document = bytes(memoryview(emitted)[:length])
     size = int(tree.size())
-    del tree, encoded
-    data = decode(document)
+    del tree
+    data = reader.decode(document)
     if isinstance(data, str) and _ambiguous(data):
         raise _Declined
     # A duplicate key collapses in JSON: the node counts then differ.
-    count = strings.walk(data)
+    count = reader.strings.walk(data)
     if count is None or count + 1 != size:
         raise _Declined
     return data, document
@@ -260,13 +277,33 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
     return head, items
 
 
+def _parse_split(reader: _Reader, text: str) -> tuple[Any, bytes | None]:
+    """`_parse`, item by item when the document holds a `models:` list (see `_split_models`);
+    the JSON text only when it was read in one piece."""
+    split = _split_models(text)
+    if split is None:
+        return _parse(reader, text)
+    head_text, items = split
+    data, _ = _parse(reader, head_text)
+    if not isinstance(data, dict) or data.get("models") != []:
+        raise _Declined
+    models: list[Any] = []
+    for item in items:
+        parsed, _ = _parse(reader, item)
+        if not isinstance(parsed, list) or len(parsed) != 1:
+            raise _Declined
+        models.append(parsed[0])
+    data["models"] = models
+    return data, None
+
+
 def load(text: str) -> tuple[bool, Any]:
     """(True, data) when the fast path read `text` exactly as PyYAML would; else (False, None)."""
     fast, data, _, _ = load_screened(text, None)
     return fast, data
 
 
-def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, str | None]:
+def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, bytes | None]:
     """`load`, whether `screen` found the document suspect, and the data as JSON text when
     the document was read in one piece (for the cache, which then need not encode it).
     The screen sees only the keys and string values no earlier document passed, so a catalog
@@ -284,24 +321,9 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, st
         fallbacks.count("rapidyaml is not installed")
         return False, None, False, None
     strings = _Strings(screen)
-    decode = _decoder(text)
-    document: str | None = None
     try:
-        split = _split_models(text)
-        if split is None:
-            data, document = _parse(ryml, text, strings, decode)
-        else:
-            head_text, items = split
-            data, _ = _parse(ryml, head_text, strings, decode)
-            if not isinstance(data, dict) or data.get("models") != []:
-                raise _Declined
-            models: list[Any] = []
-            for item in items:
-                parsed, _ = _parse(ryml, item, strings, decode)
-                if not isinstance(parsed, list) or len(parsed) != 1:
-                    raise _Declined
-                models.append(parsed[0])
-            data["models"] = models
+        with _silent_stderr():
+            data, document = _parse_split(_Reader(ryml, text, strings), text)
     except _Declined:
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None

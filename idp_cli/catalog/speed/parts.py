@@ -53,7 +53,7 @@ class Vouched:
 
     data: Any
     clean: bool
-    json: str | None  # the data as JSON text, when the fast path read it in one piece
+    json: bytes | None  # the data as JSON text, when the fast path read it in one piece
 
 
 def vouch(text: str, main: bool) -> Vouched | None:
@@ -62,7 +62,7 @@ def vouch(text: str, main: bool) -> Vouched | None:
     does not vouch for is checked again with every message, so it may say no whenever it is
     unsure."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
-    json: str | None = None
+    json: bytes | None = None
     try:
         check_size(text, "")
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
@@ -109,7 +109,7 @@ def check_part(
     summaries: list[Any] | None = []
     # the models once more, for the cache: per file, the JSON text the fast path read them
     # from (encoding it is a copy, encoding the objects is not) or the models themselves
-    stored: list[tuple[str | None, str | list[Any]]] = []
+    stored: list[tuple[str | None, bytes | list[Any]]] = []
     for rel, given in part:
         text = reader.read_text(rel) if given is None else given
         checked = vouch(text, wanted.main)
