@@ -11,7 +11,7 @@ code sees `FileRead` records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli.catalog import files, shape
@@ -45,6 +45,15 @@ class FileRead:
     data: Any  # a vouched catalog file: its header only (without `models`)
     models: list[Any]  # vouched files only: the models, or their summaries when asked for
     summarized: bool = False  # `models` holds summaries
+
+
+@dataclass
+class Reading:
+    """Some files of one catalog, as read: one record per file, in the order asked for."""
+
+    files: list[FileRead]
+    fingerprints: dict[str, str]  # taken before reading: an edit meanwhile changes them
+    _results: list[dict[str, Any]] = field(repr=False)
 
 
 @dataclass(frozen=True)
