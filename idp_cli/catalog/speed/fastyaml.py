@@ -66,9 +66,13 @@ _BEFORE_INDICATOR = " \t\n[{,:"
 
 
 def _declined_by_text(text: str) -> bool:
-    if "\t" in text or "<<" in text or text.startswith(("%", "---")):
+    if "\t" in text or text.startswith(("%", "---")):
         return True
-    if "\n---" in text or "\n..." in text or "\n%" in text:
+    # a search for one character runs at memory speed, one for several many times slower:
+    # `<` and `%` are rare in a catalog, so the longer search runs only when they appear
+    if ("<" in text and "<<" in text) or ("%" in text and "\n%" in text):
+        return True
+    if "\n---" in text or "\n..." in text:
         return True
     for char in _INDICATORS:
         at = text.find(char)
@@ -277,9 +281,13 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
     return head, items
 
 
-def _parse_split(reader: _Reader, text: str) -> tuple[Any, bytes | None]:
-    """`_parse`, item by item when the document holds a `models:` list (see `_split_models`);
-    the JSON text only when it was read in one piece."""
+# The JSON text a document was read from: in one piece, or one text per item of its `models:`
+# list (each a list of one model) when it was read item by item.
+Json = bytes | list[bytes]
+
+
+def _parse_split(reader: _Reader, text: str) -> tuple[Any, Json]:
+    """`_parse`, item by item when the document holds a `models:` list (see `_split_models`)."""
     split = _split_models(text)
     if split is None:
         return _parse(reader, text)
@@ -288,13 +296,15 @@ def _parse_split(reader: _Reader, text: str) -> tuple[Any, bytes | None]:
     if not isinstance(data, dict) or data.get("models") != []:
         raise _Declined
     models: list[Any] = []
+    documents: list[bytes] = []
     for item in items:
-        parsed, _ = _parse(reader, item)
+        parsed, document = _parse(reader, item)
         if not isinstance(parsed, list) or len(parsed) != 1:
             raise _Declined
         models.append(parsed[0])
+        documents.append(document)
     data["models"] = models
-    return data, None
+    return data, documents
 
 
 def load(text: str) -> tuple[bool, Any]:
@@ -303,9 +313,9 @@ def load(text: str) -> tuple[bool, Any]:
     return fast, data
 
 
-def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, bytes | None]:
-    """`load`, whether `screen` found the document suspect, and the data as JSON text when
-    the document was read in one piece (for the cache, which then need not encode it).
+def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Json | None]:
+    """`load`, whether `screen` found the document suspect, and the JSON text it was read
+    from (see `Json`; for the cache, which then need not encode the data).
     The screen sees only the keys and string values no earlier document passed, so a catalog
     of a thousand files that repeat the same words costs it little; documents it flags leave
     nothing in its cache."""

@@ -62,7 +62,7 @@ class Vouched:
 
     data: Any
     clean: bool
-    json: bytes | None  # the data as JSON text, when the fast path read it in one piece
+    json: fastyaml.Json | None  # the JSON text the fast path read the data from
 
 
 def vouch(text: str, main: bool) -> Vouched | None:
@@ -71,7 +71,7 @@ def vouch(text: str, main: bool) -> Vouched | None:
     does not vouch for is checked again with every message, so it may say no whenever it is
     unsure."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
-    json: bytes | None = None
+    json: fastyaml.Json | None = None
     try:
         check_size(text, "")
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
@@ -128,7 +128,9 @@ def check_part(
             continue
         found = files.file_models(checked.data, main=wanted.main)
         models.extend(found.models)
-        if checked.json is not None and found.layout is not None and not wanted.main:
+        if isinstance(checked.json, list) and len(checked.json) == len(found.models):
+            stored.extend(("list", item) for item in checked.json)  # read model by model
+        elif checked.json is not None and found.layout is not None and not wanted.main:
             stored.append((found.layout, checked.json))
         else:
             stored.append((None, found.models))
