@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from idp_cli.catalog.speed import fallbacks
@@ -193,9 +193,9 @@ def _silent_stderr() -> Iterator[None]:
 _SMALL_TEXT = 64 * 1024
 
 
-def _decoder(text: str) -> Callable[[bytes], Any]:
+def _decoder(size: int) -> Callable[[bytes], Any]:
     # pydantic-core's Rust decoder reads JSON about twice as fast as json's
-    if len(text) < _SMALL_TEXT and "pydantic_core" not in sys.modules:
+    if size < _SMALL_TEXT and "pydantic_core" not in sys.modules:
         return json.loads
     try:
         from pydantic_core import from_json
@@ -209,11 +209,11 @@ class _Reader:
     the buffer rapidyaml writes each document's JSON into (grown as needed; a Python string
     made for each document would cost more than the emitting)."""
 
-    def __init__(self, ryml: Any, text: str, strings: _Strings) -> None:
+    def __init__(self, ryml: Any, size: int, strings: _Strings) -> None:
         self.ryml = ryml
         self.strings = strings
-        self.decode = _decoder(text)
-        self.emitted = bytearray(min(2 * len(text), 1 << 20) + 4096)
+        self.decode = _decoder(size)
+        self.emitted = bytearray(min(2 * size, 1 << 20) + 4096)
 
 
 def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
@@ -295,6 +295,11 @@ def _parse_split(reader: _Reader, text: str) -> tuple[Any, Json]:
     data, _ = _parse(reader, head_text)
     if not isinstance(data, dict) or data.get("models") != []:
         raise _Declined
+    data["models"], documents = _parse_items(reader, items)
+    return data, documents
+
+
+def _parse_items(reader: _Reader, items: Sequence[str]) -> tuple[list[Any], list[bytes]]:
     models: list[Any] = []
     documents: list[bytes] = []
     for item in items:
@@ -303,8 +308,15 @@ def _parse_split(reader: _Reader, text: str) -> tuple[Any, Json]:
             raise _Declined
         models.append(parsed[0])
         documents.append(document)
-    data["models"] = models
-    return data, documents
+    return models, documents
+
+
+def cut_models(text: str) -> tuple[str, list[str]] | None:
+    """A document's text without its `models:` items, and the items, when the fast path would
+    read it item by item (see `_split_models`; the items then go to `load_items`); else None."""
+    if not text.strip() or _declined_by_text(text):
+        return None
+    return _split_models(text)
 
 
 def load(text: str) -> tuple[bool, Any]:
@@ -325,6 +337,18 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Js
     if _declined_by_text(text):
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None
+    return _read(len(text), screen, lambda reader: _parse_split(reader, text))
+
+
+def load_items(items: Sequence[str], screen: Screen | None) -> tuple[bool, Any, bool, Json | None]:
+    """`load_screened` for some of the items `cut_models` cut from a document: their models
+    (a list), and their JSON texts one by one."""
+    return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
+
+
+def _read(
+    size: int, screen: Screen | None, parse: Callable[[_Reader], tuple[Any, Json]]
+) -> tuple[bool, Any, bool, Json | None]:
     try:
         import ryml  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - rapidyaml is a dependency
@@ -333,7 +357,7 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Js
     strings = _Strings(screen)
     try:
         with _silent_stderr():
-            data, document = _parse_split(_Reader(ryml, text, strings), text)
+            data, document = parse(_Reader(ryml, size, strings))
     except _Declined:
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None

@@ -20,7 +20,7 @@ from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.rules import may_hold_credentials, model_findings, strings_may_hold_credentials
 from idp_cli.catalog.safe_yaml import YamlError, check_size, load_yaml
 from idp_cli.catalog.sources import Reader
-from idp_cli.catalog.speed import cache, fallbacks, fastyaml
+from idp_cli.catalog.speed import cache, fallbacks, fastyaml, parallel
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ def vouch(text: str, main: bool) -> Vouched | None:
     json: fastyaml.Json | None = None
     try:
         check_size(text, "")
+        shared = _vouch_shared(text) if main else None
+        if shared is not None:
+            return shared
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
         if not fast:
             data, suspect = load_yaml(text, ""), None
@@ -86,18 +89,66 @@ def vouch(text: str, main: bool) -> Vouched | None:
         return Vouched(data, False, json)
     if not found.models:  # a catalog file of include patterns only: no pydantic-core yet
         return Vouched(data, True, json)
-    from pydantic_core import ValidationError
-
     # The catalog file's header is read.py's to check, after the include files: a catalog
     # split into include files then builds the validators in each worker process as it
     # starts, at the same time, rather than in this one before they fork.
+    return Vouched(data, _models_pass(found.models), json)
+
+
+def _models_pass(models: list[Any]) -> bool:
+    """Whether every model has the right shape and passes the rules about one model alone."""
+    from pydantic_core import ValidationError
+
+    check = shape.checkers()["model"]
     try:
-        for raw in found.models:
-            shape.checkers()["model"](raw)
+        for raw in models:
+            check(raw)
     except ValidationError:
-        return Vouched(data, False, json)
-    clean = not any(True for raw in found.models for _ in model_findings(raw))
-    return Vouched(data, clean, json)
+        return False
+    return not any(True for raw in models for _ in model_findings(raw))
+
+
+def _vouch_shared(text: str) -> Vouched | None:
+    """`vouch` for a catalog file holding many models of its own: its `models:` items read and
+    checked in parts, each maybe in a worker process (see parallel.py), as include files are.
+    None when the file is too small to share, or when anything is unusual: `vouch` then reads
+    it in this process, which counts its own fallbacks."""
+    if not parallel.worth_sharing(len(text)):
+        return None
+    cut = fastyaml.cut_models(text)
+    if cut is None or len(cut[1]) < 2:
+        return None
+    head_text, items = cut
+    before = fallbacks.snapshot()
+    fast, data, suspect, _ = fastyaml.load_screened(head_text, strings_may_hold_credentials)
+    if fast and isinstance(data, dict) and data.get("models") == []:
+        shape.checkers()  # built once, before the workers fork
+        results = parallel.map_slices(_check_items, items, [len(i) for i in items], _valid_items)
+        if all(result["fast"] for result in results):
+            data["models"] = [model for result in results for model in result["models"]]
+            clean = not (suspect or any(result["suspect"] for result in results))
+            clean = clean and all(result["clean"] for result in results)
+            clean = clean and files.file_models(data, main=True).clean
+            return Vouched(data, clean, [json for result in results for json in result["json"]])
+    fallbacks.restore(before)
+    return None
+
+
+def _check_items(part: Sequence[str], in_worker: bool) -> dict[str, Any]:
+    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`)."""
+    fast, models, suspect, json = fastyaml.load_items(part, strings_may_hold_credentials)
+    if not fast:
+        return {"fast": False}
+    clean = not suspect and _models_pass(models)
+    return {"fast": True, "suspect": suspect, "clean": clean, "models": models, "json": json}
+
+
+def _valid_items(result: Any, count: int) -> bool:
+    if not isinstance(result, dict) or not isinstance(result.get("fast"), bool):
+        return False
+    if not result["fast"]:
+        return True
+    return len(result.get("models", ())) == count and len(result.get("json", ())) == count
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
