@@ -5,7 +5,8 @@ that needs no other file (`vouch`); for the whole part, its models and their sum
 worker sends these back as `marshal` data (see parallel.py): the models as bytes that go into
 the cache as they are, so a parent that only lists models neither decodes nor encodes the
 ones it does not need. The wire format stays inside this module; the rest of the catalog
-code sees `FileRead` records.
+code sees `FileRead` records. A catalog file that holds many models itself is one file, but
+its `models:` items are shared out the same way (`_vouch_shared`).
 """
 
 from __future__ import annotations
