@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
-from idp_cli.catalog import files, speed
+from idp_cli.catalog import speed
 from idp_cli.catalog.model import Catalog, CatalogSummary, summarize_model
 from idp_cli.catalog.safe_yaml import Locator, YamlError, load_yaml
 from idp_cli.catalog.sources import Source
 from idp_cli.errors import CatalogInvalid, ExitCode, Problem
 
 if TYPE_CHECKING:
+    from idp_cli.catalog import files
     from idp_cli.catalog.rules import Finding
-    from idp_cli.catalog.speed.parts import FileRead
+    from idp_cli.catalog.speed.parts import FileRead, Reading
 
 FieldPath = tuple[str | int, ...]
 C = TypeVar("C", Catalog, CatalogSummary)
@@ -124,10 +125,15 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
-@dataclass
 class _Origin:
-    file: _File
-    prefix: FieldPath  # where the model stands inside its file
+    """Where a model stands: its file, and its path inside it. (A plain class: this module is
+    imported by every `idp models list`, served from the cache or not.)"""
+
+    __slots__ = ("file", "prefix")
+
+    def __init__(self, file: _File, prefix: FieldPath) -> None:
+        self.file = file
+        self.prefix = prefix
 
 
 class _Reading:
@@ -139,6 +145,7 @@ class _Reading:
         self.files: list[_File] = []
 
     def run(self) -> Loaded[Catalog] | Loaded[CatalogSummary]:
+        from idp_cli.catalog import files
         from idp_cli.catalog.rules import check_models
 
         first = self._read([self.source.main], main=True)
@@ -196,7 +203,7 @@ class _Reading:
             return {**record.data, "models": record.models}
         return record.data
 
-    def _read(self, names: list[str], *, main: bool) -> speed.Reading:
+    def _read(self, names: list[str], *, main: bool) -> Reading:
         reading = speed.read_files(
             self.source, names, main=main, summary=self.summary, store=self.store
         )
@@ -213,6 +220,8 @@ class _Reading:
         return reading
 
     def _include_names(self, main: _File, patterns: list[Any]) -> list[str]:
+        from idp_cli.catalog import files
+
         names: list[str] = []
         for index, pattern in enumerate(patterns):
             if not isinstance(pattern, str):
@@ -235,6 +244,8 @@ class _Reading:
         origins: list[_Origin],
         models: list[Any],
     ) -> None:
+        from idp_cli.catalog import files
+
         record = file.record
         if record.vouched:
             for j, raw in enumerate(record.models):

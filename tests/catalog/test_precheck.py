@@ -119,12 +119,16 @@ def test_vouch_only_for_clean_files() -> None:
     whole = vouch(one, False)
     assert whole is not None
     assert (whole.data, whole.clean) == (fastyaml.load(one)[1], True)
-    assert whole.json is not None and json.loads(whole.json) == whole.data  # read in one piece
+    assert isinstance(whole.json, bytes) and json.loads(whole.json) == whole.data  # one piece
     listed = "models:\n" + "".join(
         ("  - " if i == 0 else "    ") + line for i, line in enumerate(one.splitlines(True))
     )
-    # read item by item: no JSON text of the whole
-    assert vouch(listed, False) == Vouched({"models": [fastyaml.load(one)[1]]}, True, None)
+    # read item by item: the JSON text of each item, a list of one model
+    by_item = vouch(listed, False)
+    assert by_item is not None
+    assert (by_item.data, by_item.clean) == ({"models": [fastyaml.load(one)[1]]}, True)
+    assert isinstance(by_item.json, list)
+    assert [json.loads(item) for item in by_item.json] == [[fastyaml.load(one)[1]]]
     for unclean in (
         one.replace("license: mit", "license: 1"),  # the shape
         one + "token: abc\n",  # a credential, maybe

@@ -16,27 +16,17 @@ import contextlib
 import functools
 import gc
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.speed import cache
 
 if TYPE_CHECKING:
-    from idp_cli.catalog.speed.parts import FileRead
+    from idp_cli.catalog.speed.parts import FileRead, Reading
 
 # Only the cache is imported with this package: a command served from it (`idp models list`,
 # again) imports nothing that reads or checks files.
 __all__ = ["FileRead", "Reading", "cached", "parse_yaml", "quiet_gc", "read_files", "remember"]
-
-
-@dataclass
-class Reading:
-    """Some files of one catalog, as read: one record per file, in the order asked for."""
-
-    files: list[FileRead]
-    fingerprints: dict[str, str]  # taken before reading: an edit meanwhile changes them
-    _results: list[dict[str, Any]] = field(repr=False)
 
 
 def cached(source: Source, *, summary: bool) -> tuple[dict[str, Any], list[str]] | None:
@@ -73,7 +63,7 @@ def read_files(
     )
     records = parts.files_read(names, results, summary)
     fallbacks.report(before, len(names))
-    return Reading(records, dict(zip(names, fingerprints, strict=True)), results)
+    return parts.Reading(records, dict(zip(names, fingerprints, strict=True)), results)
 
 
 def remember(

@@ -15,7 +15,6 @@ much cheaper than encoding the objects, and decoding it costs about the same.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 from pathlib import Path
@@ -26,9 +25,19 @@ from idp_cli.catalog.sources import Source
 
 FORMAT = 3
 
+# hashlib loads OpenSSL first, a few milliseconds of every `idp models list`; the built-in
+# SHA-256 it falls back on gives the same digest (`_sha2` since Python 3.12)
+try:
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    except ImportError:  # pragma: no cover - a Python built without them
+        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+
 
 def _entry_path(source: Source, part: str) -> Path:
-    digest = hashlib.sha256(f"{source.identity}\0{source.main}".encode()).hexdigest()[:32]
+    digest = sha256(f"{source.identity}\0{source.main}".encode()).hexdigest()[:32]
     return paths.cache_dir() / "catalogs" / f"{digest}.{part}"
 
 
@@ -36,7 +45,7 @@ def encode_models(models: list[Any]) -> bytes:
     return marshal.dumps(("models", models))
 
 
-def encode_files(files: list[tuple[str | None, str | list[Any]]]) -> bytes:
+def encode_files(files: list[tuple[str | None, bytes | list[Any]]]) -> bytes:
     """Per include file, (its layout, the JSON text of its data) or (None, its models)."""
     return marshal.dumps(("files", files))
 

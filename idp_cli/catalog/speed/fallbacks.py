@@ -32,6 +32,13 @@ def since(before: dict[str, int]) -> dict[str, int]:
     return {k: v - before.get(k, 0) for k, v in _COUNTS.items() if v != before.get(k, 0)}
 
 
+def restore(before: dict[str, int]) -> None:
+    """Forget the counts added after `snapshot()` returned `before`: for work that is done
+    again another way, which counts for itself."""
+    _COUNTS.clear()
+    _COUNTS.update(before)
+
+
 def add(counts: dict[str, int]) -> None:
     """Counts a worker process sent back."""
     _COUNTS.update(counts)

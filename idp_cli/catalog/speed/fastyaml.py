@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from idp_cli.catalog.speed import fallbacks
@@ -66,9 +66,13 @@ _BEFORE_INDICATOR = " \t\n[{,:"
 
 
 def _declined_by_text(text: str) -> bool:
-    if "\t" in text or "<<" in text or text.startswith(("%", "---")):
+    if "\t" in text or text.startswith(("%", "---")):
         return True
-    if "\n---" in text or "\n..." in text or "\n%" in text:
+    # a search for one character runs at memory speed, one for several many times slower:
+    # `<` and `%` are rare in a catalog, so the longer search runs only when they appear
+    if ("<" in text and "<<" in text) or ("%" in text and "\n%" in text):
+        return True
+    if "\n---" in text or "\n..." in text:
         return True
     for char in _INDICATORS:
         at = text.find(char)
@@ -189,9 +193,9 @@ def _silent_stderr() -> Iterator[None]:
 _SMALL_TEXT = 64 * 1024
 
 
-def _decoder(text: str) -> Callable[[str], Any]:
+def _decoder(size: int) -> Callable[[bytes], Any]:
     # pydantic-core's Rust decoder reads JSON about twice as fast as json's
-    if len(text) < _SMALL_TEXT and "pydantic_core" not in sys.modules:
+    if size < _SMALL_TEXT and "pydantic_core" not in sys.modules:
         return json.loads
     try:
         from pydantic_core import from_json
@@ -200,22 +204,39 @@ def _decoder(text: str) -> Callable[[str], Any]:
     return from_json
 
 
-def _parse(
-    ryml: Any, text: str, strings: _Strings, decode: Callable[[str], Any]
-) -> tuple[Any, str]:
+class _Reader:
+    """What reading the documents of one text shares: the strings seen, the JSON decoder and
+    the buffer rapidyaml writes each document's JSON into (grown as needed; a Python string
+    made for each document would cost more than the emitting)."""
+
+    def __init__(self, ryml: Any, size: int, strings: _Strings) -> None:
+        self.ryml = ryml
+        self.strings = strings
+        self.decode = _decoder(size)
+        self.emitted = bytearray(min(2 * size, 1 << 20) + 4096)
+
+
+def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
     """One YAML document through rapidyaml, and the JSON text it was read from; raises on
-    anything the fast path cannot vouch for."""
-    encoded = text.encode("utf-8")
-    with _silent_stderr():
-        tree = ryml.parse_in_arena(encoded)
-    document = ryml.emit_json_malloc(tree, tree.root_id())
+    anything the fast path cannot vouch for. rapidyaml's parse errors go straight to file
+    descriptor 2: the caller silences it (`_silent_stderr`)."""
+    ryml, emitted = reader.ryml, reader.emitted
+    tree = ryml.parse_in_arena(text)
+    root = tree.root_id()
+    failed, length = ryml.emit_json_to_substr(tree, root, emitted)
+    if failed:
+        emitted.extend(bytes(length - len(emitted)))
+        failed, length = ryml.emit_json_to_substr(tree, root, emitted)
+        if failed:
+            raise _Declined
+    document = bytes(memoryview(emitted)[:length])
     size = int(tree.size())
-    del tree, encoded
-    data = decode(document)
+    del tree
+    data = reader.decode(document)
     if isinstance(data, str) and _ambiguous(data):
         raise _Declined
     # A duplicate key collapses in JSON: the node counts then differ.
-    count = strings.walk(data)
+    count = reader.strings.walk(data)
     if count is None or count + 1 != size:
         raise _Declined
     return data, document
@@ -260,15 +281,53 @@ def _split_models(text: str) -> tuple[str, list[str]] | None:
     return head, items
 
 
+# The JSON text a document was read from: in one piece, or one text per item of its `models:`
+# list (each a list of one model) when it was read item by item.
+Json = bytes | list[bytes]
+
+
+def _parse_split(reader: _Reader, text: str) -> tuple[Any, Json]:
+    """`_parse`, item by item when the document holds a `models:` list (see `_split_models`)."""
+    split = _split_models(text)
+    if split is None:
+        return _parse(reader, text)
+    head_text, items = split
+    data, _ = _parse(reader, head_text)
+    if not isinstance(data, dict) or data.get("models") != []:
+        raise _Declined
+    data["models"], documents = _parse_items(reader, items)
+    return data, documents
+
+
+def _parse_items(reader: _Reader, items: Sequence[str]) -> tuple[list[Any], list[bytes]]:
+    models: list[Any] = []
+    documents: list[bytes] = []
+    for item in items:
+        parsed, document = _parse(reader, item)
+        if not isinstance(parsed, list) or len(parsed) != 1:
+            raise _Declined
+        models.append(parsed[0])
+        documents.append(document)
+    return models, documents
+
+
+def cut_models(text: str) -> tuple[str, list[str]] | None:
+    """A document's text without its `models:` items, and the items, when the fast path would
+    read it item by item (see `_split_models`; the items then go to `load_items`); else None."""
+    if not text.strip() or _declined_by_text(text):
+        return None
+    return _split_models(text)
+
+
 def load(text: str) -> tuple[bool, Any]:
     """(True, data) when the fast path read `text` exactly as PyYAML would; else (False, None)."""
     fast, data, _, _ = load_screened(text, None)
     return fast, data
 
 
-def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, str | None]:
-    """`load`, whether `screen` found the document suspect, and the data as JSON text when
-    the document was read in one piece (for the cache, which then need not encode it).
+def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Json | None]:
+    """`load`, whether `screen` found the document suspect, and the JSON text it was read
+    from (see `Json`; for the cache, which then need not encode the data).
     The screen sees only the keys and string values no earlier document passed, so a catalog
     of a thousand files that repeat the same words costs it little; documents it flags leave
     nothing in its cache."""
@@ -278,30 +337,27 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, st
     if _declined_by_text(text):
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None
+    return _read(len(text), screen, lambda reader: _parse_split(reader, text))
+
+
+def load_items(items: Sequence[str], screen: Screen | None) -> tuple[bool, Any, bool, Json | None]:
+    """`load_screened` for some of the items `cut_models` cut from a document: their models
+    (a list), and their JSON texts one by one."""
+    return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
+
+
+def _read(
+    size: int, screen: Screen | None, parse: Callable[[_Reader], tuple[Any, Json]]
+) -> tuple[bool, Any, bool, Json | None]:
     try:
         import ryml  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - rapidyaml is a dependency
         fallbacks.count("rapidyaml is not installed")
         return False, None, False, None
     strings = _Strings(screen)
-    decode = _decoder(text)
-    document: str | None = None
     try:
-        split = _split_models(text)
-        if split is None:
-            data, document = _parse(ryml, text, strings, decode)
-        else:
-            head_text, items = split
-            data, _ = _parse(ryml, head_text, strings, decode)
-            if not isinstance(data, dict) or data.get("models") != []:
-                raise _Declined
-            models: list[Any] = []
-            for item in items:
-                parsed, _ = _parse(ryml, item, strings, decode)
-                if not isinstance(parsed, list) or len(parsed) != 1:
-                    raise _Declined
-                models.append(parsed[0])
-            data["models"] = models
+        with _silent_stderr():
+            data, document = parse(_Reader(ryml, size, strings))
     except _Declined:
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None

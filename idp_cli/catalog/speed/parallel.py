@@ -40,6 +40,11 @@ def _parts(total: int) -> int:
     return max(1, min(_cores(), MAX_PARTS, total // MIN_PART_BYTES))
 
 
+def worth_sharing(total: int) -> bool:
+    """Whether `map_slices` would hand part of items of this total size to workers."""
+    return _parts(total) > 1
+
+
 def _bounds(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
     """Consecutive ranges of the items with about the same total size each."""
     total = sum(sizes)

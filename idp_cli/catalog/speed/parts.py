@@ -5,13 +5,14 @@ that needs no other file (`vouch`); for the whole part, its models and their sum
 worker sends these back as `marshal` data (see parallel.py): the models as bytes that go into
 the cache as they are, so a parent that only lists models neither decodes nor encodes the
 ones it does not need. The wire format stays inside this module; the rest of the catalog
-code sees `FileRead` records.
+code sees `FileRead` records. A catalog file that holds many models itself is one file, but
+its `models:` items are shared out the same way (`_vouch_shared`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from idp_cli.catalog import files, shape
@@ -20,7 +21,7 @@ from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.rules import may_hold_credentials, model_findings, strings_may_hold_credentials
 from idp_cli.catalog.safe_yaml import YamlError, check_size, load_yaml
 from idp_cli.catalog.sources import Reader
-from idp_cli.catalog.speed import cache, fallbacks, fastyaml
+from idp_cli.catalog.speed import cache, fallbacks, fastyaml, parallel
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,22 @@ class FileRead:
     summarized: bool = False  # `models` holds summaries
 
 
+@dataclass
+class Reading:
+    """Some files of one catalog, as read: one record per file, in the order asked for."""
+
+    files: list[FileRead]
+    fingerprints: dict[str, str]  # taken before reading: an edit meanwhile changes them
+    _results: list[dict[str, Any]] = field(repr=False)
+
+
 @dataclass(frozen=True)
 class Vouched:
     """What `vouch` found in one file's text."""
 
     data: Any
     clean: bool
-    json: str | None  # the data as JSON text, when the fast path read it in one piece
+    json: fastyaml.Json | None  # the JSON text the fast path read the data from
 
 
 def vouch(text: str, main: bool) -> Vouched | None:
@@ -62,9 +72,12 @@ def vouch(text: str, main: bool) -> Vouched | None:
     does not vouch for is checked again with every message, so it may say no whenever it is
     unsure."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
-    json: str | None = None
+    json: fastyaml.Json | None = None
     try:
         check_size(text, "")
+        shared = _vouch_shared(text) if main else None
+        if shared is not None:
+            return shared
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
         if not fast:
             data, suspect = load_yaml(text, ""), None
@@ -77,18 +90,66 @@ def vouch(text: str, main: bool) -> Vouched | None:
         return Vouched(data, False, json)
     if not found.models:  # a catalog file of include patterns only: no pydantic-core yet
         return Vouched(data, True, json)
-    from pydantic_core import ValidationError
-
     # The catalog file's header is read.py's to check, after the include files: a catalog
     # split into include files then builds the validators in each worker process as it
     # starts, at the same time, rather than in this one before they fork.
+    return Vouched(data, _models_pass(found.models), json)
+
+
+def _models_pass(models: list[Any]) -> bool:
+    """Whether every model has the right shape and passes the rules about one model alone."""
+    from pydantic_core import ValidationError
+
+    check = shape.checkers()["model"]
     try:
-        for raw in found.models:
-            shape.checkers()["model"](raw)
+        for raw in models:
+            check(raw)
     except ValidationError:
-        return Vouched(data, False, json)
-    clean = not any(True for raw in found.models for _ in model_findings(raw))
-    return Vouched(data, clean, json)
+        return False
+    return not any(True for raw in models for _ in model_findings(raw))
+
+
+def _vouch_shared(text: str) -> Vouched | None:
+    """`vouch` for a catalog file holding many models of its own: its `models:` items read and
+    checked in parts, each maybe in a worker process (see parallel.py), as include files are.
+    None when the file is too small to share, or when anything is unusual: `vouch` then reads
+    it in this process, which counts its own fallbacks."""
+    if not parallel.worth_sharing(len(text)):
+        return None
+    cut = fastyaml.cut_models(text)
+    if cut is None or len(cut[1]) < 2:
+        return None
+    head_text, items = cut
+    before = fallbacks.snapshot()
+    fast, data, suspect, _ = fastyaml.load_screened(head_text, strings_may_hold_credentials)
+    if fast and isinstance(data, dict) and data.get("models") == []:
+        shape.checkers()  # built once, before the workers fork
+        results = parallel.map_slices(_check_items, items, [len(i) for i in items], _valid_items)
+        if all(result["fast"] for result in results):
+            data["models"] = [model for result in results for model in result["models"]]
+            clean = not (suspect or any(result["suspect"] for result in results))
+            clean = clean and all(result["clean"] for result in results)
+            clean = clean and files.file_models(data, main=True).clean
+            return Vouched(data, clean, [json for result in results for json in result["json"]])
+    fallbacks.restore(before)
+    return None
+
+
+def _check_items(part: Sequence[str], in_worker: bool) -> dict[str, Any]:
+    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`)."""
+    fast, models, suspect, json = fastyaml.load_items(part, strings_may_hold_credentials)
+    if not fast:
+        return {"fast": False}
+    clean = not suspect and _models_pass(models)
+    return {"fast": True, "suspect": suspect, "clean": clean, "models": models, "json": json}
+
+
+def _valid_items(result: Any, count: int) -> bool:
+    if not isinstance(result, dict) or not isinstance(result.get("fast"), bool):
+        return False
+    if not result["fast"]:
+        return True
+    return len(result.get("models", ())) == count and len(result.get("json", ())) == count
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
@@ -109,7 +170,7 @@ def check_part(
     summaries: list[Any] | None = []
     # the models once more, for the cache: per file, the JSON text the fast path read them
     # from (encoding it is a copy, encoding the objects is not) or the models themselves
-    stored: list[tuple[str | None, str | list[Any]]] = []
+    stored: list[tuple[str | None, bytes | list[Any]]] = []
     for rel, given in part:
         text = reader.read_text(rel) if given is None else given
         checked = vouch(text, wanted.main)
@@ -119,7 +180,9 @@ def check_part(
             continue
         found = files.file_models(checked.data, main=wanted.main)
         models.extend(found.models)
-        if checked.json is not None and found.layout is not None and not wanted.main:
+        if isinstance(checked.json, list) and len(checked.json) == len(found.models):
+            stored.extend(("list", item) for item in checked.json)  # read model by model
+        elif checked.json is not None and found.layout is not None and not wanted.main:
             stored.append((found.layout, checked.json))
         else:
             stored.append((None, found.models))

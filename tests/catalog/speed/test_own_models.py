@@ -1,0 +1,143 @@
+"""A catalog file that holds many models of its own has them read and checked in parts, in
+worker processes, like include files: with exactly the result of one process, and anything
+unusual leaves the file to one process, which counts its own fallbacks once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from idp_cli.catalog.model import summarize_model
+from idp_cli.catalog.read import load
+from idp_cli.catalog.speed import fallbacks, parallel
+from idp_cli.errors import Problem
+from tests.helpers import HEADER, edit, model_yaml, source_for, write_catalog
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
+)
+
+
+def _item(text: str) -> str:
+    return "  - " + text.replace("\n", "\n    ").rstrip() + "\n"
+
+
+def _write(folder: Path, *extra: str) -> None:
+    items = [_item(model_yaml(f"acme/m{i:02}")) for i in range(12)]
+    write_catalog(folder, HEADER + "models:\n" + "".join(items[:6] + list(extra) + items[6:]))
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Workers even for a tiny catalog file; the number of items each worker was given."""
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: 3)
+    given: list[int] = []
+    fork = parallel._fork
+
+    def counted(func: Any, items: Any) -> Any:
+        given.append(len(items))
+        return fork(func, items)
+
+    monkeypatch.setattr(parallel, "_fork", counted)
+    return given
+
+
+def _alone(folder: Path, *, summary: bool = False) -> Any:
+    saved = parallel.MIN_PART_BYTES
+    parallel.MIN_PART_BYTES = 1 << 40
+    try:
+        return load(source_for(folder), use_cache=False, summary=summary)
+    finally:
+        parallel.MIN_PART_BYTES = saved
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_a_valid_catalog_file_read_in_parts_equals_one_read_alone(
+    tmp_path: Path, forks: list[int], summary: bool
+) -> None:
+    _write(tmp_path)
+    alone = _alone(tmp_path)
+    assert alone.problems == [] and alone.catalog is not None
+    expected = alone.catalog.data
+    if summary:
+        expected = {**expected, "models": [summarize_model(m) for m in expected["models"]]}
+    cold = load(source_for(tmp_path), summary=summary)
+    assert len(forks) == 2 and sum(forks) < 12  # this process read its own share
+    assert cold.problems == [] and not cold.cached
+    assert cold.catalog is not None and cold.catalog.data == expected
+    warm = load(source_for(tmp_path), summary=summary)
+    assert warm.cached and warm.catalog is not None and warm.catalog.data == expected
+    whole = load(source_for(tmp_path))
+    assert whole.cached and whole.catalog is not None
+    assert whole.catalog.data == alone.catalog.data
+
+
+def _rendered(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [problem.to_dict() for problem in problems]
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (edit(model_yaml("acme/bad"), "lifecycle: production", "lifecycle: beta"), "'beta'"),
+        (model_yaml("acme/leaky") + "labels: {note: 'sk-abcdefghijklmnopqrstuvwxyz0123'}", "key"),
+        (model_yaml("acme/m03"), "duplicate model name"),
+    ],
+)
+def test_a_problem_in_a_part_is_placed_as_one_process_places_it(
+    tmp_path: Path, forks: list[int], extra: str, needle: str
+) -> None:
+    _write(tmp_path, _item(extra))
+    alone = _alone(tmp_path).problems
+    assert needle in " ".join(problem.render() for problem in alone)
+    shared = load(source_for(tmp_path), use_cache=False).problems
+    assert forks
+    assert _rendered(shared) == _rendered(alone)
+
+
+def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
+    tmp_path: Path,
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _write(tmp_path, _item(model_yaml("acme/odd") + "tags: [yes]"))
+    monkeypatch.setenv("IDP_DEBUG", "1")
+    before = fallbacks.snapshot()
+    loaded = load(source_for(tmp_path), use_cache=False)
+    assert forks  # tried in parts first, then read again in this process
+    assert fallbacks.since(before) == {"YAML the fast path does not read alike": 1}
+    assert capsys.readouterr().err == (
+        "idp: 1 of 1 files read by PyYAML instead of the fast path "
+        "(YAML the fast path does not read alike: 1)\n"
+    )
+    alone = _alone(tmp_path)
+    assert _rendered(loaded.problems) == _rendered(alone.problems)
+    # PyYAML's reading: `yes` is true, not a tag
+    assert [problem.path for problem in loaded.problems] == ["models[6].tags[0]"]
+
+
+def test_a_failing_worker_costs_only_time(
+    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path)
+    expected = _alone(tmp_path).catalog.data
+    from idp_cli.catalog.speed import parts
+
+    check_items = parts._check_items
+
+    def dying(items: Any, in_worker: bool) -> Any:
+        result = check_items(items, in_worker)
+        if in_worker:
+            os._exit(3)
+        return result
+
+    monkeypatch.setattr(parts, "_check_items", dying)
+    loaded = load(source_for(tmp_path), use_cache=False)
+    assert forks
+    assert loaded.catalog is not None and loaded.catalog.data == expected
