@@ -340,7 +340,7 @@ def test_defaults_render_a_placeholder_openai_project(tmp_path: Path) -> None:
         {"project_name": "json"},
         {"project_name": "x" * 64},
         {"project_name": "ok", "package_name": "../../escape"},
-        {"ci": "jenkins"},
+        {"ci": "Jenkins CI"},  # any well-formed name may be a plug-in's system: not this one
         {"description": "two\nlines"},
         {"model_ref": "no-version"},
         {"model": {**OPENAI_MODEL, "endpoint": {**OPENAI_MODEL["endpoint"], "protocol": "oip-v2"}}},
