@@ -221,6 +221,7 @@ def _update_composed(
         )
     result = _result(project, item.plan, outcome, pretend)
     result["updated"] = not item.noop and not pretend
+    result["parts"] = _parts(item)
     emit(result, output, lambda: _print(item.noop, pretend, result))
     if outcome.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
@@ -274,6 +275,7 @@ def _update_several(
                 **_result(project, item.plan, item.outcome, pretend),
                 "updated": item.ran and not pretend,
                 "skipped": not item.noop and not item.ran,
+                "parts": _parts(item),
             }
             for item in items
         ],
@@ -283,6 +285,12 @@ def _update_several(
     emit(result, output, lambda: _print_several(items, pretend, result))
     if done.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
+
+
+def _parts(item: BindingUpdate) -> dict[str, Any] | None:
+    """The parts the app's new version added or dropped (part_changes.py), if any."""
+    changes = item.part_changes
+    return None if changes is None or changes.none else changes.as_dict()
 
 
 def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, Any]) -> None:
@@ -318,6 +326,16 @@ def _print(
     for change in result["changes"]:
         if change["severity"] == "breaking":
             out.print(f"{indent}[red]breaking[/]: {escape(change['description'])}")
+    moved = result.get("parts")
+    if moved:
+        for name in moved["added"]:
+            out.print(f"{indent}part {escape(name)}: new in {escape(moved['version'])}, added")
+        for name in moved["dropped"]:
+            out.print(
+                f"{indent}part {escape(name)}: dropped in {escape(moved['version'])}, removed"
+            )
+        for path in moved["kept"]:
+            out.print(f"{indent}  kept {escape(path)}: edited since the part wrote it")
     files = [f for f in result["files"] if f["status"] != "conflict"]
     out.print(f"{indent}{verb} {console.counted(len(files), 'file')}:")
     for f in files:

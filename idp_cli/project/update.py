@@ -84,7 +84,7 @@ class Outcome:
         return [c.path for c in self.changes if c.status == "conflict"]
 
 
-def _target_template(answers: Answers, template_ref: str | None) -> drift.TemplateDrift:
+def target_template(answers: Answers, template_ref: str | None) -> drift.TemplateDrift:
     state, remote = template_state(answers, template_ref)
     if template_ref is None:
         return state
@@ -184,7 +184,7 @@ def plan(
     `endpoint_name`: the endpoint to bind (an app's part takes the one its app's update
     binds, whatever endpoint its own template would choose)."""
     answers = answers or read(project)
-    state = _target_template(answers, template_ref)
+    state = target_template(answers, template_ref)
     target = state.newest if state.outdated else state.current
     # read once, and only when needed: it may mean fetching the template
     template_at = functools.cache(lambda: at_version(answers.src_path, target))

@@ -1,0 +1,175 @@
+"""A new version of an app template that lists a part the project lacks (rag-service gained
+`deploy`), or no longer lists one it has: `idp check` names it, and `idp update` brings the
+project to what `idp new` at the new version makes (the part rendered and recorded, or taken
+out as `idp remove` would), in the update's one transaction. The app template is the bundled
+rag-service in a git repository of its own, released as v1 and v2, the one with its `deploy`
+part and the other without."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from idp_cli.templates.discovery import find
+from tests.helpers import Invoke, commit_all, git, make_repo
+from tests.project.fleet import catalog_repo, snapshot
+from tests.project.test_bundled_updates import assert_merged_cleanly
+from tests.project.test_deploy_updates_rag import CATALOG
+
+DEPLOY_ENTRY = """\
+    - name: deploy
+      template: deploy
+"""
+PART_FILE = ".copier-answers.app-deploy.yml"
+OVERLAY = "deploy/overlays/production/kustomization.yaml"
+
+
+def _without_deploy(config: str) -> str:
+    start = config.index(DEPLOY_ENTRY)
+    end = config.index("\n\n", start)  # the entry's data line ends the list
+    return config[:start] + config[end + 1 :]
+
+
+def release(repo: Path, tag: str, *, deploy: bool) -> None:
+    config = Path(find("rag-service").src, "copier.yml").read_text(encoding="utf-8")
+    (repo / "copier.yml").write_text(config if deploy else _without_deploy(config), "utf-8")
+    commit_all(repo, f"release {tag}")
+    git(repo, "tag", tag)
+
+
+def rag_template(path: Path, *, v1_deploy: bool) -> Path:
+    """rag-service's files in a repository of their own: v1 and v2 differ in `deploy` only."""
+    shutil.copytree(find("rag-service").src, path, ignore=shutil.ignore_patterns("__pycache__"))
+    make_repo(path)
+    release(path, "v1", deploy=v1_deploy)
+    release(path, "v2", deploy=not v1_deploy)
+    return path
+
+
+def new(invoke: Invoke, template: Path, catalog: Path, dest: Path, ref: str) -> Path:
+    made = invoke(
+        "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0",
+        "-m", "embeddings=acme/embed@1.0.0", "--catalog", catalog, "--defaults",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    make_repo(dest)
+    commit_all(dest, "Generate project")
+    return dest
+
+
+def check(invoke: Invoke, project: Path) -> dict[str, Any]:
+    checked = invoke("check", project, "-o", "json")
+    return json.loads(checked.stdout)  # type: ignore[no-any-return]
+
+
+def update(invoke: Invoke, project: Path, *args: str) -> dict[str, Any]:
+    done = invoke("update", project, "--defaults", "-o", "json", *args)
+    assert done.exit_code in (0, 6), done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def app_parts(result: dict[str, Any]) -> Any:
+    """What the update says of the app's parts (rag-service has two bindings: the app's is
+    the first)."""
+    bindings = result["bindings"]
+    assert isinstance(bindings, list) and bindings[0]["name"] == "rag-service"
+    return bindings[0]["parts"]
+
+
+def test_a_part_the_new_version_lists_is_added_as_idp_new_adds_it(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    assert not (project / PART_FILE).exists() and not (project / "deploy" / "overlays").exists()
+    reasons = check(invoke, project)["reasons"]
+    assert "rag-service: part deploy: new in v2" in reasons
+    before = snapshot(project)
+
+    preview = update(invoke, project, "--pretend")
+    assert app_parts(preview)["added"] == ["deploy"]
+    assert {"path": PART_FILE, "status": "added"} in preview["files"]
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+
+    done = update(invoke, project)
+    assert app_parts(done) == {"version": "v2", "added": ["deploy"], "dropped": [], "kept": []}
+    assert done["conflicts"] == []
+    assert_merged_cleanly(project)
+    recorded = yaml.safe_load((project / PART_FILE).read_text(encoding="utf-8"))
+    assert recorded["_src_path"] == "git+idp://bundled-templates/deploy"  # portable
+    fresh = new(invoke, template, catalog, tmp_path / "fresh" / "app", "v2")
+    assert snapshot(project) == snapshot(fresh)
+    commit_all(project, "Update")
+    assert check(invoke, project)["outdated"] is False
+    again = invoke("update", project, "--defaults")
+    assert again.exit_code == 0 and "Already up to date" in again.stdout
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_part_the_new_version_drops_goes_but_for_edited_files(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = rag_template(tmp_path / "rag-service", v1_deploy=True)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    assert (project / PART_FILE).is_file()
+    overlay = project / OVERLAY
+    overlay.write_text(overlay.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
+    commit_all(project, "Tune the production overlay")
+    assert "rag-service: part deploy: dropped in v2" in check(invoke, project)["reasons"]
+
+    done = update(invoke, project)
+    assert app_parts(done) == {
+        "version": "v2",
+        "added": [],
+        "dropped": ["deploy"],
+        "kept": [OVERLAY],
+    }
+    assert_merged_cleanly(project)
+    assert not (project / PART_FILE).exists()
+    assert overlay.read_text(encoding="utf-8").endswith("# ours\n")
+    fresh = new(invoke, template, catalog, tmp_path / "fresh" / "app", "v2")
+    # the project is the fresh one plus the edited file it keeps
+    assert {k: v for k, v in snapshot(project).items() if k != OVERLAY} == snapshot(fresh)
+    commit_all(project, "Update")
+    assert check(invoke, project)["outdated"] is False
+
+
+def test_a_file_of_the_users_where_the_new_part_writes_is_a_conflict(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    (project / OVERLAY).parent.mkdir(parents=True)
+    (project / OVERLAY).write_text("# our own overlay\n", encoding="utf-8")
+    commit_all(project, "Our own deploy files")
+
+    done = invoke("update", project, "--defaults")
+    assert done.exit_code == 6, done.stderr
+    assert OVERLAY in done.stdout
+    text = (project / OVERLAY).read_text(encoding="utf-8")
+    assert "# our own overlay\n" in text and "<<<<<<< before updating" in text
+    assert OVERLAY in git(project, "diff", "--name-only", "--diff-filter=U")
+    # everything else the part writes is there, and it is recorded
+    assert (project / PART_FILE).is_file()
+    assert (project / "deploy/overlays/staging/kustomization.yaml").is_file()
+
+
+def test_with_conflict_rej_the_users_file_stays_as_it_was(invoke: Invoke, tmp_path: Path) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    (project / OVERLAY).parent.mkdir(parents=True)
+    (project / OVERLAY).write_text("# our own overlay\n", encoding="utf-8")
+    commit_all(project, "Our own deploy files")
+
+    done = invoke("update", project, "--defaults", "--conflict", "rej")
+    assert done.exit_code == 6, done.stderr
+    assert (project / OVERLAY).read_text(encoding="utf-8") == "# our own overlay\n"
+    assert "kind: Kustomization" in (project / (OVERLAY + ".rej")).read_text(encoding="utf-8")
