@@ -173,3 +173,26 @@ def test_with_conflict_rej_the_users_file_stays_as_it_was(invoke: Invoke, tmp_pa
     assert done.exit_code == 6, done.stderr
     assert (project / OVERLAY).read_text(encoding="utf-8") == "# our own overlay\n"
     assert "kind: Kustomization" in (project / (OVERLAY + ".rej")).read_text(encoding="utf-8")
+
+
+def test_a_new_part_that_fails_to_render_leaves_nothing_half_written(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    # v3 lists the part with an answer its question refuses: the part's render fails after
+    # the app's update to v3 was done
+    config = (template / "copier.yml").read_text(encoding="utf-8")
+    (template / "copier.yml").write_text(
+        config.replace("{workload: service, env_prefix", "{workload: nonsense, env_prefix"), "utf-8"
+    )
+    commit_all(template, "release v3")
+    git(template, "tag", "v3")
+    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
+
+    failed = invoke("update", project, "--defaults")
+    assert failed.exit_code != 0 and "nonsense" in failed.stderr, failed.stderr
+    assert snapshot(project) == before
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(project, "status", "--porcelain") == ""
