@@ -217,11 +217,13 @@ def _update_composed(
     outcome = Outcome(done.changes)
     if summary_file is not None:
         summary_file.write_text(
-            summary.markdown(item.plan, outcome, pretend=pretend), encoding="utf-8"
+            summary.markdown(item.plan, outcome, pretend=pretend, moved=item.part_changes),
+            encoding="utf-8",
         )
     result = _result(project, item.plan, outcome, pretend)
     result["updated"] = not item.noop and not pretend
     result["parts"] = _parts(item)
+    result["title"] = summary.title(item.plan, item.part_changes)
     emit(result, output, lambda: _print(item.noop, pretend, result))
     if outcome.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
@@ -273,6 +275,7 @@ def _update_several(
                 "name": item.binding.name,
                 "answers_file": item.binding.answers_file,
                 **_result(project, item.plan, item.outcome, pretend),
+                "title": summary.title(item.plan, item.part_changes),
                 "updated": item.ran and not pretend,
                 "skipped": not item.noop and not item.ran,
                 "parts": _parts(item),

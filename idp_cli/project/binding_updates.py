@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli.project import part_changes, worktree
+from idp_cli.project import part_changes, parts_update, worktree
 from idp_cli.project.answers import Answers
 from idp_cli.project.bindings import Binding
 from idp_cli.project.update import (
@@ -201,14 +201,14 @@ def _steps(
     steps: list[Callable[[Path], None]] = []
     if changes is not None and changes.dropped:
         unsafe = trust or item.plan.template.bundled
-        steps.append(functools.partial(part_changes.drop, changes=changes, unsafe=unsafe))
+        steps.append(functools.partial(parts_update.drop, changes=changes, unsafe=unsafe))
     steps += [
         functools.partial(run_copier_update, one, conflict=conflict, trust=trust, defaults=defaults)
         for one in item.plans
         if not one.noop
     ]
     if changes is not None and changes.added:
-        steps.append(functools.partial(part_changes.add, changes=changes,
+        steps.append(functools.partial(parts_update.add, changes=changes,
                                        overrides=item.overrides, conflict=conflict))  # fmt: skip
     return steps
 

@@ -12,23 +12,20 @@ project also
   `.rej` file, never written over it;
 - takes out each dropped part as `idp remove` takes out a binding: the files still as the part's
   recorded version rendered them go, an edited one stays (and is named), its answers file goes.
-Both happen in the update's transaction (binding_updates.py). A part that binds a model of its
-own (`binding: NAME`) needs a model to be added: the update refuses it, naming the option.
+Both happen in the update's transaction (binding_updates.py, with parts_update.py). A part
+that binds a model of its own (`binding: NAME`) needs a model to be added: the update refuses
+it, naming the option.
 """
 
 from __future__ import annotations
 
-import difflib
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from idp_cli import ci
 from idp_cli.errors import IdpError
-from idp_cli.project import parts, remove, worktree
-from idp_cli.project.answers import ANSWERS_FILE, Answers, read_file
+from idp_cli.project import parts
+from idp_cli.project.answers import Answers
 from idp_cli.project.bindings import part_name
 from idp_cli.templates.discovery import Template, at_version
 
@@ -89,70 +86,3 @@ def refuse_unbound(changes: PartChanges, app_name: str) -> None:
             hint=f"Generate the project anew with `idp new ... --model {part.binding}=REF`, or "
             f"update to an earlier version with --template-ref.",
         )
-
-
-def drop(project: Path, changes: PartChanges, *, unsafe: bool) -> None:
-    """Take the dropped parts out of `project` (the project, or a clone with --pretend)."""
-    for recorded in changes.dropped:
-        answers = read_file(project / recorded.path.name)
-        removed, kept, _ = remove.sort_rendered(project, answers, recorded.path.name, unsafe=unsafe)
-        remove.delete(project, [*removed, recorded.path.name])
-        changes.kept += kept
-
-
-def add(project: Path, changes: PartChanges, overrides: dict[str, Any], *, conflict: str) -> None:
-    """Render the newly listed parts into `project`, as `idp new` renders them after the app:
-    given the app's answers as its update recorded them."""
-    assert changes.target is not None
-    app_answers = read_file(project / ANSWERS_FILE).questions
-    asked = {q.name for p in changes.added for q in p.template.questions if not q.computed}
-    given = {**app_answers, **{k: v for k, v in overrides.items() if k in asked}}
-    with tempfile.TemporaryDirectory(prefix="idp-parts-") as scratch:
-        # the folder keeps the project's name: templates may derive defaults from it
-        rendered = Path(scratch, project.resolve().name)
-        written = parts.render(changes.target, changes.added, rendered, given, pretend=False)
-        clashes = []
-        for rel in sorted(set(written)):
-            source, target = rendered / rel, project / rel
-            if target.is_file() and not target.is_symlink():
-                if target.read_bytes() == source.read_bytes():
-                    continue
-                clashes.append(rel)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source.replace(target)
-        for rel in clashes:
-            _conflict(project, rel, rendered / rel, conflict)
-
-
-def _conflict(project: Path, rel: str, theirs: Path, conflict: str) -> None:
-    """The user's file stays; the part's version is offered as Copier offers a change it could
-    not merge: inline markers (unmerged in the index, so `git status` names it and `git
-    checkout --theirs` takes the part's), or FILE.rej beside it."""
-    ours = project / rel
-    if conflict == "rej":
-        diff = difflib.unified_diff([], theirs.read_text(errors="replace").splitlines(True),
-                                    f"a/{rel}", f"b/{rel}")  # fmt: skip
-        ours.with_name(ours.name + ".rej").write_text("".join(diff), encoding="utf-8")
-        return
-    mine, part = ours.read_bytes(), theirs.read_bytes()
-    base = theirs.with_name(theirs.name + ".base")
-    base.write_bytes(b"")
-    merged = subprocess.run(
-        ["git", "merge-file", "-p", "-L", "before updating", "-L", "base", "-L",
-         "after updating", str(ours), str(base), str(theirs)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if merged.returncode < 0 or merged.returncode > 127:
-        raise IdpError(f"git merge-file failed on {rel}: {merged.stderr.decode(errors='replace')}")
-    ours.write_bytes(merged.stdout)
-    prefix = worktree.require_git(project)
-    top = Path(worktree.git(project, "rev-parse", "--show-toplevel").strip())
-    mode = worktree.git(top, "ls-files", "-s", "--", f"{prefix}{rel}").split(" ", 1)[0]
-    lines = [f"0 {'0' * 40}\t{prefix}{rel}"]
-    for stage, blob in ((2, mine), (3, part)):
-        sha = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=top, input=blob,
-                             capture_output=True, check=True).stdout.decode().strip()  # fmt: skip
-        lines.append(f"{mode or '100644'} {sha} {stage}\t{prefix}{rel}")
-    subprocess.run(["git", "update-index", "--index-info"], cwd=top,
-                   input="\n".join(lines) + "\n", text=True, capture_output=True, check=True)  # fmt: skip

@@ -35,15 +35,16 @@ def _without_deploy(config: str) -> str:
 
 
 def release(repo: Path, tag: str, *, deploy: bool) -> None:
-    config = Path(find("rag-service").src, "copier.yml").read_text(encoding="utf-8")
+    config = Path(find(repo.name).src, "copier.yml").read_text(encoding="utf-8")
     (repo / "copier.yml").write_text(config if deploy else _without_deploy(config), "utf-8")
     commit_all(repo, f"release {tag}")
     git(repo, "tag", tag)
 
 
-def rag_template(path: Path, *, v1_deploy: bool) -> Path:
-    """rag-service's files in a repository of their own: v1 and v2 differ in `deploy` only."""
-    shutil.copytree(find("rag-service").src, path, ignore=shutil.ignore_patterns("__pycache__"))
+def app_template(path: Path, *, v1_deploy: bool) -> Path:
+    """The files of the bundled app template `path` is named after, in a repository of their
+    own: v1 and v2 differ in the `deploy` part only."""
+    shutil.copytree(find(path.name).src, path, ignore=shutil.ignore_patterns("__pycache__"))
     make_repo(path)
     release(path, "v1", deploy=v1_deploy)
     release(path, "v2", deploy=not v1_deploy)
@@ -51,9 +52,10 @@ def rag_template(path: Path, *, v1_deploy: bool) -> Path:
 
 
 def new(invoke: Invoke, template: Path, catalog: Path, dest: Path, ref: str) -> Path:
+    own = ("-m", "embeddings=acme/embed@1.0.0") if template.name == "rag-service" else ()
     made = invoke(
-        "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0",
-        "-m", "embeddings=acme/embed@1.0.0", "--catalog", catalog, "--defaults",
+        "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0", *own,
+        "--catalog", catalog, "--defaults",
     )  # fmt: skip
     assert made.exit_code == 0, made.stderr
     make_repo(dest)
@@ -84,7 +86,7 @@ def test_a_part_the_new_version_lists_is_added_as_idp_new_adds_it(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
-    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    template = app_template(tmp_path / "rag-service", v1_deploy=False)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     assert not (project / PART_FILE).exists() and not (project / "deploy" / "overlays").exists()
     reasons = check(invoke, project)["reasons"]
@@ -114,37 +116,41 @@ def test_a_part_the_new_version_lists_is_added_as_idp_new_adds_it(
 def test_a_part_the_new_version_drops_goes_but_for_edited_files(
     invoke: Invoke, tmp_path: Path
 ) -> None:
+    # chat-service: one binding, so the update's report is the app's own
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
-    template = rag_template(tmp_path / "rag-service", v1_deploy=True)
+    template = app_template(tmp_path / "chat-service", v1_deploy=True)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     assert (project / PART_FILE).is_file()
     overlay = project / OVERLAY
     overlay.write_text(overlay.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
     commit_all(project, "Tune the production overlay")
-    assert "rag-service: part deploy: dropped in v2" in check(invoke, project)["reasons"]
+    checked = check(invoke, project)
+    assert "part deploy: dropped in v2" in checked["reasons"]
+    assert checked["parts_dropped"] == ["deploy"]
 
-    done = update(invoke, project)
-    assert app_parts(done) == {
-        "version": "v2",
-        "added": [],
-        "dropped": ["deploy"],
-        "kept": [OVERLAY],
-    }
+    summary = tmp_path / "summary.md"
+    done = update(invoke, project, "--summary-file", str(summary))
+    assert done["parts"] == {"version": "v2", "added": [], "dropped": ["deploy"], "kept": [OVERLAY]}
+    assert done["title"] == "Update template chat-service v1 → v2; part deploy dropped"
+    assert f"- kept `{OVERLAY}`: edited since the dropped part wrote it" in summary.read_text()
     assert_merged_cleanly(project)
     assert not (project / PART_FILE).exists()
+    assert not (project / "deploy/base").exists()
     assert overlay.read_text(encoding="utf-8").endswith("# ours\n")
     fresh = new(invoke, template, catalog, tmp_path / "fresh" / "app", "v2")
     # the project is the fresh one plus the edited file it keeps
     assert {k: v for k, v in snapshot(project).items() if k != OVERLAY} == snapshot(fresh)
     commit_all(project, "Update")
     assert check(invoke, project)["outdated"] is False
+    again = invoke("update", project, "--defaults")
+    assert again.exit_code == 0 and "Already up to date" in again.stdout
 
 
 def test_a_file_of_the_users_where_the_new_part_writes_is_a_conflict(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
-    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    template = app_template(tmp_path / "rag-service", v1_deploy=False)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     (project / OVERLAY).parent.mkdir(parents=True)
     (project / OVERLAY).write_text("# our own overlay\n", encoding="utf-8")
@@ -163,7 +169,7 @@ def test_a_file_of_the_users_where_the_new_part_writes_is_a_conflict(
 
 def test_with_conflict_rej_the_users_file_stays_as_it_was(invoke: Invoke, tmp_path: Path) -> None:
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
-    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    template = app_template(tmp_path / "rag-service", v1_deploy=False)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     (project / OVERLAY).parent.mkdir(parents=True)
     (project / OVERLAY).write_text("# our own overlay\n", encoding="utf-8")
@@ -179,7 +185,7 @@ def test_a_new_part_that_fails_to_render_leaves_nothing_half_written(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
-    template = rag_template(tmp_path / "rag-service", v1_deploy=False)
+    template = app_template(tmp_path / "rag-service", v1_deploy=False)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     # v3 lists the part with an answer its question refuses: the part's render fails after
     # the app's update to v3 was done
