@@ -205,8 +205,7 @@ def _update_composed(
     from idp_cli.project.update import Outcome, require_clean
 
     (item,) = plan_all(project, [chosen], **options)
-    for one in item.plans:
-        require_clean(one, pretend=pretend)
+    require_clean(item.plan, pretend=pretend, busy=not item.noop)
     if not item.noop and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
@@ -254,7 +253,7 @@ def _update_several(
         )
     items = plan_all(project, chosen, **options)
     for item in items:
-        require_clean(item.plan, pretend=pretend)
+        require_clean(item.plan, pretend=pretend, busy=not item.noop)
     busy = any(not item.noop for item in items)
     if busy and output.for_people:
         console.err().print(

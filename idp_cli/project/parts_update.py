@@ -40,10 +40,9 @@ def add(project: Path, changes: PartChanges, overrides: dict[str, Any], *, confl
         clashes = []
         for rel in sorted(set(written)):
             source, target = rendered / rel, project / rel
-            if target.is_file() and not target.is_symlink():
-                if target.read_bytes() == source.read_bytes():
-                    continue
-                clashes.append(rel)
+            if target.exists() or target.is_symlink():
+                if not remove.same(target, source):
+                    clashes.append(rel)  # the user's: it stays
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             source.replace(target)
@@ -56,7 +55,8 @@ def _conflict(project: Path, rel: str, theirs: Path, conflict: str) -> None:
     not merge: inline markers (unmerged in the index, so `git status` names it and `git
     checkout --theirs` takes the part's), or FILE.rej beside it."""
     ours = project / rel
-    if conflict == "rej":
+    # markers go in a text file of the user's only; a folder or a link keeps a .rej beside it
+    if conflict == "rej" or ours.is_symlink() or not ours.is_file() or theirs.is_symlink():
         diff = difflib.unified_diff([], theirs.read_text(errors="replace").splitlines(True),
                                     f"a/{rel}", f"b/{rel}")  # fmt: skip
         ours.with_name(ours.name + ".rej").write_text("".join(diff), encoding="utf-8")

@@ -132,7 +132,7 @@ def sort_rendered(
             here, there = project / rel, rendered / rel
             if not (here.exists() or here.is_symlink()):
                 missing.append(rel)
-            elif _same(here, there):
+            elif same(here, there):
                 removed.append(rel)
             else:
                 kept.append(rel)
@@ -152,7 +152,8 @@ def _requirements(answers: Answers) -> list[str]:
     return requirements(at_version(answers.src_path, answers.commit), str(protocol))
 
 
-def _same(here: Path, there: Path) -> bool:
+def same(here: Path, there: Path) -> bool:
+    """Whether a project's file is still the one a render wrote (a symlink as a symlink)."""
     if here.is_symlink() or there.is_symlink():
         return here.is_symlink() and there.is_symlink() and here.readlink() == there.readlink()
     return here.is_file() and here.read_bytes() == there.read_bytes()

@@ -264,11 +264,13 @@ def _record_running_idp(plan: Plan, overrides: dict[str, Any]) -> None:
         plan.changed.append(key)
 
 
-def require_clean(plan: Plan, *, pretend: bool) -> None:
+def require_clean(plan: Plan, *, pretend: bool, busy: bool | None = None) -> None:
     """A merge is reviewed with `git diff` and undone with git, so uncommitted changes refuse
     it; a preview is only warned that it starts from the last commit. A project with nothing
-    to update is said to be current, uncommitted changes or not."""
-    dirty = worktree.dirty(plan.project) if not plan.noop else []
+    to update is said to be current, uncommitted changes or not. `busy`: whether anything is
+    to be written, when more than `plan` says (a part its app's new version adds)."""
+    busy = not plan.noop if busy is None else busy
+    dirty = worktree.dirty(plan.project) if busy else []
     if dirty and pretend:
         warning_sink.warn(
             "the preview starts from the last commit; uncommitted changes are not in it"

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from idp_cli.templates.discovery import find
@@ -83,22 +84,25 @@ def app_parts(result: dict[str, Any]) -> Any:
 
 
 def test_a_part_the_new_version_lists_is_added_as_idp_new_adds_it(
-    invoke: Invoke, tmp_path: Path
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
     template = app_template(tmp_path / "rag-service", v1_deploy=False)
     project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
     assert not (project / PART_FILE).exists() and not (project / "deploy" / "overlays").exists()
-    reasons = check(invoke, project)["reasons"]
+    # run in the project, whose deploy/ folder (the embeddings part's deploy/bindings/) is
+    # named like the new part: the part is the bundled template, never that folder
+    monkeypatch.chdir(project)
+    reasons = check(invoke, Path("."))["reasons"]
     assert "rag-service: part deploy: new in v2" in reasons
     before = snapshot(project)
 
-    preview = update(invoke, project, "--pretend")
+    preview = update(invoke, Path("."), "--pretend")
     assert app_parts(preview)["added"] == ["deploy"]
     assert {"path": PART_FILE, "status": "added"} in preview["files"]
     assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
 
-    done = update(invoke, project)
+    done = update(invoke, Path("."))
     assert app_parts(done) == {"version": "v2", "added": ["deploy"], "dropped": [], "kept": []}
     assert done["conflicts"] == []
     assert_merged_cleanly(project)
