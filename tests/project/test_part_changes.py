@@ -206,3 +206,29 @@ def test_a_new_part_that_fails_to_render_leaves_nothing_half_written(
     assert snapshot(project) == before
     assert git(project, "rev-parse", "HEAD") == head
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_part_missing_from_a_current_project_is_rendered_again_from_a_clean_tree(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """The app is current, so only the part is to do: a dirty tree still refuses it."""
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    project = tmp_path / "app"
+    made = invoke("new", project, "-t", "chat-service", "-m", "acme/chat@1.0.0",
+                  "--catalog", catalog, "--defaults")  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    make_repo(project)
+    commit_all(project, "Generate project")
+    (project / PART_FILE).unlink()
+    commit_all(project, "Lose the deploy part's answers file")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "work in progress\n", "utf-8")
+
+    refused = invoke("update", project, "--defaults")
+    assert refused.exit_code != 0 and "uncommitted changes (README.md)" in refused.stderr
+    git(project, "checkout", "--", "README.md")
+    done = update(invoke, project)
+    assert done["parts"]["added"] == ["deploy"]
+    # its files are there as it renders them: only its answers file comes back
+    assert done["files"] == [{"path": PART_FILE, "status": "added"}]
+    assert check(invoke, project)["outdated"] is False
