@@ -21,41 +21,44 @@ from tests.project.fleet import catalog_repo, snapshot
 from tests.project.test_bundled_updates import assert_merged_cleanly
 from tests.project.test_deploy_updates_rag import CATALOG
 
-DEPLOY_ENTRY = """\
-    - name: deploy
-      template: deploy
-"""
 PART_FILE = ".copier-answers.app-deploy.yml"
 OVERLAY = "deploy/overlays/production/kustomization.yaml"
 
 
-def _without_deploy(config: str) -> str:
-    start = config.index(DEPLOY_ENTRY)
-    end = config.index("\n\n", start)  # the entry's data line ends the list
+def without(config: str, part: str) -> str:
+    """copier.yml with the `_idp.parts` entry `part` taken out (up to the next entry, or the
+    blank line that ends the list)."""
+    start = config.index(f"    - name: {part}\n")
+    ends = [config.find(mark, start + 1) for mark in ("\n    - name: ", "\n\n")]
+    end = min(e for e in ends if e != -1)
     return config[:start] + config[end + 1 :]
 
 
-def release(repo: Path, tag: str, *, deploy: bool) -> None:
+def release(repo: Path, tag: str, *, deploy: bool, part: str = "deploy") -> None:
     config = Path(find(repo.name).src, "copier.yml").read_text(encoding="utf-8")
-    (repo / "copier.yml").write_text(config if deploy else _without_deploy(config), "utf-8")
+    (repo / "copier.yml").write_text(config if deploy else without(config, part), "utf-8")
     commit_all(repo, f"release {tag}")
     git(repo, "tag", tag)
 
 
-def app_template(path: Path, *, v1_deploy: bool) -> Path:
+def app_template(path: Path, *, v1_deploy: bool, part: str = "deploy") -> Path:
     """The files of the bundled app template `path` is named after, in a repository of their
-    own: v1 and v2 differ in the `deploy` part only."""
+    own: v1 and v2 differ in the part `part` only."""
     shutil.copytree(find(path.name).src, path, ignore=shutil.ignore_patterns("__pycache__"))
     make_repo(path)
-    release(path, "v1", deploy=v1_deploy)
-    release(path, "v2", deploy=not v1_deploy)
+    release(path, "v1", deploy=v1_deploy, part=part)
+    release(path, "v2", deploy=not v1_deploy, part=part)
     return path
 
 
-def new(invoke: Invoke, template: Path, catalog: Path, dest: Path, ref: str) -> Path:
-    own = ("-m", "embeddings=acme/embed@1.0.0") if template.name == "rag-service" else ()
+def new(
+    invoke: Invoke, template: Path, catalog: Path, dest: Path, ref: str, *, own: bool = True
+) -> Path:
+    """`idp new` of `template` at `ref`; rag-service's own binding too, when it has it."""
+    own_model = ("-m", "embeddings=acme/embed@1.0.0") if own else ()
+    own_model = own_model if template.name == "rag-service" else ()
     made = invoke(
-        "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0", *own,
+        "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0", *own_model,
         "--catalog", catalog, "--defaults",
     )  # fmt: skip
     assert made.exit_code == 0, made.stderr
@@ -232,3 +235,20 @@ def test_a_part_missing_from_a_current_project_is_rendered_again_from_a_clean_tr
     # its files are there as it renders them: only its answers file comes back
     assert done["files"] == [{"path": PART_FILE, "status": "added"}]
     assert check(invoke, project)["outdated"] is False
+
+
+def test_a_new_part_binding_a_model_of_its_own_is_refused_with_what_to_do(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = app_template(tmp_path / "rag-service", v1_deploy=False, part="embeddings")
+    project = new(invoke, template, catalog, tmp_path / "app", "v1", own=False)
+    assert not (project / ".copier-answers.embeddings.yml").exists()
+    assert "part embeddings: new in v2" in check(invoke, project)["reasons"]
+    before = snapshot(project)
+
+    refused = invoke("update", project, "--defaults")
+    assert refused.exit_code != 0
+    assert "adds the part embeddings, which binds a model of its own" in refused.stderr
+    assert "--model embeddings=REF" in refused.stderr
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
