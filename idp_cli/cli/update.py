@@ -111,6 +111,10 @@ def update(
     The working tree must be clean: the merge is reviewed with `git diff`. Exit 0 when updated
     or already current, 6 when conflicts were left to resolve.
 
+    A part the app template's new version lists and the project lacks is rendered in as `idp
+    new` renders it (a file of yours in its way is a conflict); a part it no longer lists is
+    taken out as `idp remove` takes out a binding (edited files are kept and named).
+
     In a project with several answers files each binding is updated in turn with its own
     answers file (--binding: only one; --model, --template-ref and --data need it), and the
     summary file has a section per binding.
