@@ -8,6 +8,9 @@ HEAD is moved back to where it was and those changes are unstaged, so the projec
 a one-binding update leaves it: every change uncommitted, for review with `git diff`.
 A binding whose update leaves conflicts ends the run (the next update would refuse the
 unmerged files); the bindings after it are reported as not run.
+
+An app's binding may also take out the parts its new version no longer lists (first) and
+render the ones it newly lists (last), each a step of the same run (part_changes.py).
 """
 
 from __future__ import annotations
@@ -200,8 +203,7 @@ def _steps(
     changes = item.part_changes
     steps: list[Callable[[Path], None]] = []
     if changes is not None and changes.dropped:
-        unsafe = trust or item.plan.template.bundled
-        steps.append(functools.partial(parts_update.drop, changes=changes, unsafe=unsafe))
+        steps.append(functools.partial(parts_update.drop, changes=changes, trust=trust))
     steps += [
         functools.partial(run_copier_update, one, conflict=conflict, trust=trust, defaults=defaults)
         for one in item.plans

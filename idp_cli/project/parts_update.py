@@ -17,10 +17,14 @@ from idp_cli.project.answers import ANSWERS_FILE, read_file
 from idp_cli.project.part_changes import PartChanges
 
 
-def drop(project: Path, changes: PartChanges, *, unsafe: bool) -> None:
+def drop(project: Path, changes: PartChanges, *, trust: bool) -> None:
     """Take the dropped parts out of `project` (the project, or a clone with --pretend)."""
+    from idp_cli.project.update import snapshot_recorded
+
     for recorded in changes.dropped:
         answers = read_file(project / recorded.path.name)
+        # a bundled template (or an installed plug-in's) is trusted, as `idp remove` trusts it
+        unsafe = trust or snapshot_recorded(answers)
         removed, kept, _ = remove.sort_rendered(project, answers, recorded.path.name, unsafe=unsafe)
         remove.delete(project, [*removed, recorded.path.name])
         changes.kept += kept

@@ -52,14 +52,20 @@ def app_template(path: Path, *, v1_deploy: bool, part: str = "deploy") -> Path:
 
 
 def new(
-    invoke: Invoke, template: Path, catalog: Path, dest: Path, ref: str, *, own: bool = True
+    invoke: Invoke,
+    template: Path,
+    catalog: Path,
+    dest: Path,
+    ref: str,
+    *data: str,
+    own: bool = True,
 ) -> Path:
     """`idp new` of `template` at `ref`; rag-service's own binding too, when it has it."""
     own_model = ("-m", "embeddings=acme/embed@1.0.0") if own else ()
     own_model = own_model if template.name == "rag-service" else ()
     made = invoke(
         "new", dest, "-t", f"file://{template}@{ref}", "-m", "acme/chat@1.0.0", *own_model,
-        "--catalog", catalog, "--defaults",
+        "--catalog", catalog, "--defaults", *(f"--data={d}" for d in data),
     )  # fmt: skip
     assert made.exit_code == 0, made.stderr
     make_repo(dest)
@@ -252,3 +258,18 @@ def test_a_new_part_binding_a_model_of_its_own_is_refused_with_what_to_do(
     assert "adds the part embeddings, which binds a model of its own" in refused.stderr
     assert "--model embeddings=REF" in refused.stderr
     assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+
+
+def test_data_for_the_new_parts_own_questions_reaches_it(invoke: Invoke, tmp_path: Path) -> None:
+    """`idp update --data` answers a question only the new part asks (the deploy part's
+    Argo CD), as `idp new --data` does."""
+    catalog = catalog_repo(tmp_path / "catalog", CATALOG)
+    template = app_template(tmp_path / "chat-service", v1_deploy=False)
+    project = new(invoke, template, catalog, tmp_path / "old" / "app", "v1")
+    argocd = ("argocd=true", "argocd_repo_url=https://git.example.com/team/app.git")
+
+    done = update(invoke, project, *(f"--data={d}" for d in argocd))
+    assert done["parts"]["added"] == ["deploy"]
+    assert (project / "deploy/argocd/production.yaml").is_file()
+    fresh = new(invoke, template, catalog, tmp_path / "fresh" / "app", "v2", *argocd)
+    assert snapshot(project) == snapshot(fresh)
