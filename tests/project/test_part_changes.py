@@ -141,6 +141,12 @@ def test_a_part_the_new_version_drops_goes_but_for_edited_files(
     assert "part deploy: dropped in v2" in checked["reasons"]
     assert checked["parts_dropped"] == ["deploy"]
 
+    before = snapshot(project)
+    preview = update(invoke, project, "--pretend")
+    assert preview["parts"]["kept"] == [OVERLAY]
+    assert {"path": PART_FILE, "status": "deleted"} in preview["files"]
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+
     summary = tmp_path / "summary.md"
     done = update(invoke, project, "--summary-file", str(summary))
     assert done["parts"] == {"version": "v2", "added": [], "dropped": ["deploy"], "kept": [OVERLAY]}
