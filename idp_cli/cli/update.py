@@ -111,6 +111,10 @@ def update(
     The working tree must be clean: the merge is reviewed with `git diff`. Exit 0 when updated
     or already current, 6 when conflicts were left to resolve.
 
+    A part the app template's new version lists and the project lacks is rendered in as `idp
+    new` renders it (a file of yours in its way is a conflict); a part it no longer lists is
+    taken out as `idp remove` takes out a binding (edited files are kept and named).
+
     In a project with several answers files each binding is updated in turn with its own
     answers file (--binding: only one; --model, --template-ref and --data need it), and the
     summary file has a section per binding.
@@ -205,8 +209,7 @@ def _update_composed(
     from idp_cli.project.update import Outcome, require_clean
 
     (item,) = plan_all(project, [chosen], **options)
-    for one in item.plans:
-        require_clean(one, pretend=pretend)
+    require_clean(item.plan, pretend=pretend, busy=not item.noop)
     if not item.noop and output.for_people:
         console.err().print(
             f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
@@ -217,10 +220,13 @@ def _update_composed(
     outcome = Outcome(done.changes)
     if summary_file is not None:
         summary_file.write_text(
-            summary.markdown(item.plan, outcome, pretend=pretend), encoding="utf-8"
+            summary.markdown(item.plan, outcome, pretend=pretend, moved=item.part_changes),
+            encoding="utf-8",
         )
     result = _result(project, item.plan, outcome, pretend)
     result["updated"] = not item.noop and not pretend
+    result["parts"] = _parts(item)
+    result["title"] = summary.title(item.plan, item.part_changes)
     emit(result, output, lambda: _print(item.noop, pretend, result))
     if outcome.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
@@ -251,7 +257,7 @@ def _update_several(
         )
     items = plan_all(project, chosen, **options)
     for item in items:
-        require_clean(item.plan, pretend=pretend)
+        require_clean(item.plan, pretend=pretend, busy=not item.noop)
     busy = any(not item.noop for item in items)
     if busy and output.for_people:
         console.err().print(
@@ -272,8 +278,10 @@ def _update_several(
                 "name": item.binding.name,
                 "answers_file": item.binding.answers_file,
                 **_result(project, item.plan, item.outcome, pretend),
+                "title": summary.title(item.plan, item.part_changes),
                 "updated": item.ran and not pretend,
                 "skipped": not item.noop and not item.ran,
+                "parts": _parts(item),
             }
             for item in items
         ],
@@ -283,6 +291,12 @@ def _update_several(
     emit(result, output, lambda: _print_several(items, pretend, result))
     if done.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
+
+
+def _parts(item: BindingUpdate) -> dict[str, Any] | None:
+    """The parts the app's new version added or dropped (part_changes.py), if any."""
+    changes = item.part_changes
+    return None if changes is None or changes.none else changes.as_dict()
 
 
 def _print_several(items: list[BindingUpdate], pretend: bool, result: dict[str, Any]) -> None:
@@ -318,6 +332,16 @@ def _print(
     for change in result["changes"]:
         if change["severity"] == "breaking":
             out.print(f"{indent}[red]breaking[/]: {escape(change['description'])}")
+    moved = result.get("parts")
+    if moved:
+        for name in moved["added"]:
+            out.print(f"{indent}part {escape(name)}: new in {escape(moved['version'])}, added")
+        for name in moved["dropped"]:
+            out.print(
+                f"{indent}part {escape(name)}: dropped in {escape(moved['version'])}, removed"
+            )
+        for path in moved["kept"]:
+            out.print(f"{indent}  kept {escape(path)}: edited since the part wrote it")
     files = [f for f in result["files"] if f["status"] != "conflict"]
     out.print(f"{indent}{verb} {console.counted(len(files), 'file')}:")
     for f in files:

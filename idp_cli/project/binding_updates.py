@@ -8,15 +8,20 @@ HEAD is moved back to where it was and those changes are unstaged, so the projec
 a one-binding update leaves it: every change uncommitted, for review with `git diff`.
 A binding whose update leaves conflicts ends the run (the next update would refuse the
 unmerged files); the bindings after it are reported as not run.
+
+An app's binding may also take out the parts its new version no longer lists (first) and
+render the ones it newly lists (last), each a step of the same run (part_changes.py).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idp_cli.project import worktree
+from idp_cli.project import part_changes, parts_update, worktree
 from idp_cli.project.answers import Answers
 from idp_cli.project.bindings import Binding
 from idp_cli.project.update import (
@@ -40,6 +45,9 @@ class BindingUpdate:
     outcome: Outcome = field(default_factory=Outcome)
     ran: bool = False  # False: nothing to do, or not run after an earlier binding's conflicts
     parts: list[Plan] = field(default_factory=list)  # the app's parts, updated after it
+    # the parts the app's new version lists and the project lacks, or no longer lists
+    part_changes: part_changes.PartChanges | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)  # --data, for a new part too
 
     @property
     def plans(self) -> list[Plan]:
@@ -47,7 +55,8 @@ class BindingUpdate:
 
     @property
     def noop(self) -> bool:
-        return all(p.noop for p in self.plans)
+        moved = self.part_changes is not None and not self.part_changes.none
+        return not moved and all(p.noop for p in self.plans)
 
 
 @dataclass
@@ -65,17 +74,38 @@ def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[Bindi
     items = []
     overrides = options.get("overrides") or {}
     for b in chosen:
+        changes = _part_changes(b, options.get("template_ref"))
+        dropped = {a.path.name for a in changes.dropped} if changes else set()
+        kept = [a for a in b.parts if a.path.name not in dropped]
         # --data for a question only the app's parts ask goes to them, not to the app
-        asked = [_asks(a) if overrides else set(a.questions) for a in b.parts]
-        part_only = set().union(*asked) - set(b.answers.questions)
+        asked = [_asks(a) if overrides else set(a.questions) for a in kept]
+        added = changes.added if changes else []
+        new = {q.name for p in added for q in p.template.questions if not q.computed}
+        part_only = set().union(*asked, new) - set(b.answers.questions)
         for_app = {k: v for k, v in overrides.items() if k not in part_only}
         app = plan(project, answers=b.answers, **{**options, "overrides": for_app})
         parts = [
             plan(project, answers=a, **_for_part(a, names, app, options))
-            for a, names in zip(b.parts, asked, strict=True)
+            for a, names in zip(kept, asked, strict=True)
         ]
-        items.append(BindingUpdate(b, app, parts=parts))
+        items.append(BindingUpdate(b, app, parts=parts, part_changes=changes,
+                                   overrides=overrides))  # fmt: skip
     return items
+
+
+def _part_changes(b: Binding, template_ref: str | None) -> part_changes.PartChanges | None:
+    """The parts the app's target version adds or drops (a composed project's app only: one
+    made before its app was composed is migrated into the new version's parts whole)."""
+    if not b.parts:
+        return None
+    from idp_cli.project.update import target_template
+
+    state = target_template(b.answers, template_ref)
+    changes = part_changes.between(
+        b.answers, b.parts, state.newest if state.outdated else state.current
+    )
+    part_changes.refuse_unbound(changes, b.name)
+    return changes
 
 
 def _asks(answers: Answers) -> set[str]:
@@ -117,6 +147,9 @@ def apply_all(
         for one in item.plans:
             if not one.noop and (one.template.bundled or snapshot_recorded(one.answers)):
                 require_old_snapshot(one.answers)
+        for dropped in item.part_changes.dropped if item.part_changes else []:
+            if snapshot_recorded(dropped):
+                require_old_snapshot(dropped)
     project = items[0].plan.project
     if pretend:
         with clone_of(project) as clone:
@@ -130,16 +163,16 @@ def _in_turn(
 ) -> Updated:
     top = Path(worktree.git(project, "rev-parse", "--show-toplevel").strip())
     start = worktree.git(top, "rev-parse", "HEAD").strip()
-    todo = [(item, one) for item in items for one in item.plans if not one.noop]
+    todo = [(item, step) for item in items for step in _steps(item, conflict, trust, defaults)]
     try:
-        for item, one in todo:
-            run_copier_update(one, project, conflict=conflict, trust=trust, defaults=defaults)
+        for item, step in todo:
+            step(project)
             item.ran = True
             # an app's parts write other files than the app: their changes add up
             seen = {c.path: c for c in item.outcome.changes}
             seen.update((c.path, c) for c in worktree.changes(project))
             item.outcome = Outcome(sorted(seen.values(), key=lambda c: c.path))
-            if item.outcome.conflicts or one is todo[-1][1]:
+            if item.outcome.conflicts or step is todo[-1][1]:
                 break
             worktree.git(project, "add", "--all", "--", ".")
             worktree.git(
@@ -158,6 +191,28 @@ def _in_turn(
         raise
     _drop_temporary_commits(top, start)
     return Updated(items, worktree.changes(project))
+
+
+def _steps(
+    item: BindingUpdate, conflict: str, trust: bool, defaults: bool
+) -> list[Callable[[Path], None]]:
+    """What updating one binding does, in order, each step committed (temporarily) before the
+    next: a dropped part goes first (a file it had may be the app's new version's), then
+    Copier's update of the app and of each part it keeps, then the parts it gained, given the
+    app's answers as updated."""
+    changes = item.part_changes
+    steps: list[Callable[[Path], None]] = []
+    if changes is not None and changes.dropped:
+        steps.append(functools.partial(parts_update.drop, changes=changes, trust=trust))
+    steps += [
+        functools.partial(run_copier_update, one, conflict=conflict, trust=trust, defaults=defaults)
+        for one in item.plans
+        if not one.noop
+    ]
+    if changes is not None and changes.added:
+        steps.append(functools.partial(parts_update.add, changes=changes,
+                                       overrides=item.overrides, conflict=conflict))  # fmt: skip
+    return steps
 
 
 def _drop_temporary_commits(top: Path, start: str) -> None:

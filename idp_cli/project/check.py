@@ -116,6 +116,15 @@ def check_project(
         report.parts = {
             bindings.part_name(part.path.name): template_state(part)[0] for part in b.parts
         }
+        if b.parts:  # what the app's version to update to lists: parts it adds or drops
+            from idp_cli.project import part_changes
+
+            t = report.template
+            changes = part_changes.between(
+                b.answers, b.parts, t.newest if t.outdated else t.current
+            )
+            report.parts_added = [p.name for p in [*changes.added, *changes.unbound]]
+            report.parts_dropped = [bindings.part_name(a.path.name) for a in changes.dropped]
         reports.append(BindingReport(b, report))
     return ProjectReport(str(project), reports, several=len(found) > 1)
 

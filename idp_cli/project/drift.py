@@ -72,10 +72,15 @@ class Report:
     catalog: CatalogState | None
     # the template of each part the app is composed of, by part name (bindings.part_name)
     parts: dict[str, TemplateDrift] = field(default_factory=dict)
+    # the parts the app template's version to update to lists and the project lacks, and the
+    # reverse (part_changes.py)
+    parts_added: list[str] = field(default_factory=list)
+    parts_dropped: list[str] = field(default_factory=list)
 
     @property
     def outdated(self) -> bool:
         parts = any(p.outdated for p in self.parts.values())
+        parts = parts or bool(self.parts_added or self.parts_dropped)
         return self.template.outdated or parts or bool(self.model and self.model.outdated)
 
     def reasons(self) -> list[str]:
@@ -86,6 +91,9 @@ class Report:
         for name, part in self.parts.items():
             if part.outdated:
                 out.append(f"part {name}: template {part.current} -> {part.newest}")
+        version = t.newest if t.outdated else t.current
+        out.extend(f"part {name}: new in {version}" for name in self.parts_added)
+        out.extend(f"part {name}: dropped in {version}" for name in self.parts_dropped)
         if m is not None:
             if m.lifecycle != "production" and m.successor:
                 out.append(f"{m.ref} is {m.lifecycle}; successor {m.successor}")

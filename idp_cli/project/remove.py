@@ -71,7 +71,6 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
     with uncommitted changes (a preview is only warned), so the removal is undone with git."""
     from idp_cli import warning_sink
     from idp_cli.project.update import require_old_snapshot
-    from idp_cli.templates.render import files_in, render_recorded
     from idp_cli.templates.snapshots import bundled_name
 
     worktree.require_git(project)
@@ -91,27 +90,9 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
     if bundled:  # the version it records, fetched when this machine never had it
         require_old_snapshot(answers)
     removal = Removal(project, chosen)
-    with tempfile.TemporaryDirectory(prefix="idp-remove-") as scratch:
-        rendered = Path(scratch, project.resolve().name)
-        render_recorded(
-            answers.src_path,
-            answers.commit,
-            rendered,
-            answers.questions,
-            name=bindings.template_name(answers.src_path),
-            answers_file=chosen.answers_file,
-            unsafe=trust or bundled,
-        )
-        for rel in files_in(rendered):
-            if rel == chosen.answers_file:
-                continue
-            here, there = project / rel, rendered / rel
-            if not (here.exists() or here.is_symlink()):
-                removal.missing.append(rel)
-            elif _same(here, there):
-                removal.removed.append(rel)
-            else:
-                removal.kept.append(rel)
+    removal.removed, removal.kept, removal.missing = sort_rendered(
+        project, answers, chosen.answers_file, unsafe=trust or bundled
+    )
     removal.removed.append(chosen.answers_file)
     others = [b for b in bindings.find(project) if b.name != chosen.name]
     still = {spec for b in others for a in (b.answers, *b.parts) for spec in _requirements(a)}
@@ -121,6 +102,41 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
     absent = set(missing_dependencies(project, unused))
     removal.unused_dependencies = [spec for spec in unused if spec not in absent]  # declared
     return removal
+
+
+def sort_rendered(
+    project: Path, answers: Answers, answers_file: str, *, unsafe: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """The files the template version `answers` records wrote, rendered again from its
+    answers: those still as rendered (the template's), those edited since (the user's now),
+    and those already gone; its answers file is none of them."""
+    from idp_cli.templates.render import files_in, render_recorded
+
+    removed: list[str] = []
+    kept: list[str] = []
+    missing: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="idp-remove-") as scratch:
+        rendered = Path(scratch, project.resolve().name)
+        render_recorded(
+            answers.src_path,
+            answers.commit,
+            rendered,
+            answers.questions,
+            name=bindings.template_name(answers.src_path),
+            answers_file=answers_file,
+            unsafe=unsafe,
+        )
+        for rel in files_in(rendered):
+            if rel == answers_file:
+                continue
+            here, there = project / rel, rendered / rel
+            if not (here.exists() or here.is_symlink()):
+                missing.append(rel)
+            elif same(here, there):
+                removed.append(rel)
+            else:
+                kept.append(rel)
+    return removed, kept, missing
 
 
 def _requirements(answers: Answers) -> list[str]:
@@ -136,21 +152,25 @@ def _requirements(answers: Answers) -> list[str]:
     return requirements(at_version(answers.src_path, answers.commit), str(protocol))
 
 
-def _same(here: Path, there: Path) -> bool:
+def same(here: Path, there: Path) -> bool:
+    """Whether a project's file is still the one a render wrote (a symlink as a symlink)."""
     if here.is_symlink() or there.is_symlink():
         return here.is_symlink() and there.is_symlink() and here.readlink() == there.readlink()
     return here.is_file() and here.read_bytes() == there.read_bytes()
 
 
 def apply(removal: Removal) -> None:
-    """Delete the binding's unedited files, then the folders that leaves empty (but for the
+    delete(removal.project, removal.removed)
+
+
+def delete(project: Path, removed: list[str]) -> None:
+    """Delete a template's unedited files, then the folders that leaves empty (but for the
     bytecode Python caches there when its tests ran)."""
     import shutil
 
-    project = removal.project
-    for rel in removal.removed:
+    for rel in removed:
         (project / rel).unlink(missing_ok=True)
-    for rel in removal.removed:
+    for rel in removed:
         for folder in (project / rel).parents:
             if folder == project or not folder.is_dir():
                 break

@@ -8,9 +8,11 @@ from idp_cli.project.update import Outcome, Plan
 
 if TYPE_CHECKING:
     from idp_cli.project.binding_updates import BindingUpdate
+    from idp_cli.project.part_changes import PartChanges
 
 
-def title(plan: Plan) -> str:
+def title(plan: Plan, moved: PartChanges | None = None) -> str:
+    """`moved`: the parts the app's new version adds or drops (part_changes.py)."""
     parts = []
     if plan.template.outdated:
         parts.append(
@@ -23,6 +25,10 @@ def title(plan: Plan) -> str:
     other = [k for k in plan.changed if k not in _BINDING]
     if other:
         parts.append(f"answers {', '.join(other)}")
+    if moved is not None and not moved.none:
+        listed = moved.as_dict()
+        parts += [f"part {name} added" for name in listed["added"]]
+        parts += [f"part {name} dropped" for name in listed["dropped"]]
     return "Update " + ("; ".join(parts) if parts else "nothing (already current)")
 
 
@@ -38,8 +44,10 @@ _BINDING = {
 }
 
 
-def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
-    lines = [f"# {title(plan)}", ""]
+def markdown(
+    plan: Plan, outcome: Outcome, *, pretend: bool = False, moved: PartChanges | None = None
+) -> str:
+    lines = [f"# {title(plan, moved)}", ""]
     if pretend:
         lines += ["_Pretend run: nothing was written._", ""]
     if plan.new_version is not None:
@@ -61,6 +69,13 @@ def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
     if plan.old_model or plan.new_model:
         lines.append(f"| model | `{plan.old_model}` | `{plan.new_model}` |")
     lines.append("")
+    if moved is not None and not moved.none:
+        listed = moved.as_dict()
+        lines += ["## Parts", ""]
+        lines += [f"- `{name}`: new in {moved.version}, added" for name in listed["added"]]
+        lines += [f"- `{name}`: dropped in {moved.version}, removed" for name in listed["dropped"]]
+        lines += [f"- kept `{path}`: edited since the dropped part wrote it" for path in moved.kept]
+        lines.append("")
     version = plan.new_version
     if version is not None:
         lines += [f"## Model `{version.ref}`", "", f"- lifecycle: **{version.lifecycle}**"]
@@ -95,7 +110,7 @@ def markdown(plan: Plan, outcome: Outcome, *, pretend: bool = False) -> str:
 def title_all(items: list[BindingUpdate]) -> str:
     """One title for a project with several bindings: what moved, binding by binding."""
     parts = [
-        f"{item.binding.name}: {title(item.plan).removeprefix('Update ')}"
+        f"{item.binding.name}: {title(item.plan, item.part_changes).removeprefix('Update ')}"
         for item in items
         if not item.noop
     ]
@@ -119,6 +134,8 @@ def markdown_all(items: list[BindingUpdate], *, pretend: bool = False) -> str:
                 "",
             ]
         else:
-            body = markdown(item.plan, item.outcome).splitlines()[2:]  # its title is above
+            body = markdown(item.plan, item.outcome, moved=item.part_changes).splitlines()[
+                2:
+            ]  # its title is above
             lines += [f"#{line}" if line.startswith("## ") else line for line in body]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -84,7 +84,7 @@ class Outcome:
         return [c.path for c in self.changes if c.status == "conflict"]
 
 
-def _target_template(answers: Answers, template_ref: str | None) -> drift.TemplateDrift:
+def target_template(answers: Answers, template_ref: str | None) -> drift.TemplateDrift:
     state, remote = template_state(answers, template_ref)
     if template_ref is None:
         return state
@@ -184,7 +184,7 @@ def plan(
     `endpoint_name`: the endpoint to bind (an app's part takes the one its app's update
     binds, whatever endpoint its own template would choose)."""
     answers = answers or read(project)
-    state = _target_template(answers, template_ref)
+    state = target_template(answers, template_ref)
     target = state.newest if state.outdated else state.current
     # read once, and only when needed: it may mean fetching the template
     template_at = functools.cache(lambda: at_version(answers.src_path, target))
@@ -264,11 +264,13 @@ def _record_running_idp(plan: Plan, overrides: dict[str, Any]) -> None:
         plan.changed.append(key)
 
 
-def require_clean(plan: Plan, *, pretend: bool) -> None:
+def require_clean(plan: Plan, *, pretend: bool, busy: bool | None = None) -> None:
     """A merge is reviewed with `git diff` and undone with git, so uncommitted changes refuse
     it; a preview is only warned that it starts from the last commit. A project with nothing
-    to update is said to be current, uncommitted changes or not."""
-    dirty = worktree.dirty(plan.project) if not plan.noop else []
+    to update is said to be current, uncommitted changes or not. `busy`: whether anything is
+    to be written, when more than `plan` says (a part its app's new version adds)."""
+    busy = not plan.noop if busy is None else busy
+    dirty = worktree.dirty(plan.project) if busy else []
     if dirty and pretend:
         warning_sink.warn(
             "the preview starts from the last commit; uncommitted changes are not in it"

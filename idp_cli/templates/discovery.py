@@ -267,6 +267,16 @@ def find(spec: str) -> Template:
     )
 
 
+def part_template(spec: str) -> Template:
+    """A template an app template names in `_idp.parts`: a bundled one by its name first, for
+    idp may run in a project holding a folder of that name (`deploy/`, which the part `deploy`
+    makes) that `find` would take; else as `find` reads it."""
+    for folder in _bundled_folders():
+        if folder.name == spec:
+            return _bundled(folder)
+    return find(spec)
+
+
 def from_git(url: str, ref: str | None) -> Template:
     from idp_cli import gitsource
 
