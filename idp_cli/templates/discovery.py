@@ -312,12 +312,7 @@ def at_version(src: str, ref: str) -> Template:
 
     name = snapshots.bundled_name(src)
     if name is not None:
-        # by bundled name only: `find` would take a folder of that name in the working
-        # directory first, and a project holds one (`deploy/`, made by the part `deploy`)
-        for folder in _bundled_folders():
-            if folder.name == name:
-                return _bundled(folder)
-        return find(name)
+        return part_template(name)  # the bundled one, not a project's folder of that name
     if plugin_templates.named(src) is not None:  # read from this machine's snapshot of it
         folder = plugin_templates.installed_repository(src)
     elif URL.match(src):
