@@ -123,19 +123,24 @@ def _add_versions(
 ) -> None:
     """Adds `model`'s new versions, oldest first (so the newest ends on top); with `each`,
     each validated on the texts before it, one the catalog refuses skipped with the
-    problems."""
+    problems. The model's file is loaded once, each version added to the same document
+    (loading a file costs more than the rest of an import's edit), except with `each`: a
+    refused version must leave no trace in the document the next one is added to."""
     assert model.model is not None
     name = model.model
-    base = None
-    if request.from_default_version:
-        place = CatalogFiles(folder, main, edited).find(name)
-        assert place is not None
-        base = default_number(place.model)
+    if not any(version.status == "new" for version in model.versions):
+        return
+    place = CatalogFiles(folder, main, edited).find(name)
+    assert place is not None
+    base = default_number(place.model) if request.from_default_version else None
+    fresh = True  # `place` holds none of the new versions yet
     for version in model.versions:
         if version.status != "new":
             continue
-        place = CatalogFiles(folder, main, edited).find(name)
-        assert place is not None
+        if each and not fresh:
+            place = CatalogFiles(folder, main, edited).find(name)
+            assert place is not None
+        fresh = False
         publish = Request(
             model=name,
             version=version.version,
@@ -162,11 +167,12 @@ def _move_aliases(folder: Path, main: str, model: PlannedModel, edited: dict[str
     """Gives each registry alias to its version in the catalog, one edit at a time (an edit
     is spliced into the text it was loaded from, so each starts from the one before)."""
     assert model.model is not None
+    place = None  # loaded again only after an edit
     for version in model.versions:
         if version.status == "skipped":
             continue
         for alias in version.aliases:
-            place = CatalogFiles(folder, main, edited).find(model.model)
+            place = place or CatalogFiles(folder, main, edited).find(model.model)
             assert place is not None
             if alias in aliases_of(versions_of(place.model).get(version.version)):
                 continue
@@ -174,6 +180,7 @@ def _move_aliases(folder: Path, main: str, model: PlannedModel, edited: dict[str
             if move is not None:
                 model.alias_moves.append(move)
                 edited[place.doc.rel] = place.doc.render()
+                place = None
 
 
 def _message(kind: str, plan: ImportPlan) -> str:
