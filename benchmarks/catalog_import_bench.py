@@ -108,7 +108,7 @@ def catalog_and_spec(work: Path, args: argparse.Namespace, env: dict[str, str]) 
         if model["modelType"] == "predictive":
             predictive.append(model)
     if len(predictive) < args.models:
-        raise SystemExit(f"--catalog-models {args.catalog_models}: too few predictive models")
+        raise BenchError(f"--catalog-models {args.catalog_models}: too few predictive models")
     spec = []
     for model in predictive[: args.models]:
         signature = model["versions"][0]["signature"]
@@ -126,7 +126,7 @@ def fill(tracking: str, work: Path, env: dict[str, str]) -> None:
         cwd=work, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if logged.returncode != 0:
-        raise SystemExit(f"filling the registry at {tracking} failed:\n{logged.stderr[-3000:]}")
+        raise BenchError(f"filling the registry at {tracking} failed:\n{logged.stderr[-3000:]}")
 
 
 def start_server(work: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -155,7 +155,7 @@ def start_server(work: Path, env: dict[str, str]) -> tuple[subprocess.Popen[byte
         except OSError:
             time.sleep(0.2)
     stop(server)
-    raise SystemExit(f"mlflow server did not start: {(served / 'server.log').read_text()[-3000:]}")
+    raise BenchError(f"mlflow server did not start: {(served / 'server.log').read_text()[-3000:]}")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
