@@ -63,6 +63,8 @@ class Document:
         self.yaml = round_trip(self.layout)
         self.splices: list[tuple[int, int, str]] = []  # (start, end, new text) in `original`
         self.whole = False  # an edit could not be placed: render the whole data
+        # per sequence given items at its top: where they go, and the splice holding them
+        self._tops: dict[int, tuple[tuple[int, int], tuple[int, int, str]]] = {}
 
     def render(self) -> str:
         if self.whole:
@@ -80,15 +82,24 @@ class Document:
         return dump(self.yaml, data)
 
     def prepend(self, seq: Any, item: Any) -> None:
-        """`item` as the first element of the sequence `seq`."""
+        """`item` as the first element of the sequence `seq`; prepended again, above the
+        items prepended before (one splice for them all: several new versions of a model are
+        added without loading the file again after each)."""
         from ruamel.yaml.comments import CommentedSeq
 
-        at = self._first_item(seq)
+        earlier = self._tops.get(id(seq))
+        at = None if self.whole else earlier[0] if earlier else self._first_item(seq)
         seq.insert(0, item)
         if at is None:
             self.whole = True
             return
-        self._insert(at[0], at[1], CommentedSeq([item]))
+        below = ""
+        if earlier is not None:
+            self.splices.remove(earlier[1])
+            below = earlier[1][2]
+        self._insert(at[0], at[1], CommentedSeq([item]), below)
+        if not self.whole:
+            self._tops[id(seq)] = (at, self.splices[-1])
 
     def append(self, mapping: Any, key: str, item: Any) -> None:
         """`item` as the last element of the sequence `mapping[key]`, which is created when
@@ -179,8 +190,9 @@ class Document:
             return None
         return self.starts[line] + column, self.starts[line] + end
 
-    def _insert(self, line: int, pad: int, node: Any) -> None:
-        """`node` rendered at the top level and shifted right by `pad`, before `line`."""
+    def _insert(self, line: int, pad: int, node: Any, below: str = "") -> None:
+        """`node` rendered at the top level and shifted right by `pad`, before `line` (and
+        before `below`, text inserted there already)."""
         from ruamel.yaml.comments import CommentedSeq
 
         if isinstance(node, CommentedSeq):
@@ -193,7 +205,7 @@ class Document:
         start = self.starts[line]
         if line == len(self.lines) and self.original and not self.original.endswith("\n"):
             text = "\n" + text
-        self.splices.append((start, start, text))
+        self.splices.append((start, start, text + below))
 
     def _first_item(self, seq: Any) -> tuple[int, int] | None:
         """(line, dash column) of the first element of the block sequence `seq`."""

@@ -123,19 +123,26 @@ def _add_versions(
 ) -> None:
     """Adds `model`'s new versions, oldest first (so the newest ends on top); with `each`,
     each validated on the texts before it, one the catalog refuses skipped with the
-    problems."""
+    problems. The model's file is loaded once, each version added to the same document
+    (loading a file costs more than the rest of an import's edit), except with `each`: a
+    refused version must leave no trace in the document the next one is added to."""
     assert model.model is not None
     name = model.model
-    base = None
-    if request.from_default_version:
-        place = CatalogFiles(folder, main, edited).find(name)
-        assert place is not None
-        base = default_number(place.model)
+    if not any(version.status == "new" for version in model.versions):
+        return
+    place = model.place
+    if place is None or place.doc.rel in edited or place.doc.splices or place.doc.whole:
+        place = CatalogFiles(folder, main, edited).find(name)  # the file changed since
+    assert place is not None
+    base = default_number(place.model) if request.from_default_version else None
+    fresh = True  # `place` holds none of the new versions yet
     for version in model.versions:
         if version.status != "new":
             continue
-        place = CatalogFiles(folder, main, edited).find(name)
-        assert place is not None
+        if each and not fresh:
+            place = CatalogFiles(folder, main, edited).find(name)
+            assert place is not None
+        fresh = False
         publish = Request(
             model=name,
             version=version.version,
@@ -159,21 +166,34 @@ def _add_versions(
 
 
 def _move_aliases(folder: Path, main: str, model: PlannedModel, edited: dict[str, str]) -> None:
-    """Gives each registry alias to its version in the catalog, one edit at a time (an edit
-    is spliced into the text it was loaded from, so each starts from the one before)."""
+    """Gives each registry alias to its version in the catalog. A move edits two versions
+    (the one giving the alias up, the one taking it), each edit spliced into the text the file
+    was loaded from: the file is loaded again only before a move touching a version an edit
+    since the last load touched, whose place in that text the edit changed."""
     assert model.model is not None
+    if not any(v.aliases for v in model.versions if v.status != "skipped"):
+        return
+    place = CatalogFiles(folder, main, edited).find(model.model)
+    assert place is not None
+    touched: set[str] = set()  # the versions edited since `place` was loaded
     for version in model.versions:
         if version.status == "skipped":
             continue
         for alias in version.aliases:
-            place = CatalogFiles(folder, main, edited).find(model.model)
-            assert place is not None
-            if alias in aliases_of(versions_of(place.model).get(version.version)):
+            held = versions_of(place.model)
+            if alias in aliases_of(held.get(version.version)):
                 continue
+            holder = next((n for n, v in held.items() if alias in aliases_of(v)), None)
+            moved = {version.version, *([holder] if holder is not None else [])}
+            if touched & moved:
+                place = CatalogFiles(folder, main, edited).find(model.model)
+                assert place is not None
+                touched = set()
             move = give(place.doc, place.model, model.model, version.version, alias)
             if move is not None:
                 model.alias_moves.append(move)
                 edited[place.doc.rel] = place.doc.render()
+                touched |= moved
 
 
 def _message(kind: str, plan: ImportPlan) -> str:

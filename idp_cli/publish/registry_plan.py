@@ -21,7 +21,7 @@ from typing import Any
 
 from idp_cli.importers import Imported, Lister, RegisteredModel, UnusableVersion
 from idp_cli.publish.aliases import versions_of
-from idp_cli.publish.catalog_files import CatalogFiles
+from idp_cli.publish.catalog_files import CatalogFiles, Place
 from idp_cli.publish.request import AliasMove, PublishError
 
 # The registry's role aliases as lifecycles (docs/catalog.md: lifecycle mapped to MLflow): a
@@ -82,6 +82,9 @@ class PlannedModel:
     versions: list[PlannedVersion] = field(default_factory=list)
     reason: str | None = None  # why the whole model is skipped
     alias_moves: list[AliasMove] = field(default_factory=list)
+    # where the catalog model stood when planned (its file loaded for editing), for the first
+    # edit to use while the file is as it was then
+    place: Place | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,7 +199,7 @@ def plan_models(
             )
         taken[target] = registered.name
         present = versions_of(place.model)
-        model = PlannedModel(registered.name, target)
+        model = PlannedModel(registered.name, target, place=place)
         for version in registered.versions:
             model.versions.append(_plan_version(importer, version, present, request))
         planned.append(model)

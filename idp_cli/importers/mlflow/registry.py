@@ -40,12 +40,19 @@ class Registry(Protocol):
     def artifact_text(self, uri: str) -> str | None: ...
 
 
+_LOCAL: dict[str, LocalRegistry] = {}
+
+
 def open_registry(tracking_uri: str) -> Registry:
     scheme = urllib.parse.urlsplit(tracking_uri).scheme
     if scheme in ("http", "https"):
         return RestRegistry(tracking_uri)
     if scheme in ("sqlite", "file") or (not scheme and "/" in tracking_uri):
-        return LocalRegistry(tracking_uri)
+        # one client per store and process: a bulk import reads every version through it,
+        # and each new client sets up its store (an SQL engine) again
+        if tracking_uri not in _LOCAL:
+            _LOCAL[tracking_uri] = LocalRegistry(tracking_uri)
+        return _LOCAL[tracking_uri]
     raise RegistryError(
         f"tracking URI {redact(tracking_uri)}: idp reads http(s) tracking servers and local "
         "stores (sqlite:, file:, a folder's path)",
