@@ -93,3 +93,8 @@ def mirror_into(worktree: Path, source: Path, files: Iterable[str]) -> None:
         target = worktree / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / rel, target, follow_symlinks=False)
+    # Git trusts its index's size, times and inode for "unchanged": a file replaced within the
+    # same second by one of the same size (0.0.9 -> 0.1.0), its time copied from the source and
+    # its inode reused, looked unchanged, and the change was left out of the next commit. With
+    # no index, the next `git add` hashes every file.
+    (worktree / ".git" / "index").unlink(missing_ok=True)
