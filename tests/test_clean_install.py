@@ -206,15 +206,44 @@ def user_venv(wheel: Path) -> Path:
     return venv
 
 
-@pytest.fixture
-def user_env(tmp_path: Path, user_venv: Path) -> Iterator[dict[str, str]]:
-    """A user's environment: the new venv first on PATH, nothing of the test environment."""
+EXAMPLE = ROOT / "examples" / "idp-plugin-example"
+
+
+@pytest.fixture(scope="module")
+def plugin_venv(wheel: Path) -> Path:
+    """The wheel and the example plug-in, installed as a team would, in a venv of their own
+    (a folder of its own too: user_venv removes the environments beside it)."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + wheel.read_bytes())
+    for path in sorted(p for p in EXAMPLE.rglob("*") if p.is_file() and "egg-info" not in str(p)):
+        digest.update(str(path.relative_to(EXAMPLE)).encode() + path.read_bytes())
+    cache = CACHE.with_name("clean-install-plugin")
+    venv = cache / digest.hexdigest()[:16]
+    cache.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cache / ".lock")):
+        if not (venv / ".complete").exists():
+            for stale in cache.iterdir():
+                if stale.is_dir() and stale != venv:
+                    shutil.rmtree(stale)
+            _run([sys.executable, "-m", "venv", "--clear", venv], cwd=cache)
+            pip: list[str | Path] = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
+            _run([*pip, wheel], cwd=cache)
+            # not editable, from a copy: the build must not write into the repository
+            source = cache / "example-source"
+            shutil.rmtree(source, ignore_errors=True)
+            shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("*.egg-info", "build"))
+            _run([*pip, source], cwd=cache)
+            shutil.rmtree(source)
+            (venv / ".complete").touch()
+    return venv
+
+
+def _env_of(venv: Path, tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir()
     keep = ("LANG", "LC_ALL", "TMPDIR", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")
     env = {name: os.environ[name] for name in keep if name in os.environ}
     env.update(
-        PATH=f"{user_venv / 'bin'}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        PATH=f"{venv / 'bin'}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
         HOME=str(home),
         XDG_CACHE_HOME=str(home / "cache"),
         XDG_CONFIG_HOME=str(home / "config"),
@@ -225,7 +254,13 @@ def user_env(tmp_path: Path, user_venv: Path) -> Iterator[dict[str, str]]:
         NO_COLOR="1",
         COLUMNS="120",
     )
-    yield env
+    return env
+
+
+@pytest.fixture
+def user_env(tmp_path: Path, user_venv: Path) -> Iterator[dict[str, str]]:
+    """A user's environment: the new venv first on PATH, nothing of the test environment."""
+    yield _env_of(user_venv, tmp_path)
 
 
 @pytest.mark.slow
@@ -303,3 +338,36 @@ def test_a_local_mlflow_store_without_the_extra(user_env: dict[str, str], tmp_pa
     assert "needs the mlflow package" in result.stderr
     assert "pip install 'idp-ai-platform[mlflow]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_plugin_installed_in_a_venv_adds_a_ci_system_and_a_template_source(
+    plugin_venv: Path, tmp_path: Path
+) -> None:
+    """Issue #20's "done when": the example plug-in, pip-installed beside the wheel, adds
+    `--ci jenkins` and its `notes-app` template without any change to idp."""
+    env = _env_of(plugin_venv, tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def idp(*args: str | Path, cwd: Path = work) -> subprocess.CompletedProcess[str]:
+        return _run(["idp", *args], cwd=cwd, env=env)
+
+    (listed,) = json.loads(idp("plugins", "-o", "json").stdout)
+    assert listed["distribution"] == "idp-plugin-example"
+    assert {"ci_systems", "template_sources"} <= set(listed["hooks"])
+    project = work / "churn-app"
+    idp("new", project, "-t", "prediction-service", "-m", MODELS["prediction-service"],
+        "--ci", "jenkins", "--defaults")  # fmt: skip
+    assert (project / "Jenkinsfile").is_file() and not (project / ".github").exists()
+    part = yaml.safe_load((project / ".copier-answers.app-ci.yml").read_text())
+    assert part["_src_path"] == "git+idp://plugin-templates/idp-plugin-example/jenkins"
+    templates = json.loads(idp("templates", "list", "-o", "json").stdout)
+    assert "notes-app" in {row["name"] for row in templates}
+    idp("new", work / "notes", "--template", "notes-app", "--defaults")
+    for folder in (project, work / "notes"):
+        for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Generate project"]):
+            _run(["git", *git], cwd=folder, env=env)
+        assert "Up to date." in idp("check", cwd=folder).stdout
+        idp("update", cwd=folder)
+        assert _run(["git", "status", "--porcelain"], cwd=folder, env=env).stdout == ""
