@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from idp_cli import __version__
 from tests.templates.test_answers_roundtrip import assert_same_tree, rerender
 from tests.test_plugins import EXAMPLE, _idp, _pip_install
 
@@ -124,7 +125,7 @@ def test_new_with_a_plugins_ci_system_end_to_end(
     assert jenkinsfile.lstrip().splitlines()[0].startswith("//")
     assert _stages(jenkinsfile) == ["Build", "Lint", "Test", "Container image", "idp update"]
     steps = _shell_steps(jenkinsfile.encode())
-    assert len(steps) == 4 and "\\\n" not in steps[3]
+    assert len(steps) == 4
     shellcheck = Path(sys.executable).parent / "shellcheck"
     for step in steps:  # Jenkins' `sh` runs them with /bin/sh
         checked = subprocess.run([shellcheck, "--shell=sh", "-"], input=step, text=True,
@@ -133,7 +134,7 @@ def test_new_with_a_plugins_ci_system_end_to_end(
     for expected in ("cron('H H * * 1')", "ruff\" check .", "pytest\" -q",
                      "docker build --file Containerfile --tag \"$IMAGE:", "IMAGE = 'churn-app'",
                      "\"$idp\" check", "\"$idp\" update --latest --defaults",
-                     "IDP_RECORDED = '0.1.0'", "idp-plugin-example==$plugin_version"):  # fmt: skip
+                     f"IDP_RECORDED = '{__version__}'", "idp-plugin-example==$plugin_version"):  # fmt: skip
         assert expected in jenkinsfile, expected
     assert "`jenkins` CI system that an idp plug-in adds" in (project / "README.md").read_text()
 
@@ -307,3 +308,42 @@ def test_a_plugins_system_that_takes_a_name_or_misspells_one_is_left_out(
     given[2] = plugins.CiSystem("team", "Team", chat.src)
     with pytest.raises(IdpError, match="template chat-service is not a part"):
         ci_part.parts_for(chat, "team")
+
+
+def test_a_plugin_ci_part_with_tasks_runs_only_with_trust(tmp_path: Path) -> None:
+    """A plug-in's part is not bundled: its tasks need --trust, which reaches it as it reaches
+    the app (it was once rendered untrusted whatever the flag said)."""
+    source = tmp_path / "tasky-src"
+    package = source / "idp_tasky"
+    (package / "tasky" / "template").mkdir(parents=True)
+    (source / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "idp-tasky"\nversion = "1.0.0"\n'
+        '[project.entry-points."idp.plugins"]\ntasky = "idp_tasky"\n'
+    )
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n\n\ndef ci_systems():\n"
+        "    from idp_cli.plugins import CiSystem\n\n"
+        "    return [CiSystem('tasky', 'Tasky CI', str(Path(__file__).parent / 'tasky'))]\n"
+    )
+    (package / "tasky" / "copier.yml").write_text(
+        "_subdirectory: template\n_answers_file: .copier-answers.yml\n"
+        "_idp:\n  kind: part\n_tasks:\n  - touch made-by-a-task\n"
+    )
+    (package / "tasky" / "template" / "TASKY.md").write_text("tasky\n")
+    (package / "tasky" / "template" / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers|to_nice_yaml -}}\n"
+    )
+    site = tmp_path / "site"
+    _pip_install(source, site)
+    env = {"IDP_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("-t", "prediction-service", "-m", MODEL, "--ci", "tasky", "--defaults")
+
+    refused = _idp("new", tmp_path / "untrusted", *args, site=[site], cwd=tmp_path, env=env)
+    assert refused.returncode == 4, refused.stderr
+    assert not (tmp_path / "untrusted").exists()  # nothing half-written
+    trusted = _idp("new", tmp_path / "trusted", *args, "--trust", site=[site], cwd=tmp_path,
+                   env=env)  # fmt: skip
+    assert trusted.returncode == 0, trusted.stderr
+    assert (tmp_path / "trusted" / "TASKY.md").is_file()
+    assert (tmp_path / "trusted" / "made-by-a-task").is_file()

@@ -78,7 +78,8 @@ TrustOpt = Annotated[
     bool,
     typer.Option(
         "--trust",
-        help="Allow a template from outside the bundled set to run its tasks and migrations.",
+        help="Allow a template from outside the bundled set to run its tasks (and an update its "
+        "migrations).",
     ),
 ]
 

@@ -211,7 +211,8 @@ def _steps(
     ]
     if changes is not None and changes.added:
         steps.append(functools.partial(parts_update.add, changes=changes,
-                                       overrides=item.overrides, conflict=conflict))  # fmt: skip
+                                       overrides=item.overrides, conflict=conflict,
+                                       trust=trust))  # fmt: skip
     return steps
 
 

@@ -69,7 +69,7 @@ def ask(
 def part_template(system: ci.System) -> Template:
     """The plug-in's part template; a folder is marked as the plug-in's, so that projects
     record it under a portable name (templates/plugin_templates.py)."""
-    assert system.template is not None and system.distribution is not None
+    assert system.template is not None  # a plug-in's system (bundled ones have no part)
     try:
         template = find(system.template)
     except IdpError as exc:
@@ -86,4 +86,10 @@ def part_template(system: ci.System) -> Template:
         )
     if URL.match(system.template):
         return template  # a git URL is recorded as it is: the same on every machine
+    if system.distribution is None:  # a folder can only be found again through its plug-in
+        raise IdpError(
+            f"CI system {system.name}: its plug-in has no distribution metadata, so a project "
+            f"could not record its template {system.template} portably",
+            hint="Install the plug-in as a distribution (pip install), not as loose modules.",
+        )
     return dataclasses.replace(template, plugin=(system.distribution, system.version))

@@ -88,7 +88,8 @@ def run(
         target = at_version(answers.src_path, newest)
         # the parts are given the app's answers as recorded, as `idp new` gives them
         recorded = read_file(new / ANSWERS_FILE).questions
-        parts.render(target, parts.declared(target, None, None), new, recorded, pretend=False)
+        declared = parts.declared(target, None, None)
+        parts.render(target, declared, new, recorded, pretend=False, trust=unsafe)
         _merge(project, old, new, Path(scratch, "merge"), conflict)
 
 

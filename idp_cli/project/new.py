@@ -195,7 +195,12 @@ def apply(plan: Plan) -> Generated:
     try:
         given = {**app_answers, **plan.part_data}
         files += parts.render(
-            plan.template, plan.parts, plan.destination, given, pretend=request.pretend
+            plan.template,
+            plan.parts,
+            plan.destination,
+            given,
+            pretend=request.pretend,
+            trust=request.trust,
         )
     except BaseException:
         if fresh and not request.pretend:

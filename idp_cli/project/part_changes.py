@@ -43,11 +43,6 @@ class PartChanges:
     def none(self) -> bool:
         return not (self.added or self.dropped or self.unbound)
 
-    def reasons(self) -> list[str]:
-        return [f"part {p.name}: new in {self.version}" for p in [*self.added, *self.unbound]] + [
-            f"part {part_name(a.path.name)}: dropped in {self.version}" for a in self.dropped
-        ]
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,

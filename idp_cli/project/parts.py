@@ -214,8 +214,10 @@ def render(
     app_answers: dict[str, Any],
     *,
     pretend: bool,
+    trust: bool,
 ) -> list[str]:
-    """Each part into the folder the app was just written to (with `pretend`: on its own)."""
+    """Each part into the folder the app was just written to (with `pretend`: on its own).
+    `trust` as for the app: a bundled part is trusted anyway, a plug-in's only when asked."""
     from idp_cli.templates.render import generate
 
     files: list[str] = []
@@ -226,7 +228,7 @@ def render(
             part_answers(app, part, app_answers),
             defaults=True,
             pretend=pretend,
-            trust=False,
+            trust=trust,
             force=True,
             answers_file=part.answers_file,
         )

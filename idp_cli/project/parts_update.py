@@ -19,18 +19,21 @@ from idp_cli.project.part_changes import PartChanges
 
 def drop(project: Path, changes: PartChanges, *, trust: bool) -> None:
     """Take the dropped parts out of `project` (the project, or a clone with --pretend)."""
-    from idp_cli.project.update import snapshot_recorded
+    from idp_cli.templates.snapshots import bundled_name
 
     for recorded in changes.dropped:
         answers = read_file(project / recorded.path.name)
-        # a bundled template (or an installed plug-in's) is trusted, as `idp remove` trusts it
-        unsafe = trust or snapshot_recorded(answers)
+        # a bundled template is trusted, as `idp remove` and Copier's runs trust it; any other
+        # (a plug-in's too) only with --trust
+        unsafe = trust or bundled_name(answers.src_path) is not None
         removed, kept, _ = remove.sort_rendered(project, answers, recorded.path.name, unsafe=unsafe)
         remove.delete(project, [*removed, recorded.path.name])
         changes.kept += kept
 
 
-def add(project: Path, changes: PartChanges, overrides: dict[str, Any], *, conflict: str) -> None:
+def add(
+    project: Path, changes: PartChanges, overrides: dict[str, Any], *, conflict: str, trust: bool
+) -> None:
     """Render the newly listed parts into `project`, as `idp new` renders them after the app:
     given the app's answers as its update recorded them."""
     assert changes.target is not None
@@ -40,7 +43,9 @@ def add(project: Path, changes: PartChanges, overrides: dict[str, Any], *, confl
     with tempfile.TemporaryDirectory(prefix="idp-parts-") as scratch:
         # the folder keeps the project's name: templates may derive defaults from it
         rendered = Path(scratch, project.resolve().name)
-        written = parts.render(changes.target, changes.added, rendered, given, pretend=False)
+        written = parts.render(
+            changes.target, changes.added, rendered, given, pretend=False, trust=trust
+        )
         clashes = []
         for rel in sorted(set(written)):
             source, target = rendered / rel, project / rel

@@ -24,7 +24,7 @@ from idp_cli.publish.aliases import versions_of
 from idp_cli.publish.catalog_files import CatalogFiles, Place
 from idp_cli.publish.request import AliasMove, PublishError
 
-# The registry's role aliases as lifecycles (docs/catalog.md: lifecycle mapped to MLflow): a
+# The registry's role aliases as lifecycles (README: importing a whole MLflow registry): a
 # version holding one of these enters the catalog with that lifecycle, first match wins.
 ROLE_LIFECYCLES = (
     ("champion", "production"),
@@ -219,7 +219,7 @@ def _plan_version(
         return planned
     try:
         imported = importer.read(version.uri, request.options)
-    except (UnusableVersion, PublishError) as exc:
+    except UnusableVersion as exc:
         # a version that cannot be an entry (no signature: an experiment logged
         # carelessly) must not hold back the others; it is listed with the reason
         planned.reason = exc.message.removeprefix(f"{version.uri}: ")
@@ -235,17 +235,8 @@ def _plan_version(
 
 
 def default_number(model: Any) -> str | None:
-    """The number of the model's default version (`defaultVersion`, a version or an alias,
-    else the newest production version), in the loaded file's data."""
-    from idp_cli.catalog.model import version_key
-    from idp_cli.publish.aliases import aliases_of
+    """The number of the model's default version, by the catalog's one rule for it."""
+    from idp_cli.catalog.model import ModelSummary
 
-    versions = versions_of(model)
-    declared = model.get("defaultVersion")
-    if declared is not None:
-        declared = str(declared)
-        if declared in versions:
-            return declared
-        return next((n for n, v in versions.items() if declared in aliases_of(v)), None)
-    production = [n for n, v in versions.items() if v.get("lifecycle") == "production"]
-    return max(production, key=version_key, default=None)
+    default = ModelSummary(model).default_version
+    return default.version if default is not None else None

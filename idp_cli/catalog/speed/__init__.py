@@ -22,11 +22,11 @@ from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.speed import cache
 
 if TYPE_CHECKING:
-    from idp_cli.catalog.speed.parts import FileRead, Reading
+    from idp_cli.catalog.speed.parts import Reading
 
 # Only the cache is imported with this package: a command served from it (`idp models list`,
 # again) imports nothing that reads or checks files.
-__all__ = ["FileRead", "Reading", "cached", "parse_yaml", "quiet_gc", "read_files", "remember"]
+__all__ = ["cached", "parse_yaml", "quiet_gc", "read_files", "remember"]
 
 
 def cached(source: Source, *, summary: bool) -> tuple[dict[str, Any], list[str]] | None:

@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from idp_cli.catalog.speed import fallbacks
+
 # Below this much input per process, forking and sending results back cost more than they save.
 MIN_PART_BYTES = 2 * 1024 * 1024
 MAX_PARTS = 4
@@ -135,6 +137,7 @@ def map_slices(
             (lo, hi), worker = workers.pop(0)
             ok, result = worker.result() if worker else (False, None)
             if not ok or not valid(result, hi - lo):
+                fallbacks.count("a worker process failed; its share read here")
                 result = func(items[lo:hi], False)
             results.append(result)
     finally:

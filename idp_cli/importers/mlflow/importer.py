@@ -107,6 +107,7 @@ def _fields(
         parse_example,
     )
     from idp_cli.publish.nodes import flow_map, quoted
+    from idp_cli.publish.request import PublishError
     from idp_cli.publish.signature import signature_from_mlflow
 
     text = registry.artifact_text(f"{artifact}/MLmodel")
@@ -123,7 +124,10 @@ def _fields(
             hint="Log it with one (mlflow.<flavor>.log_model(..., signature=infer_signature(X, "
             "y), input_example=X)) and register it again, or pass --signature-file.",
         )
-    signature = signature_from_mlflow(mlmodel["signature"], input_name, uri)
+    try:
+        signature = signature_from_mlflow(mlmodel["signature"], input_name, uri)
+    except PublishError as exc:  # a signature no catalog entry can hold: this version only
+        raise UnusableVersion(exc.message) from None
     if not signature.get("inputs"):
         raise UnusableVersion(f"{uri}: the model's signature names no inputs")
     example = example_info(mlmodel)
