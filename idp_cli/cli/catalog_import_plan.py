@@ -106,14 +106,10 @@ def _print_plan(plan: object) -> None:
     if not plan.changes():
         out.print("Nothing to import: the catalog has every version it can take.", markup=False)
         return
-    out.print(f"Files: {', '.join(plan.files)}", markup=False)
     if plan.pretend:
+        out.print(f"Files: {', '.join(plan.files)}", markup=False)
         out.print("Nothing written (--pretend).", markup=False)
-    elif plan.commit:
-        was = f" (was {plan.previous_branch})" if plan.previous_branch else ""
-        out.print(
-            f"Committed {plan.commit[:12]} on the new branch {plan.branch}, now checked out{was}",
-            markup=False,
-        )
     else:
-        out.print("Not committed (--no-commit)", markup=False)
+        from idp_cli.cli.publish import print_written
+
+        print_written([], plan)  # as publish and alias report what they wrote
