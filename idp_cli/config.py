@@ -4,14 +4,15 @@ is reported under the name it was given by)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from idp_cli import env_vars, paths
 from idp_cli.errors import IdpError
 
 
-@dataclass(frozen=True)
-class CatalogChoice:
+# A NamedTuple rather than a dataclass: every command that reads the catalog imports this
+# module, and creating a dataclass costs more than the rest of it.
+class CatalogChoice(NamedTuple):
     spec: str | None  # None: the bundled catalog
     ref: str | None
     # "flag", "environment", "config file <path>", "answers file <name>", "bundled"

@@ -10,11 +10,12 @@ docs/environment.md from `VARIABLES`, and `idp doctor` shows which are set.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Variable:
+# A NamedTuple rather than a dataclass: every command imports this module, and creating a
+# dataclass costs more than the rest of it.
+class Variable(NamedTuple):
     name: str
     meaning: str
     default: str = ""

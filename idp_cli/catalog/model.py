@@ -9,9 +9,8 @@ not an empty answer."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from idp_cli.catalog.vocabulary import RETIRED
 
@@ -32,9 +31,26 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, (selector if sep else None)
 
 
-@dataclass(frozen=True)
+# The views are plain classes, not dataclasses: every `idp models list` imports this module,
+# and creating a dataclass costs more than the rest of it. They are compared as dataclasses
+# would compare them (same class, equal fields), and read-only by their types (Final).
+
+
 class Endpoint:
-    raw: dict[str, Any]
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw: Final = raw
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Endpoint)
+            and other.__class__ is self.__class__
+            and self.raw == other.raw
+        )
+
+    def __repr__(self) -> str:
+        return f"Endpoint(raw={self.raw!r})"
 
     @property
     def name(self) -> str:
@@ -90,13 +106,26 @@ M = TypeVar("M", bound="ModelView[Any]")
 V = TypeVar("V", bound="VersionView[Any]")
 
 
-@dataclass(frozen=True)
 class VersionView(Generic[M]):
     """What every version answers, whole or summarized; code that reads only this works on
     both kinds of catalog."""
 
-    model: M
-    raw: dict[str, Any]
+    __slots__ = ("model", "raw")
+
+    def __init__(self, model: M, raw: dict[str, Any]) -> None:
+        self.model: Final = model
+        self.raw: Final = raw
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, VersionView)
+            and other.__class__ is self.__class__
+            and self.model == other.model
+            and self.raw == other.raw
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model={self.model!r}, raw={self.raw!r})"
 
     @property
     def version(self) -> str:
@@ -144,8 +173,12 @@ class VersionView(Generic[M]):
 class VersionSummary(VersionView["ModelSummary"]):
     """A version of a summary catalog: what `idp models list` shows and filters on."""
 
+    __slots__ = ()
+
 
 class Version(VersionView["Model"]):
+    __slots__ = ()
+
     @property
     def signature(self) -> dict[str, Any]:
         return dict(self.raw.get("signature") or {})

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from idp_cli.catalog.model import (
     Catalog,
@@ -20,8 +18,9 @@ from idp_cli.catalog.model import (
 from idp_cli.errors import NotFound
 
 
-@dataclass(frozen=True)
-class Filters:
+# A NamedTuple rather than a dataclass: this module is imported by every `idp models list`,
+# and creating a dataclass costs more than the rest of it.
+class Filters(NamedTuple):
     task: str | None = None
     model_type: str | None = None
     lifecycle: str | None = None
@@ -94,6 +93,8 @@ def select(catalog: Catalog | CatalogSummary, f: Filters) -> list[Any]:
 
 def closest_names_hint(name: str, names: list[str]) -> str:
     """`Did you mean ...?` with up to three close or containing names, else where to look."""
+    import difflib
+
     # compared in lower case: `ACME/Churn-Classifier` still finds acme/churn-classifier
     lowered = {n.lower(): n for n in names}
     close = [lowered[n] for n in difflib.get_close_matches(name.lower(), lowered, n=3, cutoff=0.5)]

@@ -8,7 +8,6 @@ runs the checks nothing vouched for, and places every problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
@@ -27,13 +26,33 @@ FieldPath = tuple[str | int, ...]
 C = TypeVar("C", Catalog, CatalogSummary)
 
 
-@dataclass
 class Loaded(Generic[C]):
-    source: Source
-    catalog: C | None
-    problems: list[Problem]
-    files: list[str] = field(default_factory=list)
-    cached: bool = False
+    # A plain class, not a dataclass: every `idp models list` imports this module, and
+    # creating a dataclass costs more than the rest of it.
+
+    def __init__(
+        self,
+        source: Source,
+        catalog: C | None,
+        problems: list[Problem],
+        files: list[str] | None = None,
+        cached: bool = False,
+    ) -> None:
+        self.source = source
+        self.catalog: C | None = catalog
+        self.problems = problems
+        self.files = [] if files is None else files
+        self.cached = cached
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Loaded)
+            and other.__class__ is self.__class__
+            and vars(self) == vars(other)
+        )
+
+    def __repr__(self) -> str:
+        return f"Loaded({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
 @overload

@@ -6,17 +6,16 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
-from idp_cli.redaction import redact, strip_credentials
 
-_WILDCARD = re.compile(r"[*?\[]")
-_URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
+# patterns, compiled by `re` on first use: a command served from the cache needs neither
+_WILDCARD = r"[*?\[]"
+_URL = r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:"
 
 
 class Reader(Protocol):
@@ -63,7 +62,7 @@ class FolderReader:
 
     def glob(self, pattern: str) -> list[str]:
         folder, _, name = pattern.rpartition("/")
-        if not _WILDCARD.search(folder) and name not in ("", ".", ".."):
+        if not re.search(_WILDCARD, folder) and name not in ("", ".", ".."):
             # the usual `models/*.yaml`: one directory listing, whose entries know whether
             # they are files, instead of pathlib's objects and a stat per file
             try:
@@ -98,21 +97,48 @@ class FolderReader:
         return path[len(self._cwd) :] if path.startswith(self._cwd) else path
 
 
-@dataclass
 class Source:
-    """A resolved catalog source, ready to be read."""
+    """A resolved catalog source, ready to be read.
 
-    kind: str  # bundled | file | git-worktree | git-ref | git-url
-    display: str  # what to show; never holds credentials
-    reader: Reader
-    main: str  # the catalog file, relative to the reader's root
-    identity: str  # what the parsed-catalog cache is keyed by
-    ref: str | None = None
-    commit: str | None = None  # known at once for refs; worktrees resolve it on demand
-    dirty: bool | None = None
-    _worktree_root: Path | None = field(default=None, repr=False)  # a local repository's
-    _subdir: str = ""
-    _url: str = ""  # a git URL source's spec as a project records it: without credentials
+    A plain class, not a dataclass (every `idp models list` imports this module, and creating
+    a dataclass costs more than the rest of it), compared and shown as one would be."""
+
+    def __init__(
+        self,
+        kind: str,  # bundled | file | git-worktree | git-ref | git-url
+        display: str,  # what to show; never holds credentials
+        reader: Reader,
+        main: str,  # the catalog file, relative to the reader's root
+        identity: str,  # what the parsed-catalog cache is keyed by
+        ref: str | None = None,
+        commit: str | None = None,  # known at once for refs; worktrees resolve it on demand
+        dirty: bool | None = None,
+        _worktree_root: Path | None = None,  # a local repository's
+        _subdir: str = "",
+        _url: str = "",  # a git URL source's spec as a project records it: no credentials
+    ) -> None:
+        self.kind = kind
+        self.display = display
+        self.reader = reader
+        self.main = main
+        self.identity = identity
+        self.ref = ref
+        self.commit = commit
+        self.dirty = dirty
+        self._worktree_root = _worktree_root
+        self._subdir = _subdir
+        self._url = _url
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Source)
+            and other.__class__ is self.__class__
+            and vars(self) == vars(other)
+        )
+
+    def __repr__(self) -> str:
+        shown = (f"{k}={v!r}" for k, v in vars(self).items() if k != "_worktree_root")
+        return f"Source({', '.join(shown)})"
 
     def revision(self) -> tuple[str | None, bool | None]:
         """The git commit the catalog was read from and whether the files differed from it."""
@@ -172,7 +198,7 @@ def resolve_source(choice: CatalogChoice, *, published: bool = False) -> Source:
             main=main.name,
             identity=f"file:{main}",
         )
-    if _URL.match(choice.spec):
+    if re.match(_URL, choice.spec):
         return _url_source(choice.spec, choice.ref)
     return _path_source(Path(choice.spec).expanduser(), choice.ref, published, choice.named_by)
 
@@ -286,6 +312,7 @@ def _split_url(spec: str) -> tuple[str, str, str]:
 
 def _url_source(spec: str, ref: str | None) -> Source:
     from idp_cli import gitsource
+    from idp_cli.redaction import redact, strip_credentials
 
     url, subdir, main = _split_url(spec)
     repo = gitsource.mirror(url)

@@ -4,7 +4,6 @@ table-drawing function for people."""
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -27,6 +26,8 @@ WIDE: ContextVar[bool] = ContextVar("WIDE", default=False)
 
 
 def dump_json(data: Any) -> str:
+    import json  # not at the top: a table (most commands' default) needs no JSON
+
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
