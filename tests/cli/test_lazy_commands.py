@@ -39,8 +39,9 @@ COMMAND_MODULES = {
 # The heavy dependencies of generating and updating projects.
 PROJECT_MODULES = {"copier", "git", "idp_cli.templates", "idp_cli.binding"}
 
+# The modules are listed before the probe imports json to report them.
 PROBE = """
-import json, sys
+import sys
 sys.argv = ["idp", *sys.argv[1:]]
 from idp_cli.cli.app import main
 code = 0
@@ -48,7 +49,9 @@ try:
     main()
 except SystemExit as exit:
     code = exit.code
-print(json.dumps({"exit": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"exit": code, "modules": modules}), file=sys.stderr)
 """
 
 
@@ -83,6 +86,40 @@ def test_models_list_imports_only_its_group() -> None:
     assert "meta-llama/llama-3.1-8b-instruct" in stdout
     assert modules & COMMAND_MODULES == {"idp_cli.cli.models"}
     assert modules & PROJECT_MODULES == set()
+
+
+# What `idp models list` has no use for when the cache serves the catalog: the machinery that
+# reads and checks catalog files, the parsers, Rich, what other output formats or sources need,
+# and dataclasses (creating one costs more than most modules on this path).
+NOT_FOR_A_CACHED_LIST = {
+    "dataclasses",
+    "json",
+    "yaml",
+    "tomllib",
+    "hashlib",
+    "tempfile",
+    "multiprocessing",
+    "pydantic",
+    "pydantic_core",
+    "rich",
+    "idp_cli.redaction",
+    "idp_cli.gitsource",
+    "idp_cli.catalog.files",
+    "idp_cli.catalog.rules",
+    "idp_cli.catalog.shape",
+    "idp_cli.catalog.speed.parts",
+    "idp_cli.catalog.speed.parallel",
+    "idp_cli.catalog.speed.fastyaml",
+}
+
+
+def test_a_cached_models_list_imports_nothing_it_does_not_use() -> None:
+    first_code, first, first_modules = probe("models", "list")  # reads the files, fills the cache
+    code, stdout, modules = probe("models", "list")
+    assert first_code == code == 0
+    assert stdout == first
+    assert "idp_cli.catalog.speed.parts" in first_modules  # what the cache spares the second
+    assert modules & NOT_FOR_A_CACHED_LIST == set()
 
 
 def test_a_groups_help_lists_commands_from_other_modules_without_them() -> None:
