@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from idp_cli.catalog import speed
 from idp_cli.catalog.model import Catalog, CatalogSummary, summarize_model
-from idp_cli.catalog.safe_yaml import Locator, YamlError, load_yaml
 from idp_cli.catalog.sources import Source
 from idp_cli.errors import CatalogInvalid, ExitCode, Problem
 
 if TYPE_CHECKING:
     from idp_cli.catalog import files
     from idp_cli.catalog.rules import Finding
+    from idp_cli.catalog.safe_yaml import Locator
     from idp_cli.catalog.speed.parts import FileRead, Reading
 
 FieldPath = tuple[str | int, ...]
@@ -129,6 +129,8 @@ class _File:
     @property
     def locator(self) -> Locator:
         if self._locator is None:
+            from idp_cli.catalog.safe_yaml import Locator
+
             self._locator = Locator(self.text)
         return self._locator
 
@@ -223,6 +225,8 @@ class _Reading:
         return record.data
 
     def _read(self, names: list[str], *, main: bool) -> Reading:
+        from idp_cli.catalog.safe_yaml import YamlError, load_yaml
+
         reading = speed.read_files(
             self.source, names, main=main, summary=self.summary, store=self.store
         )

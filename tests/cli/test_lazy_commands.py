@@ -106,6 +106,7 @@ NOT_FOR_A_CACHED_LIST = {
     "idp_cli.gitsource",
     "idp_cli.catalog.files",
     "idp_cli.catalog.rules",
+    "idp_cli.catalog.safe_yaml",
     "idp_cli.catalog.shape",
     "idp_cli.catalog.speed.parts",
     "idp_cli.catalog.speed.parallel",
