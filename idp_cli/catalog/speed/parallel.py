@@ -25,6 +25,13 @@ from idp_cli.catalog.speed import fallbacks
 # Below this much input per process, forking and sending results back cost more than they save.
 MIN_PART_BYTES = 2 * 1024 * 1024
 MAX_PARTS = 4
+# The work is cut into chunks that the processes take one at a time, as each becomes free:
+# about this many per process, so the last one to finish ends at most a small chunk after the
+# others, yet no smaller than this, so each chunk's own cost (a call, its result sent and
+# merged) stays small. A chunk's number travels as one byte.
+CHUNKS_PER_PROCESS = 8
+MIN_CHUNK_BYTES = 128 * 1024
+MAX_CHUNKS = 256
 
 
 def _cores() -> int:
@@ -112,36 +119,102 @@ def _fork(func: Callable[[Sequence[Any], bool], Any], items: Sequence[Any]) -> _
     return _Worker(pid, read_end)
 
 
+def _chunks(total: int, processes: int) -> int:
+    """How many chunks to cut items of this total size into for this many processes."""
+    wanted = min(processes * CHUNKS_PER_PROCESS, total // MIN_CHUNK_BYTES, MAX_CHUNKS)
+    return max(processes, wanted)
+
+
+def _queue(count: int) -> int:
+    """The read end of a pipe holding one byte per chunk number, 0 to count - 1: a process
+    claims the next chunk by reading one byte (a read from a pipe is atomic, so no chunk is
+    claimed twice), and reads nothing once every chunk is claimed (the write end is closed)."""
+    read_end, write_end = os.pipe()
+    try:
+        # fewer bytes than a pipe holds: written at once, nobody reading yet
+        written = os.write(write_end, bytes(range(count)))
+    except OSError:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    if written != count:  # pragma: no cover - a pipe holds at least 4 KiB on Linux
+        os.close(read_end)
+        raise OSError("the chunk queue was not written whole")
+    return read_end
+
+
+def _claim(queue: int) -> int | None:
+    token = os.read(queue, 1)
+    return token[0] if token else None
+
+
+def _sent(payload: Any, bounds: list[tuple[int, int]]) -> list[tuple[int, Any]] | None:
+    """A worker's (chunk number, result) pairs, or None when they are not that."""
+    if not isinstance(payload, list):
+        return None
+    pairs: list[tuple[int, Any]] = []
+    for pair in payload:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], int)):
+            return None
+        if not 0 <= pair[0] < len(bounds):
+            return None
+        pairs.append(pair)
+    return pairs
+
+
 def map_slices(
     func: Callable[[Sequence[Any], bool], Any],
     items: Sequence[Any],
     sizes: Sequence[int],
     valid: Callable[[Any, int], bool] = lambda result, count: True,
 ) -> list[Any]:
-    """`[func(part, in_worker) for part in parts]`: `items` cut into consecutive parts of
-    about the same total size (`sizes` in bytes), each handled in its own process when they are
-    large enough. The first part is handled here (`in_worker` False). A worker's result must be
-    what `marshal` can hold and pass `valid(result, len(part))`; when it does not, or the
-    worker fails, its part is handled here."""
-    parts = _parts(sum(sizes))
-    if parts < 2:
+    """`[func(chunk, in_worker) for chunk in chunks]`: `items` cut into consecutive chunks of
+    about the same total size (`sizes` in bytes), shared out between this process
+    (`in_worker` False) and worker processes when they are large enough. Each process takes
+    the next chunk nobody has taken as soon as it is done with its last one, so a process
+    that the machine runs slower (or not at all for a while) does less of the work, and
+    nobody waits long for the last chunk. A worker's result must be what `marshal` can hold
+    and pass `valid(result, len(chunk))`; when it does not, or the worker fails, the chunk is
+    handled here."""
+    processes = _parts(sum(sizes))
+    if processes < 2:
         return [func(items, False)]
-    bounds = _bounds(sizes, parts)
-    workers: list[tuple[tuple[int, int], _Worker | None]] = []
+    bounds = _bounds(sizes, _chunks(sum(sizes), processes))
+    if len(bounds) < 2:  # one item, say
+        return [func(items, False)]
+
+    def share(whole: Sequence[Any], in_worker: bool) -> list[tuple[int, Any]]:
+        # a worker's loop: its chunks' results go back together when the queue is empty
+        done: list[tuple[int, Any]] = []
+        while (index := _claim(queue)) is not None:
+            lo, hi = bounds[index]
+            done.append((index, func(whole[lo:hi], in_worker)))
+        return done
+
+    results: dict[int, Any] = {}
+    workers: list[_Worker] = []
+    queue = _queue(len(bounds))
     try:
-        for lo, hi in bounds[1:]:
-            workers.append(((lo, hi), _fork(func, items[lo:hi])))
-        lo, hi = bounds[0]
-        results = [func(items[lo:hi], False)]
-        while workers:
-            (lo, hi), worker = workers.pop(0)
-            ok, result = worker.result() if worker else (False, None)
-            if not ok or not valid(result, hi - lo):
-                fallbacks.count("a worker process failed; its share read here")
-                result = func(items[lo:hi], False)
-            results.append(result)
-    finally:
-        for _, worker in workers:
+        for _ in range(min(processes, len(bounds)) - 1):
+            worker = _fork(share, items)
             if worker is not None:
-                worker.stop()
-    return results
+                workers.append(worker)
+            else:  # the others share its chunks: it costs only time, but not unseen
+                fallbacks.count("a worker process could not start")
+        results.update(share(items, False))
+        while workers:
+            ok, payload = workers.pop(0).result()
+            for index, result in (_sent(payload, bounds) or []) if ok else []:
+                lo, hi = bounds[index]
+                if index not in results and valid(result, hi - lo):
+                    results[index] = result
+    finally:
+        os.close(queue)
+        for worker in workers:
+            worker.stop()
+    for index, (lo, hi) in enumerate(bounds):
+        if index not in results:  # a failed worker's, or one it sent that `valid` refused
+            fallbacks.count("a worker process failed; its chunk read here")
+            results[index] = func(items[lo:hi], False)
+    return [results[index] for index in range(len(bounds))]
