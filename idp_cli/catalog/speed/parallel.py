@@ -3,11 +3,13 @@
 Parsing and checking one include file needs nothing from the others, and a catalog of
 thousands of files spends seconds on it, all in Python and C code that holds the GIL: only
 processes run it in parallel. Forked workers start in a few milliseconds with everything
-already imported, each handles a run of consecutive files and sends back its result (as
-`marshal` data, plain values only). Small catalogs, platforms without a safe `fork`, and a
-process that already runs threads stay in one process. A worker that fails for any reason
-costs only time: its share is then done here.
-"""
+already imported. The files are cut into chunks of consecutive files, several per process,
+which this process and the workers take one at a time from a shared queue as each becomes
+free: on a loaded machine a process the scheduler leaves waiting simply does fewer. A worker
+writes each chunk's result (as `marshal` data, plain values only) into a file in memory as it
+goes. Small catalogs, platforms without a safe `fork`, and a process that already runs
+threads stay in one process. A worker that fails for any reason costs only time: the chunks
+it took and did not finish are then done here."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ import contextlib
 import marshal
 import os
 import signal
+import struct
 import sys
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from idp_cli.catalog.speed import fallbacks
@@ -69,54 +73,113 @@ def _bounds(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
 
 
 class _Worker:
-    def __init__(self, pid: int, pipe: int) -> None:
-        self.pid = pid
-        self.pipe = pipe
+    """A forked process and the scratch file it writes its results into, frame by frame."""
 
-    def result(self) -> tuple[bool, Any]:
-        """(True, the worker's result), or (False, None) when it failed."""
+    def __init__(self, pid: int, scratch: int) -> None:
+        self.pid = pid
+        self.scratch = scratch
+        self.taken = 0  # where the first frame not read yet starts
+        self.garbled = False
+
+    def collect(self) -> list[Any]:
+        """The frames the worker finished writing since the last call, while it still runs:
+        what it writes is read as it comes, not all at the end. A file grows only with
+        what is written in it, so a frame of which the end is there is whole."""
+        size = os.fstat(self.scratch).st_size
+        if self.garbled or size <= self.taken:
+            return []
+        data = _pread_all(self.scratch, self.taken, size - self.taken)
+        view = memoryview(data)
+        found: list[Any] = []
+        at = 0
+        while at + _LENGTH.size <= len(data):
+            (length,) = _LENGTH.unpack_from(data, at)
+            end = at + _LENGTH.size + length
+            if end > len(data):
+                break  # not written whole yet (or cut short by the worker's end)
+            try:
+                found.append(marshal.loads(view[at + _LENGTH.size : end]))  # noqa: S302
+            except (ValueError, EOFError, TypeError):
+                self.garbled = True  # not our child's frames: nothing after it either
+                break
+            at = end
+        self.taken += at
+        return found
+
+    def finish(self) -> list[Any]:
+        """The frames not collected yet, once the worker has ended: every whole frame, even
+        when it failed later (a frame it was writing when it died is cut short, left out)."""
         try:
-            with os.fdopen(self.pipe, "rb") as pipe:
-                payload = pipe.read()
+            os.waitpid(self.pid, 0)  # how it ended does not matter: what it wrote does
+            return self.collect()
         finally:
-            _, status = os.waitpid(self.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return False, None
-        try:
-            return True, marshal.loads(payload)  # noqa: S302 (our own child's plain data)
-        except (ValueError, EOFError, TypeError):
-            return False, None
+            self._close()
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.pipe)
+        self._close()
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
 
+    def _close(self) -> None:
+        if self.scratch >= 0:
+            os.close(self.scratch)
+            self.scratch = -1
 
-def _fork(func: Callable[[Sequence[Any], bool], Any], items: Sequence[Any]) -> _Worker | None:
-    read_end, write_end = os.pipe()
+
+# A frame of a worker's scratch file: the length of what follows, then one result (marshal).
+_LENGTH = struct.Struct("<Q")
+
+
+def _scratch() -> int:
+    """A file in memory only, gone with its last descriptor: a worker writes into it as it
+    goes, never waiting for a reader (as it would on a full pipe while this process works)."""
+    try:
+        return os.memfd_create("idp-worker", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # pragma: no cover - Linux before 3.17
+        with tempfile.TemporaryFile() as handle:
+            return os.dup(handle.fileno())
+
+
+def _pread_all(fd: int, offset: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    done = 0
+    while done < size:
+        part = os.pread(fd, size - done, offset + done)
+        if not part:
+            break
+        parts.append(part)
+        done += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _fork(
+    func: Callable[[Sequence[Any], bool], Iterable[Any]], items: Sequence[Any]
+) -> _Worker | None:
+    """A worker that writes each thing `func(items, True)` gives, as it gives it."""
+    try:
+        scratch = _scratch()
+    except OSError:
+        return None
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        os.close(scratch)
         return None
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         status = 1
         try:
-            os.close(read_end)
-            payload = marshal.dumps(func(items, True))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
+            with os.fdopen(scratch, "wb") as out:
+                for found in func(items, True):
+                    payload = marshal.dumps(found)
+                    out.write(_LENGTH.pack(len(payload)) + payload)
+                    out.flush()  # whole frames only are read: each is kept if a later one fails
             status = 0
         finally:
             # never return into the parent's code, flush its buffers or run its exit handlers
             os._exit(status)
-    os.close(write_end)
-    return _Worker(pid, read_end)
+    return _Worker(pid, scratch)
 
 
 def _chunks(total: int, processes: int) -> int:
@@ -149,18 +212,11 @@ def _claim(queue: int) -> int | None:
     return token[0] if token else None
 
 
-def _sent(payload: Any, bounds: list[tuple[int, int]]) -> list[tuple[int, Any]] | None:
-    """A worker's (chunk number, result) pairs, or None when they are not that."""
-    if not isinstance(payload, list):
+def _pair(found: Any, bounds: list[tuple[int, int]]) -> tuple[int, Any] | None:
+    """A worker's (chunk number, result), or None when it sent something else."""
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int)):
         return None
-    pairs: list[tuple[int, Any]] = []
-    for pair in payload:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], int)):
-            return None
-        if not 0 <= pair[0] < len(bounds):
-            return None
-        pairs.append(pair)
-    return pairs
+    return (found[0], found[1]) if 0 <= found[0] < len(bounds) else None
 
 
 def map_slices(
@@ -184,15 +240,22 @@ def map_slices(
     if len(bounds) < 2:  # one item, say
         return [func(items, False)]
 
-    def share(whole: Sequence[Any], in_worker: bool) -> list[tuple[int, Any]]:
-        # a worker's loop: its chunks' results go back together when the queue is empty
-        done: list[tuple[int, Any]] = []
+    def share(whole: Sequence[Any], in_worker: bool) -> Iterator[tuple[int, Any]]:
+        # every process's loop, this one's too: the next chunk nobody took, until none is left
         while (index := _claim(queue)) is not None:
             lo, hi = bounds[index]
-            done.append((index, func(whole[lo:hi], in_worker)))
-        return done
+            yield index, func(whole[lo:hi], in_worker)
 
     results: dict[int, Any] = {}
+
+    def take(sent: list[Any]) -> None:
+        for found in sent:
+            pair = _pair(found, bounds)
+            if pair is not None and pair[0] not in results:
+                lo, hi = bounds[pair[0]]
+                if valid(pair[1], hi - lo):
+                    results[pair[0]] = pair[1]
+
     workers: list[_Worker] = []
     queue = _queue(len(bounds))
     try:
@@ -202,13 +265,12 @@ def map_slices(
                 workers.append(worker)
             else:  # the others share its chunks: it costs only time, but not unseen
                 fallbacks.count("a worker process could not start")
-        results.update(share(items, False))
+        for index, result in share(items, False):
+            results[index] = result
+            for worker in workers:  # the workers' results so far, not all at the end
+                take(worker.collect())
         while workers:
-            ok, payload = workers.pop(0).result()
-            for index, result in (_sent(payload, bounds) or []) if ok else []:
-                lo, hi = bounds[index]
-                if index not in results and valid(result, hi - lo):
-                    results[index] = result
+            take(workers.pop(0).finish())
     finally:
         os.close(queue)
         for worker in workers:

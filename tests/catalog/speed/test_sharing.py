@@ -6,6 +6,7 @@ and a platform or process that must not fork does everything in one call."""
 from __future__ import annotations
 
 import itertools
+import marshal
 import os
 import select
 import sys
@@ -164,7 +165,7 @@ def test_many_chunks_come_back_in_order_whoever_computed_them(
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
-def test_a_worker_dying_midway_has_every_chunk_it_took_done_here(
+def test_a_worker_dying_midway_has_the_chunk_it_was_on_done_here(
     monkeypatch: pytest.MonkeyPatch, signals: Signals
 ) -> None:
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
@@ -185,9 +186,47 @@ def test_a_worker_dying_midway_has_every_chunk_it_took_done_here(
 
     before = fallbacks.snapshot()
     parts = parallel.map_slices(work, list(range(64)), [1] * 64)
-    assert fallbacks.since(before) == {"a worker process failed; its chunk read here": 2}
-    assert _flat(parts) == [(os.getpid(), False, i * i) for i in range(64)]
+    assert fallbacks.since(before) == {"a worker process failed; its chunk read here": 1}
+    assert [square for _, _, square in _flat(parts)] == [i * i for i in range(64)]
     assert len(parts) == 16
+    # the chunk it finished came back; the one it died in was done here
+    assert [part[0][1] for part in parts].count(True) == 1
+    assert _no_children()
+
+
+def _frame(found: Any) -> bytes:
+    payload = marshal.dumps(found)
+    return parallel._LENGTH.pack(len(payload)) + payload
+
+
+@needs_fork
+def test_frames_are_read_as_they_are_written_and_one_cut_short_is_left_out() -> None:
+    first, second, third = _frame((0, ["a"])), _frame((1, ["b"])), _frame((2, ["c"]))
+    scratch = parallel._scratch()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - a child that ends at once, as if killed
+        os._exit(9)
+    worker = parallel._Worker(pid, scratch)
+    assert worker.collect() == []
+    os.write(scratch, first + second[:5])
+    assert worker.collect() == [(0, ["a"])]
+    assert worker.collect() == []
+    os.write(scratch, second[5:] + third[:-1])  # the worker ended while writing the third
+    assert worker.finish() == [(1, ["b"])]
+    assert _no_children()
+    with pytest.raises(OSError):
+        os.fstat(scratch)  # closed
+
+
+@needs_fork
+def test_a_garbled_frame_ends_what_is_read_of_a_worker() -> None:
+    garbled = parallel._LENGTH.pack(3) + b"\xff\xff\xff"
+    scratch = parallel._scratch()
+    os.write(scratch, _frame((0, 1)) + garbled + _frame((1, 2)))
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover
+        os._exit(0)
+    assert parallel._Worker(pid, scratch).finish() == [(0, 1)]
     assert _no_children()
 
 
