@@ -272,7 +272,8 @@ def map_slices(
             for worker in workers:  # the workers' results so far, not all at the end
                 take(worker.collect())
         while workers:
-            take(workers.pop(0).finish())
+            take(workers[0].finish())
+            workers.pop(0)  # only now: interrupted while waiting for it, it is stopped below
     finally:
         os.close(queue)
         for worker in workers:

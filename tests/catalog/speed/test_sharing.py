@@ -275,7 +275,7 @@ def test_a_failing_worker_costs_only_time(
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
-@pytest.mark.parametrize("failure", ["none", "worker", "here", "no-fork"])
+@pytest.mark.parametrize("failure", ["none", "worker", "here", "no-fork", "interrupted"])
 def test_no_pipe_and_no_process_is_left_behind(
     monkeypatch: pytest.MonkeyPatch, signals: Signals, failure: str
 ) -> None:
@@ -286,10 +286,18 @@ def test_no_pipe_and_no_process_is_left_behind(
             raise OSError("no more processes")
 
         monkeypatch.setattr(os, "fork", no_fork)
+    if failure == "interrupted":  # Ctrl-C while waiting for a worker that hangs
+
+        def interrupted(worker: parallel._Worker) -> list[Any]:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(parallel._Worker, "finish", interrupted)
 
     def work(part: Sequence[int], in_worker: bool) -> list[int]:
         if in_worker and failure == "worker":
             os._exit(3)
+        if in_worker and failure == "interrupted":
+            signals.wait_in_worker()  # never told: hangs until stopped
         if failure == "here":
             if in_worker:  # stopped (killed) while it waits for this process
                 signals.wait_in_worker()
@@ -298,8 +306,8 @@ def test_no_pipe_and_no_process_is_left_behind(
 
     assert _no_children()
     before = _open_fds()
-    if failure == "here":
-        with pytest.raises(KeyError):
+    if failure in ("here", "interrupted"):
+        with pytest.raises(KeyError if failure == "here" else KeyboardInterrupt):
             parallel.map_slices(work, list(range(40)), [1] * 40)
     else:
         assert _flat(parallel.map_slices(work, list(range(40)), [1] * 40)) == [
