@@ -97,6 +97,15 @@ def test_small_inputs_stay_in_this_process() -> None:
 
 
 @pytest.mark.usefixtures("split_everything")
+def test_one_large_item_is_not_worth_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert parallel.map_slices(_squares, [7], [1 << 30]) == [[(os.getpid(), False, 49)]]
+
+
+@pytest.mark.usefixtures("split_everything")
 @pytest.mark.parametrize("reason", ["platform", "thread"])
 def test_where_forking_is_unsafe_everything_is_done_here_in_one_call(
     monkeypatch: pytest.MonkeyPatch, reason: str
