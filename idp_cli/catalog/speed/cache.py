@@ -6,8 +6,8 @@ invalidates it. Each catalog has two entries: the whole of it, and a summary hol
 `idp models list` shows and filters on, which a large catalog reads several times faster.
 Entries use `marshal` (plain data only, so loading one cannot run code) and are written
 atomically: a crash never leaves a half-written entry, and an unreadable one is ignored.
-The models are kept as a few chunks of `marshal` bytes, in order: the parts of a large catalog
-that worker processes read (see parts.py) arrive encoded already. A chunk holds either the
+The models are kept as chunks of `marshal` bytes, in order, one per chunk of files read: those
+of a large catalog that worker processes read (see parallel.py, parts.py) arrive encoded. A chunk holds either the
 models, or per include file the JSON text the fast YAML path read them from: copying text is
 much cheaper than encoding the objects, and decoding it costs about the same.
 """

@@ -5,8 +5,8 @@ problems, in the same places, as reading it in one process."""
 from __future__ import annotations
 
 import os
+import select
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,74 +15,13 @@ import pytest
 from idp_cli import paths
 from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.read import load
-from idp_cli.catalog.speed import parallel, parts
+from idp_cli.catalog.speed import fallbacks, parallel, parts
 from idp_cli.errors import Problem
 from tests.helpers import HEADER, edit, load_spec, model_yaml, source_for, write_catalog
 
 needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
 )
-
-
-@pytest.fixture
-def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers even for tiny inputs, on as many cores as the machine has (at least 2)."""
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
-
-
-def _squares(part: Sequence[int], in_worker: bool) -> list[tuple[int, bool, int]]:
-    return [(os.getpid(), in_worker, item * item) for item in part]
-
-
-def _flat(parts: list[Any]) -> list[Any]:
-    return [result for part in parts for result in part]
-
-
-def test_small_inputs_stay_in_this_process() -> None:
-    results = parallel.map_slices(_squares, list(range(10)), [100] * 10)
-    assert results == [[(os.getpid(), False, i * i) for i in range(10)]]
-
-
-@needs_fork
-@pytest.mark.usefixtures("split_everything")
-def test_large_inputs_are_shared_with_workers_and_come_back_in_order() -> None:
-    parts = parallel.map_slices(_squares, list(range(40)), [1] * 40)
-    results = _flat(parts)
-    assert [square for _, _, square in results] == [i * i for i in range(40)]
-    assert len(parts) >= 2 and len({pid for pid, _, _ in results}) == len(parts)
-    assert {(pid, worker) for pid, worker, _ in parts[0]} == {(os.getpid(), False)}
-    assert all(worker for part in parts[1:] for _, worker, _ in part)
-
-
-@needs_fork
-@pytest.mark.usefixtures("split_everything")
-@pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies", "invalid"])
-def test_a_failing_worker_costs_only_time(failure: str) -> None:
-    def work(part: Sequence[int], in_worker: bool) -> Any:
-        if in_worker:
-            if failure == "raises":
-                raise RuntimeError("worker trouble")
-            if failure == "dies":
-                os._exit(3)
-            if failure == "unmarshallable":
-                return object()
-            return ["too", "short"]  # refused by `valid` below
-        return [item + 1 for item in part]
-
-    parts = parallel.map_slices(
-        work, list(range(12)), [1] * 12, lambda result, count: len(result) == count
-    )
-    assert len(parts) >= 2
-    assert _flat(parts) == list(range(1, 13))
-
-
-def test_bounds_share_the_size_and_cover_every_item() -> None:
-    assert parallel._bounds([1] * 10, 2) == [(0, 5), (5, 10)]
-    assert parallel._bounds([9, 1, 1, 1], 2) == [(0, 1), (1, 4)]
-    bounds = parallel._bounds([3, 1, 4, 1, 5, 9, 2, 6], 3)
-    assert [lo for lo, _ in bounds] == [0, *(hi for _, hi in bounds[:-1])]
-    assert bounds[-1][1] == 8
 
 
 def _catalog_with_many_includes(folder: Path) -> None:
@@ -167,10 +106,11 @@ def test_workers_find_the_same_problems_in_the_same_places(
 
 
 @needs_fork
-@pytest.mark.usefixtures("split_everything")
 def test_a_valid_catalog_read_by_workers_equals_one_read_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
     write_catalog(tmp_path, HEADER + "include: [models/*.yaml]\n")
     for i in range(12):
         write_catalog(tmp_path / "models", model_yaml(f"acme/m{i:02}"), name=f"m{i:02}.yaml")
@@ -239,11 +179,16 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
     if workers != "none":
         monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
         monkeypatch.setattr(parallel, "_cores", lambda: 3)
-    here: list[int] = []  # the parts read in this process
+    here: list[int] = []  # the chunks read in this process
+    signal_read, signal_write = os.pipe()  # a worker took a chunk
     if workers == "failing":  # every worker dies after its work: this process redoes it
         check_part = parts.check_part
 
         def dying(*args: Any) -> Any:
+            if args[-1]:
+                os.write(signal_write, b"!")
+            elif len(here) == 1:  # its first chunk of include files: a worker takes one too
+                assert select.select([signal_read], [], [], 120)[0], "no worker took a chunk"
             result = check_part(*args)
             if args[-1]:
                 os._exit(3)
@@ -251,10 +196,16 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
             return result
 
         monkeypatch.setattr(parts, "check_part", dying)
-    cold = load(source_for(folder), summary=summary)
+    before = fallbacks.snapshot()
+    try:
+        cold = load(source_for(folder), summary=summary)
+    finally:
+        os.close(signal_read)
+        os.close(signal_write)
     if workers == "failing":
-        # the catalog file, then its own part of the include files and both workers' again
-        assert here[0] == 1 and len(here) == 4 and sum(here[1:]) == 14
+        # the catalog file, then the include files: its own chunks and the workers' again
+        assert here[0] == 1 and sum(here[1:]) == 14
+        assert fallbacks.since(before)["a worker process failed; its chunk read here"] >= 1
     assert not cold.cached
     assert cold.catalog is not None
     assert cold.catalog.data == (expected_summary if summary else expected)
