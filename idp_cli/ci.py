@@ -11,11 +11,11 @@ only when a value that is not bundled is asked for, or the whole list is needed.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from idp_cli.errors import IdpError
+from idp_cli.suggest import did_you_mean
 
 # value: the label Copier's prompt shows; the first is the default.
 CI_SYSTEMS: dict[str, str] = {
@@ -77,9 +77,9 @@ def find(name: str) -> System:
     if found is not None:
         return found
     names = [s.name for s in every]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     raise IdpError(
         f"no CI system named {name!r} (--ci)",
-        hint=(f"Did you mean {close[0]}? " if close else "")
-        + f"CI systems: {', '.join(names)} (plug-ins add others: `idp plugins`).",
+        hint=did_you_mean(
+            name, names, f"CI systems: {', '.join(names)} (plug-ins add others: `idp plugins`)."
+        ),
     )
