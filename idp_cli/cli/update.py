@@ -25,7 +25,7 @@ from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
 if TYPE_CHECKING:
-    from idp_cli.project.binding_updates import BindingUpdate
+    from idp_cli.project.binding_updates import BindingUpdate, Updated
     from idp_cli.project.bindings import Binding
     from idp_cli.project.update import Outcome, Plan
 
@@ -152,9 +152,7 @@ def update(
 
         console.err().print(f"note: {escape(made.note)}.")
     if not made.noop and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
-        )
+        _announce(project, pretend)
     outcome = apply(
         made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
     )
@@ -205,18 +203,11 @@ def _update_composed(
     """The project's one binding, an app composed of parts (bindings.py): one Copier update
     per answers file, reported as the one binding they are."""
     from idp_cli.project import summary
-    from idp_cli.project.binding_updates import apply_all, plan_all
-    from idp_cli.project.update import Outcome, require_clean
+    from idp_cli.project.binding_updates import plan_all
+    from idp_cli.project.update import Outcome
 
     (item,) = plan_all(project, [chosen], **options)
-    require_clean(item.plan, pretend=pretend, busy=not item.noop)
-    if not item.noop and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
-        )
-    done = apply_all(
-        [item], conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
-    )
+    done = _apply_all(project, [item], conflict, trust, pretend, may_ask, output)
     outcome = Outcome(done.changes)
     if summary_file is not None:
         summary_file.write_text(
@@ -244,8 +235,7 @@ def _update_several(
     output: Format,
 ) -> None:
     from idp_cli.project import summary
-    from idp_cli.project.binding_updates import apply_all, plan_all
-    from idp_cli.project.update import require_clean
+    from idp_cli.project.binding_updates import plan_all
 
     one_only = [o for o in ("model", "template_ref", "overrides") if options[o]]
     if one_only and len(chosen) > 1:
@@ -256,16 +246,8 @@ def _update_several(
             hint="Name the binding with --binding NAME.",
         )
     items = plan_all(project, chosen, **options)
-    for item in items:
-        require_clean(item.plan, pretend=pretend, busy=not item.noop)
+    done = _apply_all(project, items, conflict, trust, pretend, may_ask, output)
     busy = any(not item.noop for item in items)
-    if busy and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
-        )
-    done = apply_all(
-        items, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
-    )
     if summary_file is not None:
         summary_file.write_text(summary.markdown_all(items, pretend=pretend), encoding="utf-8")
     result: dict[str, Any] = {
@@ -291,6 +273,34 @@ def _update_several(
     emit(result, output, lambda: _print_several(items, pretend, result))
     if done.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
+
+
+def _apply_all(
+    project: Path,
+    items: list[BindingUpdate],
+    conflict: Conflict,
+    trust: bool,
+    pretend: bool,
+    may_ask: bool,
+    output: Format,
+) -> Updated:
+    """Each answers file's update in turn, once none of them would touch a modified file."""
+    from idp_cli.project.binding_updates import apply_all
+    from idp_cli.project.update import require_clean
+
+    for item in items:
+        require_clean(item.plan, pretend=pretend, busy=not item.noop)
+    if any(not item.noop for item in items) and output.for_people:
+        _announce(project, pretend)
+    return apply_all(
+        items, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
+    )
+
+
+def _announce(project: Path, pretend: bool) -> None:
+    console.err().print(
+        f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
+    )
 
 
 def _parts(item: BindingUpdate) -> dict[str, Any] | None:
