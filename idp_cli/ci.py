@@ -11,6 +11,7 @@ only when a value that is not bundled is asked for, or the whole list is needed.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -43,9 +44,12 @@ class System:
         return f"plug-in {self.distribution}" if self.distribution else "bundled"
 
 
-def systems() -> list[System]:
+@functools.cache
+def systems() -> tuple[System, ...]:
     """Every CI system, the bundled ones first; a plug-in's that reuses a name is left out
-    with a warning (a project's `ci` answer must mean one thing)."""
+    with a warning (a project's `ci` answer must mean one thing). Asked once a run, as the
+    plug-ins' hook is: `idp new` lists them for its picker, then looks the chosen one up, and
+    warns once."""
     from idp_cli import plugins, warning_sink
 
     found = [System(name, title) for name, title in CI_SYSTEMS.items()]
@@ -64,7 +68,7 @@ def systems() -> list[System]:
         found.append(
             System(system.name, system.title, system.template, plugin.distribution, plugin.version)
         )
-    return found
+    return tuple(found)
 
 
 def find(name: str) -> System:
