@@ -276,12 +276,7 @@ def require_clean(plan: Plan, *, pretend: bool, busy: bool | None = None) -> Non
             "the preview starts from the last commit; uncommitted changes are not in it"
         )
     elif dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise IdpError(
-            f"{plan.project} has uncommitted changes ({shown}); nothing was updated",
-            hint="Commit or stash them (`git stash -u`) first, so the update can be "
-            "reviewed and undone with git.",
-        )
+        raise worktree.uncommitted(plan.project, dirty, "updated", "the update")
 
 
 def apply(
