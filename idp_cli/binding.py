@@ -309,36 +309,50 @@ def running_idp() -> dict[str, str]:
     return {IDP_VERSION: __version__}
 
 
+@dataclass(frozen=True)
+class AppAnswers:
+    """A new app's answers besides its model, whether it binds a version or a model name. The
+    app's `owner` is its own (app_owner.py), never the model's; None leaves the template's
+    default. `overrides` (the user's `--data`) go on top of everything."""
+
+    project_name: str
+    ci: str
+    catalog_source: str
+    catalog_ref: str
+    catalog_commit: str
+    overrides: dict[str, Any]
+    owner: str | None = None
+
+    @property
+    def catalog(self) -> dict[str, str]:
+        """Where the catalog was read, as the answers record it."""
+        return {
+            "catalog_source": self.catalog_source,
+            "catalog_ref": self.catalog_ref,
+            "catalog_commit": self.catalog_commit,
+        }
+
+    def around(self, template: Template, described: str, model: dict[str, Any]) -> dict[str, Any]:
+        """The answers for Copier: the app's, then `model` (the binding), kept to the questions
+        the template asks, then the user's `--data`."""
+        data: dict[str, Any] = {
+            "project_name": self.project_name,
+            "description": described,
+            **({"owner": self.owner} if self.owner is not None else {}),
+            "ci": self.ci,
+            **running_idp(),
+            **model,
+        }
+        known = {q.name for q in template.questions}
+        data = {k: v for k, v in data.items() if k in known}
+        data.update(self.overrides)
+        return data
+
+
 def answers(
-    template: Template,
-    version: Version,
-    endpoint: Endpoint,
-    *,
-    project_name: str,
-    ci: str,
-    catalog_source: str,
-    catalog_commit: str,
-    overrides: dict[str, Any],
-    catalog_ref: str = "",
-    owner: str | None = None,
+    template: Template, version: Version, endpoint: Endpoint, app: AppAnswers
 ) -> dict[str, Any]:
-    """The answers for Copier: the binding first, then the user's `--data` on top. The app's
-    `owner` is its own (app_owner.py), never the model's; None leaves the template's default."""
-    data: dict[str, Any] = {
-        "project_name": project_name,
-        "description": description(template, version),
-        **({"owner": owner} if owner is not None else {}),
-        "ci": ci,
-        **running_idp(),
-        **bound(
-            version,
-            endpoint,
-            catalog_source=catalog_source,
-            catalog_ref=catalog_ref,
-            catalog_commit=catalog_commit,
-        ),
-    }
-    known = {q.name for q in template.questions}
-    data = {k: v for k, v in data.items() if k in known}
-    data.update(overrides)
-    return data
+    """The answers for Copier of an app bound to `version`, served through `endpoint`."""
+    return app.around(
+        template, description(template, version), bound(version, endpoint, **app.catalog)
+    )

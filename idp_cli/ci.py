@@ -11,11 +11,12 @@ only when a value that is not bundled is asked for, or the whole list is needed.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 from dataclasses import dataclass
 
 from idp_cli.errors import IdpError
+from idp_cli.suggest import did_you_mean
 
 # value: the label Copier's prompt shows; the first is the default.
 CI_SYSTEMS: dict[str, str] = {
@@ -43,9 +44,12 @@ class System:
         return f"plug-in {self.distribution}" if self.distribution else "bundled"
 
 
-def systems() -> list[System]:
+@functools.cache
+def systems() -> tuple[System, ...]:
     """Every CI system, the bundled ones first; a plug-in's that reuses a name is left out
-    with a warning (a project's `ci` answer must mean one thing)."""
+    with a warning (a project's `ci` answer must mean one thing). Asked once a run, as the
+    plug-ins' hook is: `idp new` lists them for its picker, then looks the chosen one up, and
+    warns once."""
     from idp_cli import plugins, warning_sink
 
     found = [System(name, title) for name, title in CI_SYSTEMS.items()]
@@ -64,7 +68,7 @@ def systems() -> list[System]:
         found.append(
             System(system.name, system.title, system.template, plugin.distribution, plugin.version)
         )
-    return found
+    return tuple(found)
 
 
 def find(name: str) -> System:
@@ -77,9 +81,9 @@ def find(name: str) -> System:
     if found is not None:
         return found
     names = [s.name for s in every]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     raise IdpError(
         f"no CI system named {name!r} (--ci)",
-        hint=(f"Did you mean {close[0]}? " if close else "")
-        + f"CI systems: {', '.join(names)} (plug-ins add others: `idp plugins`).",
+        hint=did_you_mean(
+            name, names, f"CI systems: {', '.join(names)} (plug-ins add others: `idp plugins`)."
+        ),
     )

@@ -99,34 +99,13 @@ def seed(template: Template, catalog: Catalog, name: str) -> dict[str, Any]:
 
 
 def answers(
-    template: Template,
-    catalog: Catalog,
-    name: str,
-    *,
-    project_name: str,
-    ci: str,
-    catalog_source: str,
-    catalog_ref: str,
-    catalog_commit: str,
-    overrides: dict[str, Any],
-    owner: str | None = None,
+    template: Template, catalog: Catalog, name: str, app: binding.AppAnswers
 ) -> dict[str, Any]:
-    """The answers for Copier: the model name and its seed, then the user's `--data`."""
+    """The answers for Copier: the app's, the model name and its seed, then the user's `--data`."""
     model = seed(template, catalog, name)
     described = f"{model['display_name']} ({name})" if model["exists"] else f"the new model {name}"
-    data: dict[str, Any] = {
-        "project_name": project_name,
-        "description": f"{template.title} for {described}.",
-        **({"owner": owner} if owner is not None else {}),
-        "ci": ci,
-        **binding.running_idp(),
-        "model_name": name,
-        "catalog_source": catalog_source,
-        "catalog_ref": catalog_ref,
-        "catalog_commit": catalog_commit,
-        "model": model,
-    }
-    known = {q.name for q in template.questions}
-    data = {k: v for k, v in data.items() if k in known}
-    data.update(overrides)
-    return data
+    return app.around(
+        template,
+        f"{template.title} for {described}.",
+        {"model_name": name, **app.catalog, "model": model},
+    )

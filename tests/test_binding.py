@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from idp_cli.binding import CatalogFit, answers, fit, fit_catalog, model_mapping
+from idp_cli.binding import AppAnswers, CatalogFit, answers, fit, fit_catalog, model_mapping
 from idp_cli.catalog.model import Catalog
 from idp_cli.catalog.query import resolve
 from idp_cli.catalog.read import load
@@ -82,11 +82,14 @@ def test_answers_carry_the_binding_and_overrides_win() -> None:
         chat,
         version,
         endpoint,
-        project_name="svc",
-        ci="gitlab",
-        catalog_source="/cat",
-        catalog_commit="abc",
-        overrides={"owner": "group:default/other"},
+        AppAnswers(
+            project_name="svc",
+            ci="gitlab",
+            catalog_source="/cat",
+            catalog_ref="",
+            catalog_commit="abc",
+            overrides={"owner": "group:default/other"},
+        ),
     )
     assert data["model_ref"] == "acme/assistant@2.0.0"
     assert data["owner"] == "group:default/other"
@@ -115,11 +118,14 @@ def test_answers_carry_the_binding_and_overrides_win() -> None:
         chat,
         version,
         endpoint,
-        project_name="svc",
-        ci="gitlab",
-        catalog_source="/cat",
-        catalog_commit="abc",
-        overrides={"owner": "group:default/other"},
+        AppAnswers(
+            project_name="svc",
+            ci="gitlab",
+            catalog_source="/cat",
+            catalog_ref="",
+            catalog_commit="abc",
+            overrides={"owner": "group:default/other"},
+        ),
     )
     assert again == data
 
@@ -133,11 +139,14 @@ def test_answers_only_for_questions_the_template_asks() -> None:
         template,
         version,
         endpoint,
-        project_name="x",
-        ci="github",
-        catalog_source="",
-        catalog_commit="",
-        overrides={},
+        AppAnswers(
+            project_name="x",
+            ci="github",
+            catalog_source="",
+            catalog_ref="",
+            catalog_commit="",
+            overrides={},
+        ),
     )
     assert set(data) == {"model"}
 

@@ -120,10 +120,7 @@ def test_a_new_name_gets_the_placeholder_signature_under_its_name(
 def test_the_answers_name_the_model_and_keep_the_users_data(
     template: Template, catalog: Catalog
 ) -> None:
-    answers = name_binding.answers(
-        template,
-        catalog,
-        "acme/churn",
+    app = binding.AppAnswers(
         project_name="churn-training",
         ci="gitlab",
         catalog_source="https://git.example/catalog.git",
@@ -131,6 +128,7 @@ def test_the_answers_name_the_model_and_keep_the_users_data(
         catalog_commit="abc",
         overrides={"gate_metric": "pr_auc"},
     )
+    answers = name_binding.answers(template, catalog, "acme/churn", app)
     assert answers["model_name"] == "acme/churn"
     assert "model_ref" not in answers
     assert answers["description"] == "Training project for Churn (acme/churn)."

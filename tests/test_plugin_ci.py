@@ -5,6 +5,7 @@ check` and `idp update` find the plug-in again, and name it when it is not insta
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -286,6 +287,7 @@ def test_a_plugins_system_that_takes_a_name_or_misspells_one_is_left_out(
     plugin = plugins.Plugin("team", "team_ci", "team-ci", "2.0.0")
     given = [plugins.CiSystem(name, name, "/nowhere") for name in ("github", "Team CI", "team")]
     monkeypatch.setattr(plugins, "ci_systems", lambda: [(plugin, s) for s in given])
+    monkeypatch.setattr(ci, "systems", functools.cache(ci.systems.__wrapped__))
     warned: list[str] = []
     monkeypatch.setattr(warning_sink, "warn", warned.append)
     assert [s.name for s in ci.systems()] == ["github", "gitlab", "tekton", "team"]
@@ -306,8 +308,31 @@ def test_a_plugins_system_that_takes_a_name_or_misspells_one_is_left_out(
     with pytest.raises(IdpError, match=r"CI system team \(plug-in team-ci\): /nowhere: no such"):
         ci_part.parts_for(chat, "team")
     given[2] = plugins.CiSystem("team", "Team", chat.src)
+    ci.systems.cache_clear()  # as if installed before the run
     with pytest.raises(IdpError, match="template chat-service is not a part"):
         ci_part.parts_for(chat, "team")
+
+
+def test_a_left_out_system_is_warned_about_once_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `idp new` in a terminal lists the systems for its picker, then looks the chosen one up
+    from idp_cli import ci, plugins, warning_sink
+    from idp_cli.errors import IdpError
+    from idp_cli.project import ci_part
+    from idp_cli.templates.discovery import find
+
+    plugin = plugins.Plugin("team", "team_ci", "team-ci", "2.0.0")
+    given = [plugins.CiSystem(name, name, "/nowhere") for name in ("github", "team")]
+    monkeypatch.setattr(plugins, "ci_systems", lambda: [(plugin, s) for s in given])
+    # a fresh once-a-run list, for this test's plug-in
+    monkeypatch.setattr(ci, "systems", functools.cache(ci.systems.__wrapped__))
+    warned: list[str] = []
+    monkeypatch.setattr(warning_sink, "warn", warned.append)
+    chat = find("chat-service")
+    answers: dict[str, object] = {}
+    offered: dict[str, object] = {"ci": "github"}
+    with pytest.raises(IdpError, match=r"CI system team \(plug-in team-ci\): /nowhere: no such"):
+        ci_part.ask(chat, answers, offered, lambda offer: offer[-1].name)
+    assert warned == ["plug-in team (team-ci 2.0.0): CI system 'github' is taken; left out"]
 
 
 def test_a_plugin_ci_part_with_tasks_runs_only_with_trust(tmp_path: Path) -> None:

@@ -43,6 +43,13 @@ def lifecycle(idp_lifecycle: str) -> str | None:
     return LIFECYCLE.get(idp_lifecycle)
 
 
+def _exported_lifecycle(version: Version) -> str:
+    # only exported versions get here (exported_versions leaves the others out)
+    mapped = lifecycle(version.lifecycle)
+    assert mapped is not None
+    return mapped
+
+
 def tag(value: str) -> str:
     """A valid Backstage tag (^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$, <= 63 chars), or "" if nothing
     of the value survives."""
@@ -112,8 +119,7 @@ def resource(model: Model, headline: Version, source_id: str) -> dict[str, Any]:
     ]
     if raw.get("licenseLink"):
         links.append({"url": str(raw["licenseLink"]), "title": "License", "type": "license"})
-    mapped = lifecycle(headline.lifecycle)
-    assert mapped is not None
+    mapped = _exported_lifecycle(headline)
     return {
         "apiVersion": API_VERSION,
         "kind": "Resource",
@@ -163,8 +169,7 @@ def _definition(version: Version, endpoint: Endpoint) -> str:
 
 
 def api(model: Model, version: Version, endpoint: Endpoint) -> dict[str, Any]:
-    mapped = lifecycle(version.lifecycle)
-    assert mapped is not None
+    mapped = _exported_lifecycle(version)
     return {
         "apiVersion": API_VERSION,
         "kind": "API",
@@ -198,8 +203,7 @@ def api(model: Model, version: Version, endpoint: Endpoint) -> dict[str, Any]:
 
 
 def component(model: Model, version: Version, endpoint: Endpoint) -> dict[str, Any]:
-    mapped = lifecycle(version.lifecycle)
-    assert mapped is not None
+    mapped = _exported_lifecycle(version)
     api_ref = endpoint_api(model.name, version.version, endpoint.name)
     runtime = (version.raw.get("serving") or {}).get("runtime") or {}
     return {

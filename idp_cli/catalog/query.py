@@ -16,6 +16,7 @@ from idp_cli.catalog.model import (
     version_key,
 )
 from idp_cli.errors import NotFound
+from idp_cli.suggest import did_you_mean
 
 
 # A NamedTuple rather than a dataclass: this module is imported by every `idp models list`,
@@ -93,17 +94,7 @@ def select(catalog: Catalog | CatalogSummary, f: Filters) -> list[Any]:
 
 def closest_names_hint(name: str, names: list[str]) -> str:
     """`Did you mean ...?` with up to three close or containing names, else where to look."""
-    import difflib
-
-    # compared in lower case: `ACME/Churn-Classifier` still finds acme/churn-classifier
-    lowered = {n.lower(): n for n in names}
-    close = [lowered[n] for n in difflib.get_close_matches(name.lower(), lowered, n=3, cutoff=0.5)]
-    close += [n for n in names if name and name.lower() in n.lower() and n not in close][
-        : 3 - len(close)
-    ]
-    return (
-        f"Did you mean {', '.join(close)}?" if close else "List the models with `idp models list`."
-    )
+    return did_you_mean(name, names) or "List the models with `idp models list`."
 
 
 def resolve(catalog: Catalog, ref: str) -> Version:

@@ -6,13 +6,13 @@ built only when there is something to word."""
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from idp_cli.catalog import shape
 from idp_cli.catalog.safe_yaml import Locator
+from idp_cli.suggest import close_names
 
 FieldPath = tuple[str | int, ...]
 
@@ -73,7 +73,7 @@ def _message(error: dict[str, Any], root: type[Any], loc: FieldPath, written: st
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         known = _known_keys(root, loc[:-1])
-        close = difflib.get_close_matches(key, known, n=1)
+        close = close_names(key, known, most=1)
         hint = (
             f"; did you mean {close[0]!r}?"
             if close

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from idp_cli.cli import completion
+from idp_cli.cli.catalog_edits import EDIT_FLAGS, branch_option, no_commit_option, print_written
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
 from idp_cli.output.render import Format, emit
@@ -21,24 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_FLAGS = {
-    "branch": "--branch",
-    "no_commit": "--no-commit",
-    "catalog": "--catalog",
-    "catalog_ref": "--catalog-ref (and unset IDP_CATALOG_REF)",
-}
-
-BranchOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--branch",
-        help="The new branch to commit on. Default: alias/<model>-<alias>-<version>.",
-        show_default=False,
-    ),
-]
-NoCommitOpt = Annotated[
-    bool, typer.Option("--no-commit", help="Only write the files; no branch, no commit.")
-]
+BranchOpt = Annotated[str | None, branch_option("alias/<model>-<alias>-<version>")]
+NoCommitOpt = Annotated[bool, no_commit_option()]
 
 
 @app.command("set")
@@ -105,12 +90,10 @@ def _run(
 ) -> None:
     from idp_cli.publish.alias_change import AliasRequest, change_alias
 
-    request = AliasRequest(name, alias, version, branch, not no_commit, _FLAGS)
+    request = AliasRequest(name, alias, version, branch, not no_commit, EDIT_FLAGS)
     result = change_alias(catalog_source(ctx, catalog, None), request)
 
     def table() -> None:
-        from idp_cli.cli.publish import print_written
-
         print_written([result.move.describe(result.model)], result)
 
     emit(result.to_dict(), output, table)

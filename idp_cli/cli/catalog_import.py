@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from idp_cli.cli.catalog_edits import EDIT_FLAGS, branch_option, no_commit_option
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt, parse_data
 from idp_cli.output.render import Format, dump_json
@@ -18,14 +19,11 @@ _BULK = "Importing every new version (no URI)"
 
 # How the core's messages name each input.
 _FLAGS = {
+    **EDIT_FLAGS,
     "tracking_uri": "--tracking-uri",
     "filters": "--filter",
     "mapping": "--map",
     "lifecycle": "--lifecycle",
-    "branch": "--branch",
-    "no_commit": "--no-commit",
-    "catalog": "--catalog",
-    "catalog_ref": "--catalog-ref (and unset IDP_CATALOG_REF)",
 }
 
 
@@ -109,21 +107,9 @@ def import_version(
         typer.Option("--pretend", help="Print the plan; write nothing.", rich_help_panel=_BULK),
     ] = False,
     branch: Annotated[
-        str | None,
-        typer.Option(
-            "--branch",
-            metavar="NAME",
-            help="The new branch to commit on. Default: import/KIND-<digest of the changes>.",
-            show_default=False,
-            rich_help_panel=_BULK,
-        ),
+        str | None, branch_option("import/KIND-<digest of the changes>", _BULK)
     ] = None,
-    no_commit: Annotated[
-        bool,
-        typer.Option(
-            "--no-commit", help="Only write the files; no branch, no commit.", rich_help_panel=_BULK
-        ),
-    ] = False,
+    no_commit: Annotated[bool, no_commit_option(_BULK)] = False,
     json_output: Annotated[
         bool, typer.Option("--json", help="With a URI: print JSON instead of YAML (-o json).")
     ] = False,

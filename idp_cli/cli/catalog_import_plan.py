@@ -110,6 +110,6 @@ def _print_plan(plan: object) -> None:
         out.print(f"Files: {', '.join(plan.files)}", markup=False)
         out.print("Nothing written (--pretend).", markup=False)
     else:
-        from idp_cli.cli.publish import print_written
+        from idp_cli.cli.catalog_edits import print_written
 
         print_written([], plan)  # as publish and alias report what they wrote

@@ -137,7 +137,7 @@ def _print_lines(report: Report, indent: str = "") -> None:
                 f"{indent}  part {escape(part_name)}: {escape(template)} {escape(part.current)} "
                 f"→ {escape(part.newest)}  [yellow]outdated[/]"
             )
-    version = escape(t.newest if t.outdated else t.current)
+    version = escape(t.target)
     for part_name in report.parts_added:
         out.print(f"{indent}  part {escape(part_name)}: new in {version}  [yellow]outdated[/]")
     for part_name in report.parts_dropped:

@@ -100,13 +100,13 @@ def parse_columns(spec: str | None, headers: list[str]) -> list[str] | None:
     """--columns as headers of the table, or a usage error naming the closest header."""
     if spec is None:
         return None
-    import difflib
+    from idp_cli.suggest import close_names
 
     chosen = []
     for word in (w.strip() for w in spec.split(",")):
         name = word.upper().replace("_", " ").replace("-", " ")
         if name not in headers:
-            close = difflib.get_close_matches(name, headers, n=1)
+            close = close_names(name, headers, most=1)
             hint = f"; did you mean {close[0].lower()}?" if close else ""
             raise typer.BadParameter(
                 f"no column {word!r}{hint} (columns: {', '.join(h.lower() for h in headers)})",

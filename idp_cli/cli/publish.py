@@ -7,14 +7,14 @@ only when it runs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from idp_cli.cli import completion
+from idp_cli.cli.catalog_edits import EDIT_FLAGS, branch_option, no_commit_option, print_written
 from idp_cli.cli.common import catalog_source, guard
 from idp_cli.cli.options import CatalogOpt, OutputOpt
-from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
 _NEW = "New model"
@@ -24,6 +24,7 @@ _MLFLOW = "From MLflow"
 
 # How the core's messages name each input.
 _FLAGS = {
+    **EDIT_FLAGS,
     "model": "--model",
     "version": "--version",
     "lifecycle": "--lifecycle",
@@ -32,10 +33,6 @@ _FLAGS = {
     "keep_aliases": "--keep-aliases",
     "from_file": "--from-file",
     "from_version": "--from-version",
-    "branch": "--branch",
-    "no_commit": "--no-commit",
-    "catalog": "--catalog",
-    "catalog_ref": "--catalog-ref (and unset IDP_CATALOG_REF)",
     "description": "--description",
     "owner": "--owner",
     "modelType": "--model-type",
@@ -222,21 +219,8 @@ def publish(
     display_name: Annotated[
         str | None, typer.Option("--display-name", help="A title for people.", rich_help_panel=_NEW)
     ] = None,
-    branch: Annotated[
-        str | None,
-        typer.Option(
-            "--branch",
-            help="The new branch to commit on. Default: publish/<model>-<version>.",
-            show_default=False,
-            rich_help_panel=_GIT,
-        ),
-    ] = None,
-    no_commit: Annotated[
-        bool,
-        typer.Option(
-            "--no-commit", help="Only write the files; no branch, no commit.", rich_help_panel=_GIT
-        ),
-    ] = False,
+    branch: Annotated[str | None, branch_option("publish/<model>-<version>", _GIT)] = None,
+    no_commit: Annotated[bool, no_commit_option(_GIT)] = False,
     output: OutputOpt = Format.table,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -311,17 +295,3 @@ def publish(
         print_written(lines, result)
 
     emit(result.to_dict(), output, table)
-
-
-def print_written(lines: list[str], result: Any) -> None:
-    """`lines`, then the files a catalog edit wrote and the commit it made (publish, alias)."""
-    lines.append(f"Files: {', '.join(result.files)}")
-    if result.commit:
-        lines.append(
-            f"Committed {result.commit[:12]} on the new branch {result.branch}, now checked out"
-            + (f" (was {result.previous_branch})" if result.previous_branch else "")
-        )
-    else:
-        lines.append("Not committed (--no-commit)")
-    for line in lines:
-        console.out().print(line, markup=False)

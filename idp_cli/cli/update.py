@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,7 +26,7 @@ from idp_cli.output import console
 from idp_cli.output.render import Format, emit
 
 if TYPE_CHECKING:
-    from idp_cli.project.binding_updates import BindingUpdate
+    from idp_cli.project.binding_updates import BindingUpdate, Updated
     from idp_cli.project.bindings import Binding
     from idp_cli.project.update import Outcome, Plan
 
@@ -33,6 +34,20 @@ if TYPE_CHECKING:
 class Conflict(enum.StrEnum):
     inline = "inline"
     rej = "rej"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One `idp update` as the command line asked for it, whichever bindings it updates."""
+
+    project: Path
+    options: dict[str, Any]  # what plan() and plan_all() take from the command line
+    conflict: Conflict
+    trust: bool
+    pretend: bool
+    may_ask: bool
+    summary_file: Path | None
+    output: Format
 
 
 @guard
@@ -136,14 +151,12 @@ def update(
         "catalog": catalog or global_option(ctx, "catalog"),
         "catalog_ref": catalog_ref or global_option(ctx, "catalog_ref"),
     }
+    run = _Run(project, options, conflict, trust, pretend, may_ask, summary_file, output)
     if len(found) > 1:
-        _update_several(
-            project, chosen, options, conflict, trust, pretend, may_ask, summary_file, output
-        )
+        _update_several(run, chosen)
         return
     if chosen[0].parts:
-        _update_composed(project, chosen[0], options, conflict, trust, pretend, may_ask,
-                         summary_file, output)  # fmt: skip
+        _update_composed(run, chosen[0])
         return
     made = plan(project, answers=chosen[0].answers, **options)
     require_clean(made, pretend=pretend)
@@ -152,9 +165,7 @@ def update(
 
         console.err().print(f"note: {escape(made.note)}.")
     if not made.noop and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
-        )
+        _announce(project, pretend)
     outcome = apply(
         made, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
     )
@@ -178,7 +189,7 @@ def _result(project: Path, made: Plan, outcome: Outcome, pretend: bool) -> dict[
         "template": {
             "src": made.template.src,
             "from": made.template.current,
-            "to": made.template.newest if made.template.outdated else made.template.current,
+            "to": made.template.target,
         },
         "model": {"from": made.old_model, "to": made.new_model},
         "trains": made.trains,
@@ -191,95 +202,61 @@ def _result(project: Path, made: Plan, outcome: Outcome, pretend: bool) -> dict[
     }
 
 
-def _update_composed(
-    project: Path,
-    chosen: Binding,
-    options: dict[str, Any],
-    conflict: Conflict,
-    trust: bool,
-    pretend: bool,
-    may_ask: bool,
-    summary_file: Path | None,
-    output: Format,
-) -> None:
+def _update_composed(run: _Run, chosen: Binding) -> None:
     """The project's one binding, an app composed of parts (bindings.py): one Copier update
     per answers file, reported as the one binding they are."""
     from idp_cli.project import summary
-    from idp_cli.project.binding_updates import apply_all, plan_all
-    from idp_cli.project.update import Outcome, require_clean
+    from idp_cli.project.binding_updates import plan_all
+    from idp_cli.project.update import Outcome
 
-    (item,) = plan_all(project, [chosen], **options)
-    require_clean(item.plan, pretend=pretend, busy=not item.noop)
-    if not item.noop and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
-        )
-    done = apply_all(
-        [item], conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
-    )
+    (item,) = plan_all(run.project, [chosen], **run.options)
+    done = _apply_all(run, [item])
     outcome = Outcome(done.changes)
-    if summary_file is not None:
-        summary_file.write_text(
-            summary.markdown(item.plan, outcome, pretend=pretend, moved=item.part_changes),
+    if run.summary_file is not None:
+        run.summary_file.write_text(
+            summary.markdown(item.plan, outcome, pretend=run.pretend, moved=item.part_changes),
             encoding="utf-8",
         )
-    result = _result(project, item.plan, outcome, pretend)
-    result["updated"] = not item.noop and not pretend
+    result = _result(run.project, item.plan, outcome, run.pretend)
+    result["updated"] = not item.noop and not run.pretend
     result["parts"] = _parts(item)
     result["title"] = summary.title(item.plan, item.part_changes)
-    emit(result, output, lambda: _print(item.noop, pretend, result))
+    emit(result, run.output, lambda: _print(item.noop, run.pretend, result))
     if outcome.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
 
 
-def _update_several(
-    project: Path,
-    chosen: list[Binding],
-    options: dict[str, Any],
-    conflict: Conflict,
-    trust: bool,
-    pretend: bool,
-    may_ask: bool,
-    summary_file: Path | None,
-    output: Format,
-) -> None:
+def _update_several(run: _Run, chosen: list[Binding]) -> None:
     from idp_cli.project import summary
-    from idp_cli.project.binding_updates import apply_all, plan_all
-    from idp_cli.project.update import require_clean
+    from idp_cli.project.binding_updates import plan_all
 
-    one_only = [o for o in ("model", "template_ref", "overrides") if options[o]]
+    one_only = [o for o in ("model", "template_ref", "overrides") if run.options[o]]
     if one_only and len(chosen) > 1:
         flag = {"model": "--model", "template_ref": "--template-ref", "overrides": "--data"}
         raise IdpError(
-            f"{flag[one_only[0]]} applies to one binding, and {project} has "
+            f"{flag[one_only[0]]} applies to one binding, and {run.project} has "
             f"{len(chosen)}: {', '.join(b.name for b in chosen)}",
             hint="Name the binding with --binding NAME.",
         )
-    items = plan_all(project, chosen, **options)
-    for item in items:
-        require_clean(item.plan, pretend=pretend, busy=not item.noop)
+    items = plan_all(run.project, chosen, **run.options)
+    done = _apply_all(run, items)
     busy = any(not item.noop for item in items)
-    if busy and output.for_people:
-        console.err().print(
-            f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
+    if run.summary_file is not None:
+        run.summary_file.write_text(
+            summary.markdown_all(items, pretend=run.pretend), encoding="utf-8"
         )
-    done = apply_all(
-        items, conflict=conflict.value, trust=trust, pretend=pretend, defaults=not may_ask
-    )
-    if summary_file is not None:
-        summary_file.write_text(summary.markdown_all(items, pretend=pretend), encoding="utf-8")
     result: dict[str, Any] = {
-        "project": str(project),
-        "updated": busy and not pretend,
-        "pretend": pretend,
+        "project": str(run.project),
+        "updated": busy and not run.pretend,
+        "pretend": run.pretend,
         "title": summary.title_all(items),
         "bindings": [
             {
                 "name": item.binding.name,
                 "answers_file": item.binding.answers_file,
-                **_result(project, item.plan, item.outcome, pretend),
+                **_result(run.project, item.plan, item.outcome, run.pretend),
                 "title": summary.title(item.plan, item.part_changes),
-                "updated": item.ran and not pretend,
+                "updated": item.ran and not run.pretend,
                 "skipped": not item.noop and not item.ran,
                 "parts": _parts(item),
             }
@@ -288,9 +265,33 @@ def _update_several(
         "files": [{"path": c.path, "status": c.status} for c in done.changes],
         "conflicts": done.conflicts,
     }
-    emit(result, output, lambda: _print_several(items, pretend, result))
+    emit(result, run.output, lambda: _print_several(items, run.pretend, result))
     if done.conflicts:
         raise typer.Exit(int(ExitCode.CONFLICT))
+
+
+def _apply_all(run: _Run, items: list[BindingUpdate]) -> Updated:
+    """Each answers file's update in turn, once none of them would touch a modified file."""
+    from idp_cli.project.binding_updates import apply_all
+    from idp_cli.project.update import require_clean
+
+    for item in items:
+        require_clean(item.plan, pretend=run.pretend, busy=not item.noop)
+    if any(not item.noop for item in items) and run.output.for_people:
+        _announce(run.project, run.pretend)
+    return apply_all(
+        items,
+        conflict=run.conflict.value,
+        trust=run.trust,
+        pretend=run.pretend,
+        defaults=not run.may_ask,
+    )
+
+
+def _announce(project: Path, pretend: bool) -> None:
+    console.err().print(
+        f"Updating {_shown(project)} …" if not pretend else "Rendering the update in a clone …"
+    )
 
 
 def _parts(item: BindingUpdate) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from idp_cli.errors import IdpError
+from idp_cli.suggest import did_you_mean
 
 
 class RegistryError(IdpError):
@@ -88,14 +89,12 @@ def load(kind: str) -> Importer:
         if not callable(getattr(made, "read", None)):
             raise RegistryError(f"plug-in {plugin.label}: its {kind!r} importer has no read()")
         return made  # type: ignore[no-any-return]
-    import difflib
-
     known = sorted({*IMPORTERS, *found})
-    close = difflib.get_close_matches(kind, known, n=1)
     raise RegistryError(
         f"no importer for {kind!r}",
-        hint=(f"Did you mean {close[0]}? " if close else "")
-        + f"Importers: {', '.join(known)} (plug-ins add more; see `idp plugins`).",
+        hint=did_you_mean(
+            kind, known, f"Importers: {', '.join(known)} (plug-ins add more; see `idp plugins`)."
+        ),
     )
 
 

@@ -209,12 +209,7 @@ def _require_clean_git(project: Path, pretend: bool) -> None:
         ) from None
     dirty = worktree.dirty(project)
     if dirty and not pretend:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise IdpError(
-            f"{project} has uncommitted changes ({shown}); nothing was written",
-            hint="Commit or stash them (`git stash -u`) first, so the binding's files can be "
-            "reviewed and undone with git.",
-        )
+        raise worktree.uncommitted(project, dirty, "written", "the binding's files")
 
 
 def _existing_bindings(project: Path) -> list[str]:

@@ -101,9 +101,7 @@ def _part_changes(b: Binding, template_ref: str | None) -> part_changes.PartChan
     from idp_cli.project.update import target_template
 
     state = target_template(b.answers, template_ref)
-    changes = part_changes.between(
-        b.answers, b.parts, state.newest if state.outdated else state.current
-    )
+    changes = part_changes.between(b.answers, b.parts, state.target)
     part_changes.refuse_unbound(changes, b.name)
     return changes
 
@@ -115,7 +113,7 @@ def _asks(answers: Answers) -> set[str]:
     from idp_cli.templates.discovery import at_version
 
     state, _ = template_state(answers)
-    template = at_version(answers.src_path, state.newest if state.outdated else state.current)
+    template = at_version(answers.src_path, state.target)
     return set(answers.questions) | {q.name for q in template.questions if not q.computed}
 
 

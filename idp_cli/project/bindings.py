@@ -16,7 +16,6 @@ and its parts' as one binding (`Binding.parts`), updated together.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from idp_cli.project.answers import (
     read_file,
     require_folder,
 )
+from idp_cli.suggest import did_you_mean
 
 _PREFIX, _SUFFIX = ".copier-answers.", ".yml"
 # what a part of the app's binding is named after in its answers file
@@ -107,10 +107,8 @@ def select(bindings: list[Binding], name: str | None) -> list[Binding]:
     if chosen:
         return chosen
     names = [b.name for b in bindings]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     project = bindings[0].answers.project
     raise ProjectError(
         f"{project} has no binding named {name!r}",
-        hint=(f"Did you mean {', '.join(close)}? " if close else "")
-        + f"Its bindings: {', '.join(names)}.",
+        hint=did_you_mean(name, names, f"Its bindings: {', '.join(names)}."),
     )

@@ -120,9 +120,7 @@ def check_project(
             from idp_cli.project import part_changes
 
             t = report.template
-            changes = part_changes.between(
-                b.answers, b.parts, t.newest if t.outdated else t.current
-            )
+            changes = part_changes.between(b.answers, b.parts, t.target)
             report.parts_added = [p.name for p in [*changes.added, *changes.unbound]]
             report.parts_dropped = [bindings.part_name(a.path.name) for a in changes.dropped]
         reports.append(BindingReport(b, report))
@@ -145,8 +143,6 @@ def check_answers(answers: Answers, catalog: str | None, catalog_ref: str | None
     from idp_cli.templates.discovery import at_version
 
     # the template version `idp update` would render decides which successors it can bind
-    rendered = at_version(
-        answers.src_path, template.newest if template.outdated else template.current
-    )
+    rendered = at_version(answers.src_path, template.target)
     model = drift.model_drift(loaded, answers, rendered)
     return drift.Report(str(project), template, model, state)

@@ -26,6 +26,11 @@ class TemplateDrift:
     newest: str
     outdated: bool
 
+    @property
+    def target(self) -> str:
+        """The template version `idp update` renders: the newest when outdated, else the same."""
+        return self.newest if self.outdated else self.current
+
 
 @dataclass
 class ModelDrift:
@@ -91,7 +96,7 @@ class Report:
         for name, part in self.parts.items():
             if part.outdated:
                 out.append(f"part {name}: template {part.current} -> {part.newest}")
-        version = t.newest if t.outdated else t.current
+        version = t.target
         out.extend(f"part {name}: new in {version}" for name in self.parts_added)
         out.extend(f"part {name}: dropped in {version}" for name in self.parts_dropped)
         if m is not None:
@@ -143,6 +148,28 @@ def bound_version(catalog: Catalog, answers: Answers) -> Version:
     return version
 
 
+def recorded_endpoint(answers: Answers) -> dict[str, Any]:
+    """The endpoint the answers record the model bound through ({} when none is)."""
+    endpoint = answers.model.get("endpoint")
+    return endpoint if isinstance(endpoint, dict) else {}
+
+
+def environment(recorded: dict[str, Any]) -> str | None:
+    """A recorded endpoint's environment; None: any (a binding made before it was recorded)."""
+    return str(recorded.get("environment") or "") or None
+
+
+def target_version(
+    catalog: Catalog, answers: Answers, template: Template
+) -> tuple[Version, successors.Latest]:
+    """The bound version, and what `idp update --latest` binds instead (in the bound
+    endpoint's environment): `idp check` reports it, `idp update --latest` binds it.
+    `template` is the one `idp update` would render: it decides which successors count."""
+    version = bound_version(catalog, answers)
+    endpoint = recorded_endpoint(answers)
+    return version, successors.latest(catalog, version, template, environment(endpoint))
+
+
 def same_endpoint(version: Version, recorded: dict[str, Any]) -> Endpoint | None:
     name = recorded.get("name")
     return next((e for e in version.endpoints if e.name == name), None)
@@ -150,20 +177,15 @@ def same_endpoint(version: Version, recorded: dict[str, Any]) -> Endpoint | None
 
 def model_drift(catalog: Catalog, answers: Answers, template: Template) -> ModelDrift:
     """`template` is the one `idp update` would render: it decides which successors count."""
-    version = bound_version(catalog, answers)
+    version, target = target_version(catalog, answers, template)
     recorded = answers.model
-    recorded_endpoint = (
-        recorded.get("endpoint") if isinstance(recorded.get("endpoint"), dict) else {}
-    )
-    assert isinstance(recorded_endpoint, dict)
+    endpoint_was = recorded_endpoint(answers)
     newest = version.model.newest("production")
     newer = (
         newest.ref
         if newest is not None and version_key(newest.version) > version_key(version.version)
         else None
     )
-    environment = str(recorded_endpoint.get("environment") or "") or None
-    target = successors.latest(catalog, version, template, environment)
     drift = ModelDrift(
         ref=version.ref,
         lifecycle=version.lifecycle,
@@ -173,7 +195,7 @@ def model_drift(catalog: Catalog, answers: Answers, template: Template) -> Model
         latest=target.version.ref,
         unservable_successor=target.unservable.to_dict() if target.unservable else None,
     )
-    endpoint = same_endpoint(version, recorded_endpoint)
+    endpoint = same_endpoint(version, endpoint_was)
     target_endpoint = target.endpoint or endpoint
     if target_endpoint is not None:
         now = binding.model_mapping(target.version, target_endpoint)
@@ -181,16 +203,16 @@ def model_drift(catalog: Catalog, answers: Answers, template: Template) -> Model
         drift.changes = [c.to_dict() for c in changes]
     if endpoint is None:
         drift.endpoint_changes.append(
-            f"{recorded_endpoint.get('name')!r} is no longer served for {version.ref}"
+            f"{endpoint_was.get('name')!r} is no longer served for {version.ref}"
         )
         return drift
     now = binding.model_mapping(version, endpoint)
     for key in ENDPOINT_FIELDS:
-        before, after = recorded_endpoint.get(key), now["endpoint"][key]
+        before, after = endpoint_was.get(key), now["endpoint"][key]
         if before != after:
             drift.endpoint_changes.append(f"{key} {before} -> {after}")
     now_endpoint = {k: v for k, v in now["endpoint"].items() if k not in ENDPOINT_FIELDS}
-    old_endpoint = {k: v for k, v in recorded_endpoint.items() if k not in ENDPOINT_FIELDS}
+    old_endpoint = {k: v for k, v in endpoint_was.items() if k not in ENDPOINT_FIELDS}
     if now_endpoint != old_endpoint:
         drift.binding_changes.append("endpoint")
     drift.binding_changes.extend(

@@ -286,21 +286,8 @@ def _bound(
     version = _choose_model(request, catalog, template)
     check_lifecycle(version, request.allow_deprecated)
     endpoint = _endpoint(template, version, request.environment)
-    recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, data, dest)
-    answers = binding.answers(
-        template,
-        version,
-        endpoint,
-        project_name=project_name,
-        ci=request.ci or ci.DEFAULT_CI,
-        catalog_source=recorded,
-        catalog_commit=commit,
-        catalog_ref=source.ref or "",
-        overrides=data,
-        # in a terminal the owner is offered as the prompt's default, not answered for the user
-        owner=None if request.interactive else owner,
-    )
+    app, owner = _app_answers(request, template, dest, source, project_name, data)
+    answers = binding.answers(template, version, endpoint, app)
     user_defaults: dict[str, Any] = {}
     if request.interactive:
         if owner is not None:
@@ -319,7 +306,7 @@ def _bound(
         catalog,
         request.bindings,
         environment=request.environment,
-        recorded=(recorded, source.ref or "", commit),
+        recorded=(app.catalog_source, app.catalog_ref, app.catalog_commit),
         check=lambda chosen: check_lifecycle(chosen, request.allow_deprecated),
         pick=request.prompts.model if request.prompts else None,
     )
@@ -334,24 +321,32 @@ def _name_bound(
 
     catalog, source = request.catalog()
     name = name_bound.choose(template, catalog, request.model, request.prompts)
-    recorded, commit = recorded_catalog(source)
-    owner = _app_owner(template, data, dest)
-    answers = name_binding.answers(
-        template,
-        catalog,
-        name,
-        project_name=project_name,
-        ci=request.ci or ci.DEFAULT_CI,
-        catalog_source=recorded,
-        catalog_ref=source.ref or "",
-        catalog_commit=commit,
-        overrides=data,
-        owner=None if request.interactive else owner,
-    )
+    app, owner = _app_answers(request, template, dest, source, project_name, data)
+    answers = name_binding.answers(template, catalog, name, app)
     offered: dict[str, Any] = {"owner": owner} if request.interactive and owner else {}
     if request.interactive and request.ci is None:
         offered["ci"] = answers.pop("ci")
     return Plan(request, template, dest, answers, offered)
+
+
+def _app_answers(
+    request: Request,
+    template: Template,
+    dest: Path,
+    source: CatalogSource,
+    project_name: str,
+    data: dict[str, Any],
+) -> tuple[binding.AppAnswers, str | None]:
+    """The app's answers besides its model, and the owner found for it."""
+    recorded, commit = recorded_catalog(source)
+    owner = _app_owner(template, data, dest)
+    # in a terminal the owner is offered as the prompt's default, not answered for the user
+    answered = None if request.interactive else owner
+    ci_name = request.ci or ci.DEFAULT_CI
+    app = binding.AppAnswers(
+        project_name, ci_name, recorded, source.ref or "", commit, data, answered
+    )
+    return app, owner
 
 
 def _unbound_answers(

@@ -5,7 +5,6 @@ under `templates/`."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from idp_cli import binding
 from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
+from idp_cli.suggest import did_you_mean
 from idp_cli.templates.discovery import Template, part_template
 
 # how many of the models that fit a "no model given" hint names
@@ -65,14 +65,14 @@ def check_binding_names(app: Template, own: dict[str, Template], given: dict[str
     """Each `--model NAME=REF` names one of the app's own bindings."""
     for name in given:
         if name not in own:
-            close = difflib.get_close_matches(name, list(own), n=1)
             raise IdpError(
                 f"template {app.name} has no binding named {name!r} (--model {name}=...)",
-                hint=(f"Did you mean {close[0]}? " if close else "")
-                + (
+                hint=did_you_mean(
+                    name,
+                    own,
                     f"Its parts' own bindings: {', '.join(own)}."
                     if own
-                    else "It binds one model: pass it as --model REF."
+                    else "It binds one model: pass it as --model REF.",
                 ),
             )
 

@@ -79,12 +79,7 @@ def plan(project: Path, name: str, *, trust: bool, pretend: bool) -> Removal:
     if dirty and pretend:
         warning_sink.warn("the preview compares the working tree, uncommitted changes included")
     elif dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise IdpError(
-            f"{project} has uncommitted changes ({shown}); nothing was removed",
-            hint="Commit or stash them (`git stash -u`) first, so the removal can be "
-            "reviewed and undone with git.",
-        )
+        raise worktree.uncommitted(project, dirty, "removed", "the removal")
     answers = chosen.answers
     bundled = bundled_name(answers.src_path) is not None
     if bundled:  # the version it records, fetched when this machine never had it

@@ -63,8 +63,7 @@ def markdown(
         ]
     lines += ["| | before | after |", "|---|---|---|"]
     lines.append(
-        f"| template `{plan.template_name}` | {plan.template.current} | "
-        f"{plan.template.newest if plan.template.outdated else plan.template.current} |"
+        f"| template `{plan.template_name}` | {plan.template.current} | {plan.template.target} |"
     )
     if plan.old_model or plan.new_model:
         lines.append(f"| model | `{plan.old_model}` | `{plan.new_model}` |")

@@ -114,7 +114,7 @@ def _endpoint(
         if endpoint is not None:
             return endpoint
     template = template_at()
-    fit = binding.fit_like(template, version, str(recorded.get("environment") or "") or None)
+    fit = binding.fit_like(template, version, drift.environment(recorded))
     if not fit.ok or fit.endpoint is None:
         raise IdpError(
             f"template {template.name} cannot serve {version.ref}: {'; '.join(fit.reasons)}",
@@ -125,10 +125,7 @@ def _endpoint(
 
 def _latest(catalog: Catalog, answers: Answers, template: Template) -> successors.Latest:
     """What `--latest` binds; refused when the template can serve none of the candidates."""
-    version = drift.bound_version(catalog, answers)
-    recorded = answers.model.get("endpoint") or {}
-    environment = str(recorded.get("environment") or "") or None
-    chosen = successors.latest(catalog, version, template, environment)
+    version, chosen = drift.target_version(catalog, answers, template)
     skipped = chosen.unservable
     if skipped is not None and chosen.version.ref == version.ref:
         raise IdpError(
@@ -185,7 +182,7 @@ def plan(
     binds, whatever endpoint its own template would choose)."""
     answers = answers or read(project)
     state = target_template(answers, template_ref)
-    target = state.newest if state.outdated else state.current
+    target = state.target
     # read once, and only when needed: it may mean fetching the template
     template_at = functools.cache(lambda: at_version(answers.src_path, target))
     result = Plan(
@@ -211,7 +208,7 @@ def plan(
         else:
             version = drift.bound_version(loaded, answers)
         same = version.ref == answers.model_ref
-        recorded = answers.model.get("endpoint") or {}
+        recorded = drift.recorded_endpoint(answers)
         if endpoint_name is not None:
             recorded, same = {**recorded, "name": endpoint_name}, True
         endpoint = _endpoint(template_at, version, recorded, same)
@@ -276,12 +273,7 @@ def require_clean(plan: Plan, *, pretend: bool, busy: bool | None = None) -> Non
             "the preview starts from the last commit; uncommitted changes are not in it"
         )
     elif dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise IdpError(
-            f"{plan.project} has uncommitted changes ({shown}); nothing was updated",
-            hint="Commit or stash them (`git stash -u`) first, so the update can be "
-            "reviewed and undone with git.",
-        )
+        raise worktree.uncommitted(plan.project, dirty, "updated", "the update")
 
 
 def apply(

@@ -94,6 +94,18 @@ def dirty(project: Path) -> list[str]:
     return [c.path for c in changes(project)]
 
 
+def uncommitted(project: Path, dirty: list[str], undone: str, reviewed: str) -> IdpError:
+    """The refusal of a tree with uncommitted changes (the first five named): what idp writes
+    is reviewed with `git diff` and undone with git, which they would mix with. `undone`:
+    what was not done ("updated"); `reviewed`: what git then shows ("the update")."""
+    shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+    return IdpError(
+        f"{project} has uncommitted changes ({shown}); nothing was {undone}",
+        hint=f"Commit or stash them (`git stash -u`) first, so {reviewed} can be reviewed and "
+        "undone with git.",
+    )
+
+
 def restore(project: Path) -> None:
     """Undo what a failed update wrote. Only called after the tree was checked clean, so
     everything the user wrote is in HEAD; ignored files (.venv, caches) are left alone."""

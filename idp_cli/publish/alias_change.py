@@ -12,7 +12,7 @@ from idp_cli import warning_sink
 from idp_cli.catalog.sources import Source
 from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.publish.aliases import aliases_of, give, release, versions_of
-from idp_cli.publish.catalog_files import CatalogFiles, check, write
+from idp_cli.publish.catalog_files import CatalogFiles, check, invalid, write
 from idp_cli.publish.operation import local_folder
 from idp_cli.publish.request import AliasMove, PublishError
 
@@ -92,11 +92,10 @@ def change_alias(source: Source, request: AliasRequest) -> AliasChanged:
     edited = {doc.rel: doc.render()}
     problems = check(folder, source.main, edited)
     if problems:
-        shown = "\n  ".join(p.render() for p in problems)
-        raise PublishError(
-            f"{move.describe(name)} would make the catalog invalid; nothing was written:"
-            f"\n  {shown}",
-            hint="Point defaultVersion and successors elsewhere first, or move the alias "
+        raise invalid(
+            move.describe(name),
+            problems,
+            "Point defaultVersion and successors elsewhere first, or move the alias "
             "instead of removing it.",
         )
     if move.default and request.version is not None:

@@ -120,6 +120,14 @@ def check(folder: Path, main: str, texts: dict[str, str]) -> list[Problem]:
     return load(source, use_cache=False, summary=True).problems
 
 
+def invalid(edit: str, problems: list[Problem], hint: str) -> PublishError:
+    """The refusal of an `edit` ("publishing NAME@V") that would leave the catalog invalid."""
+    shown = "\n  ".join(p.render() for p in problems)
+    return PublishError(
+        f"{edit} would make the catalog invalid; nothing was written:\n  {shown}", hint=hint
+    )
+
+
 def write(folder: Path, texts: dict[str, str]) -> None:
     for rel, text in texts.items():
         target = folder / rel

@@ -124,16 +124,9 @@ class Document:
 
     def set_value(self, mapping: Any, key: str, value: Any) -> None:
         """`mapping[key] = value` for a key holding a scalar."""
-        from ruamel.yaml.comments import CommentedMap
-
         span = self._scalar_span(mapping, key) if key in mapping else None
         mapping[key] = value  # ruamel gives the new value the old one's quoting: render that
-        text = dump(self.yaml, CommentedMap([(key, mapping[key])]))
-        prefix = f"{key}: "
-        if span is None or not text.startswith(prefix) or text.count("\n") != 1:
-            self.whole = True
-            return
-        self.splices.append((span[0], span[1], text[len(prefix) : -1]))
+        self._replace_value(span, key, mapping[key])
 
     def insert_key(self, mapping: Any, index: int, key: str, value: Any) -> None:
         """`key: value` into the block mapping `mapping` at `index` (after another key)."""
@@ -149,10 +142,15 @@ class Document:
 
     def set_flow(self, mapping: Any, key: str, value: Any) -> None:
         """`mapping[key] = value` for a key holding a one-line flow collection (`[a, b]`)."""
-        from ruamel.yaml.comments import CommentedMap
-
         span = self._flow_span(mapping, key)
         mapping[key] = value
+        self._replace_value(span, key, value)
+
+    def _replace_value(self, span: tuple[int, int] | None, key: str, value: Any) -> None:
+        """The text at `span` (a value on one line) becomes `value` as YAML renders it; when
+        it does not fit on that line (or there is no span), the whole file is rendered."""
+        from ruamel.yaml.comments import CommentedMap
+
         text = dump(self.yaml, CommentedMap([(key, value)]))
         prefix = f"{key}: "
         if span is None or not text.startswith(prefix) or text.count("\n") != 1:

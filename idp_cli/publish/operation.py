@@ -11,7 +11,7 @@ from idp_cli import paths
 from idp_cli.catalog.sources import FolderReader, Source
 from idp_cli.catalog.vocabulary import RETIRED
 from idp_cli.publish.aliases import aliases_of, claim, follow_default
-from idp_cli.publish.catalog_files import CatalogFiles, Place, check, write
+from idp_cli.publish.catalog_files import CatalogFiles, Place, check, invalid, write
 from idp_cli.publish.edit import Document
 from idp_cli.publish.entries import build_entries, inherit
 from idp_cli.publish.nodes import flow_list, flow_map, quoted
@@ -47,11 +47,10 @@ def publish(source: Source, request: Request) -> Published:
 
     problems = check(folder, source.main, edited)
     if problems:
-        shown = "\n  ".join(p.render() for p in problems)
-        raise PublishError(
-            f"publishing {name}@{version} would make the catalog invalid; nothing was "
-            f"written:\n  {shown}",
-            hint="Fix the options or the fragment (lines are as they would be after the edit).",
+        raise invalid(
+            f"publishing {name}@{version}",
+            problems,
+            "Fix the options or the fragment (lines are as they would be after the edit).",
         )
     if deprecated:
         _warn_if_breaking(f"{name}@{deprecated}", old, f"{name}@{version}", entry)

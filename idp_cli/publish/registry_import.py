@@ -21,7 +21,7 @@ from pathlib import Path
 from idp_cli.catalog.sources import Source
 from idp_cli.importers import Lister
 from idp_cli.publish.aliases import aliases_of, give, versions_of
-from idp_cli.publish.catalog_files import CatalogFiles, check, write
+from idp_cli.publish.catalog_files import CatalogFiles, check, invalid, write
 from idp_cli.publish.entries import build_entries
 from idp_cli.publish.operation import add_version, local_folder
 from idp_cli.publish.registry_plan import (
@@ -69,10 +69,10 @@ def import_registry(source: Source, importer: Lister, request: ImportRequest) ->
     if not plan.changes():
         return plan
     if problems:
-        shown = "\n  ".join(p.render() for p in problems)
-        raise PublishError(
-            f"the import would make the catalog invalid; nothing was written:\n  {shown}",
-            hint="Move the catalog's aliases first (`idp models alias set`), or narrow "
+        raise invalid(
+            "the import",
+            problems,
+            "Move the catalog's aliases first (`idp models alias set`), or narrow "
             f"{request.name('filters')}.",
         )
     plan.files = [(folder / rel).relative_to(root).as_posix() for rel in edited]

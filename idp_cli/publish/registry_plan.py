@@ -13,7 +13,6 @@ counts as imported.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -23,6 +22,7 @@ from idp_cli.importers import Imported, Lister, RegisteredModel, UnusableVersion
 from idp_cli.publish.aliases import versions_of
 from idp_cli.publish.catalog_files import CatalogFiles, Place
 from idp_cli.publish.request import AliasMove, PublishError
+from idp_cli.suggest import did_you_mean
 
 # The registry's role aliases as lifecycles (README: importing a whole MLflow registry): a
 # version holding one of these enters the catalog with that lifecycle, first match wins.
@@ -153,9 +153,8 @@ def choose(registered: list[RegisteredModel], request: ImportRequest) -> list[Re
 
 
 def _did_you_mean(given: str, names: list[str], what: str = "Registered") -> str:
-    close = difflib.get_close_matches(given, names, n=3, cutoff=0.5)
     shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-    return (f"Did you mean {', '.join(close)}? " if close else "") + f"{what}: {shown}."
+    return did_you_mean(given, names, f"{what}: {shown}.")
 
 
 def plan_models(

@@ -27,21 +27,7 @@ def read_signature(path: Path, input_name: str) -> Any:
         raise _bad_signature(
             input_name, path, "no `inputs`/`outputs` (nor an MLmodel `signature:`) found"
         )
-    from ruamel.yaml.comments import CommentedMap
-
-    out = CommentedMap()
-    for key in ("inputs", "outputs", "params"):
-        value = raw.get(key)
-        if isinstance(value, str):  # MLflow stores each part as a JSON string
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise _bad_signature(input_name, path, f"{key}: not JSON ({exc.msg})") from None
-        if value is None:
-            continue
-        if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
-            raise _bad_signature(input_name, path, f"{key}: must be a list of columns")
-        out[key] = [flow_map(_column(input_name, path, key, c)) for c in value]
+    out = signature_from_mlflow(raw, input_name, path)
     if isinstance(raw.get("example"), dict):
         out["example"] = flow_map(dict(raw["example"]))
     example = example_info(document)
@@ -52,14 +38,15 @@ def read_signature(path: Path, input_name: str) -> Any:
     return out
 
 
-def signature_from_mlflow(parts: dict[str, Any], input_name: str, where: str) -> Any:
-    """A signature as MLflow's registry gives it (each part a JSON string), as catalog YAML."""
+def signature_from_mlflow(parts: dict[str, Any], input_name: str, where: Path | str) -> Any:
+    """A signature as MLflow gives it (each part a JSON string; our own YAML gives lists), as
+    catalog YAML; `where` names its file or registry entry in messages."""
     from ruamel.yaml.comments import CommentedMap
 
     out = CommentedMap()
     for key in ("inputs", "outputs", "params"):
         value = parts.get(key)
-        if isinstance(value, str):
+        if isinstance(value, str):  # MLflow stores each part as a JSON string
             try:
                 value = json.loads(value)
             except json.JSONDecodeError as exc:

@@ -6,7 +6,6 @@ optional `@ref`. Its `copier.yml` is read as data: the questions, and idp's `_id
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 
 from idp_cli import paths
 from idp_cli.errors import IdpError, NotFound
+from idp_cli.suggest import close_names, did_you_mean
 
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
 URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:|^(?:gh|gl):|^git\+")
@@ -144,7 +144,7 @@ class Template:
             return
         hints = []
         for key in unknown:
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            close = close_names(key, names, most=1)
             hints.append(
                 f"{key}: did you mean {close[0]}?" if close else f"{key}: no such question"
             )
@@ -259,11 +259,13 @@ def find(spec: str) -> Template:
         if folder.name == spec:
             return _bundled(folder)
     names = [f.name for f in folders]
-    close = difflib.get_close_matches(spec, names, n=3, cutoff=0.4)
     raise NotFound(
         f"no template named {spec!r}",
-        hint=(f"Did you mean {', '.join(close)}? " if close else "")
-        + f"Bundled templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
+        hint=did_you_mean(
+            spec,
+            names,
+            f"Bundled templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from idp_cli import warning_sink
 from idp_cli.errors import IdpError, NotFound
+from idp_cli.suggest import did_you_mean
 from idp_cli.templates.discovery import URL, Template, bundled, from_git, read_config
 from idp_cli.templates.discovery import find as discovery_find
 
@@ -113,8 +114,6 @@ def available(kind: str | None = "app") -> list[Template]:
 def find(spec: str) -> Template:
     """`discovery.find`, where a bare name may also be a template of the configured or
     plug-in sources."""
-    import difflib
-
     try:
         return discovery_find(spec)
     except NotFound as missing:
@@ -124,9 +123,11 @@ def find(spec: str) -> Template:
         if found is not None:
             return found
         names = [t.name for t in available(kind=None) if t.kind != "part"]
-        close = difflib.get_close_matches(spec, names, n=3, cutoff=0.4)
         raise NotFound(
             missing.message,
-            hint=(f"Did you mean {', '.join(close)}? " if close else "")
-            + f"Templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
+            hint=did_you_mean(
+                spec,
+                names,
+                f"Templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
+            ),
         ) from None
