@@ -346,6 +346,14 @@ def load_items(items: Sequence[str], screen: Screen | None) -> tuple[bool, Any, 
     return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
 
 
+def item_models(documents: Sequence[bytes]) -> list[Any]:
+    """The models of items `load_items` read, from the JSON texts it returned: the same
+    data, decoded as it decoded them (pydantic-core is imported before the work is shared)."""
+    from pydantic_core import from_json
+
+    return [from_json(document)[0] for document in documents]
+
+
 def _read(
     size: int, screen: Screen | None, parse: Callable[[_Reader], tuple[Any, Json]]
 ) -> tuple[bool, Any, bool, Json | None]:

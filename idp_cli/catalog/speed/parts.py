@@ -11,6 +11,7 @@ its `models:` items are shared out the same way (`_vouch_shared`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,23 +60,27 @@ class Reading:
 
 @dataclass(frozen=True)
 class Vouched:
-    """What `vouch` found in one file's text."""
+    """What `vouch` found in one file's text. With `summaries` (a clean catalog file read in
+    parts, for a caller that lists models), `data` holds no models: they stayed in the worker
+    processes, and `json` holds their JSON texts one by one."""
 
     data: Any
     clean: bool
     json: fastyaml.Json | None  # the JSON text the fast path read the data from
+    summaries: list[Any] | None = None
 
 
-def vouch(text: str, main: bool) -> Vouched | None:
+def vouch(text: str, main: bool, summary: bool = False) -> Vouched | None:
     """A file's data and whether its models pass every check that needs no other model and
     its text holds nothing like a credential; None when it is not usable YAML. Anything this
     does not vouch for is checked again with every message, so it may say no whenever it is
-    unsure."""
+    unsure. `summary`: the caller lists models, and a file read in parts may come with the
+    summaries of its models instead of the models (see `Vouched`)."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
     json: fastyaml.Json | None = None
     try:
         check_size(text, "")
-        shared = _vouch_shared(text) if main else None
+        shared = _vouch_shared(text, summary) if main else None
         if shared is not None:
             return shared
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
@@ -109,7 +114,7 @@ def _models_pass(models: list[Any]) -> bool:
     return not any(True for raw in models for _ in model_findings(raw))
 
 
-def _vouch_shared(text: str) -> Vouched | None:
+def _vouch_shared(text: str, summary: bool) -> Vouched | None:
     """`vouch` for a catalog file holding many models of its own: its `models:` items read and
     checked in parts, each maybe in a worker process (see parallel.py), as include files are.
     None when the file is too small to share, or when anything is unusual: `vouch` then reads
@@ -124,24 +129,48 @@ def _vouch_shared(text: str) -> Vouched | None:
     fast, data, suspect, _ = fastyaml.load_screened(head_text, strings_may_hold_credentials)
     if fast and isinstance(data, dict) and data.get("models") == []:
         shape.checkers()  # built once, before the workers fork
-        results = parallel.map_slices(_check_items, items, [len(i) for i in items], _valid_items)
+        check = functools.partial(_check_items, summary)
+        results = parallel.map_slices(check, items, [len(i) for i in items], _valid_items)
         if all(result["fast"] for result in results):
-            data["models"] = [model for result in results for model in result["models"]]
+            json = [json for result in results for json in result["json"]]
             clean = not (suspect or any(result["suspect"] for result in results))
             clean = clean and all(result["clean"] for result in results)
             clean = clean and files.file_models(data, main=True).clean
-            return Vouched(data, clean, [json for result in results for json in result["json"]])
+            if clean and all("summaries" in result for result in results):
+                summaries = [s for result in results for s in result["summaries"]]
+                return Vouched(data, True, json, summaries)
+            data["models"] = [model for result in results for model in _item_models(result)]
+            return Vouched(data, clean, json)
     fallbacks.restore(before)
     return None
 
 
-def _check_items(part: Sequence[str], in_worker: bool) -> dict[str, Any]:
-    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`)."""
+def _check_items(summary: bool, part: Sequence[str], in_worker: bool) -> dict[str, Any]:
+    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`).
+    For a caller that lists models (`summary`), clean items come with their summaries, made
+    here in parallel; a worker then leaves out the models, which cost the parent more to
+    receive than the caller needs them: their JSON texts are sent anyway (for the cache), and
+    read again only when another part fails (`_item_models`)."""
     fast, models, suspect, json = fastyaml.load_items(part, strings_may_hold_credentials)
     if not fast:
         return {"fast": False}
     clean = not suspect and _models_pass(models)
-    return {"fast": True, "suspect": suspect, "clean": clean, "models": models, "json": json}
+    result = {"fast": True, "suspect": suspect, "clean": clean, "json": json}
+    if summary and clean:
+        result["summaries"] = [summarize_model(model) for model in models]
+        if in_worker:
+            return result
+    result["models"] = models
+    return result
+
+
+def _item_models(result: dict[str, Any]) -> list[Any]:
+    """The models of a part checked by `_check_items`, read from their JSON texts when the
+    worker left them out."""
+    if "models" in result:
+        models: list[Any] = result["models"]
+        return models
+    return fastyaml.item_models(result["json"])
 
 
 def _valid_items(result: Any, count: int) -> bool:
@@ -149,7 +178,8 @@ def _valid_items(result: Any, count: int) -> bool:
         return False
     if not result["fast"]:
         return True
-    return len(result.get("models", ())) == count and len(result.get("json", ())) == count
+    sent = result["models"] if "models" in result else result.get("summaries", ())
+    return len(sent) == count and len(result.get("json", ())) == count
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
@@ -171,12 +201,22 @@ def check_part(
     # the models once more, for the cache: per file, the JSON text the fast path read them
     # from (encoding it is a copy, encoding the objects is not) or the models themselves
     stored: list[tuple[str | None, bytes | list[Any]]] = []
+    whole = True  # every model in hand here, not only as JSON text (see `Vouched`)
     for rel, given in part:
         text = reader.read_text(rel) if given is None else given
-        checked = vouch(text, wanted.main)
+        checked = vouch(text, wanted.main, wanted.summary)
         if checked is None:
             meta.append((None, None, 0, text, None))
             summaries = None
+            continue
+        if checked.summaries is not None:  # a clean catalog file read in parts
+            assert isinstance(checked.json, list)
+            whole = False
+            stored.extend(("list", item) for item in checked.json)
+            header = {k: v for k, v in checked.data.items() if k != "models"}
+            meta.append((True, "models", len(checked.summaries), None, header))
+            if summaries is not None:
+                summaries.extend(checked.summaries)
             continue
         found = files.file_models(checked.data, main=wanted.main)
         models.extend(found.models)
@@ -203,11 +243,12 @@ def check_part(
     sent = fallbacks.since(before) if in_worker else {}
     result: dict[str, Any] = {"meta": meta, "fallbacks": sent}
     if not in_worker:
-        result["models"] = models
+        if whole:  # else decoded from "full" when asked for (see `files_read`)
+            result["models"] = models
         result["summaries"] = summaries
-    if in_worker or wanted.store:
+    if in_worker or wanted.store or not whole:
         # here too when storing: this process would otherwise wait for the workers
-        full_needed = wanted.store or not wanted.summary or summaries is None
+        full_needed = wanted.store or not wanted.summary or summaries is None or not whole
         result["full"] = cache.encode_files(stored) if full_needed else None
         result["summary"] = None if summaries is None else cache.encode_models(summaries)
     return result

@@ -131,8 +131,8 @@ def test_a_failing_worker_costs_only_time(
 
     check_items = parts._check_items
 
-    def dying(items: Any, in_worker: bool) -> Any:
-        result = check_items(items, in_worker)
+    def dying(summary: bool, items: Any, in_worker: bool) -> Any:
+        result = check_items(summary, items, in_worker)
         if in_worker:
             os._exit(3)
         return result
