@@ -70,6 +70,11 @@ class Vouched:
     summaries: list[Any] | None = None
 
 
+# Runs of items a catalog file read in parts is cut into: parts.py shares them out among the
+# processes by size, so each process screens and cuts its own share of the text.
+_RUNS = 64
+
+
 def vouch(text: str, main: bool, summary: bool = False) -> Vouched | None:
     """A file's data and whether its models pass every check that needs no other model and
     its text holds nothing like a credential; None when it is not usable YAML. Anything this
@@ -121,16 +126,17 @@ def _vouch_shared(text: str, summary: bool) -> Vouched | None:
     it in this process, which counts its own fallbacks."""
     if not parallel.worth_sharing(len(text)):
         return None
-    cut = fastyaml.cut_models(text)
-    if cut is None or len(cut[1]) < 2:
+    cut = fastyaml.cut_models(text, max(len(text) // _RUNS, 1))
+    if cut is None or len(cut[2]) < 2:
         return None
-    head_text, items = cut
+    head_text, indent, runs = cut
     before = fallbacks.snapshot()
     fast, data, suspect, _ = fastyaml.load_screened(head_text, strings_may_hold_credentials)
     if fast and isinstance(data, dict) and data.get("models") == []:
         shape.checkers()  # built once, before the workers fork
-        check = functools.partial(_check_items, summary)
-        results = parallel.map_slices(check, items, [len(i) for i in items], _valid_items)
+        check = functools.partial(_check_runs, text, indent, summary)
+        sizes = [end - start for start, end in runs]
+        results = parallel.map_slices(check, runs, sizes, _valid_runs)
         if all(result["fast"] for result in results):
             json = [json for result in results for json in result["json"]]
             clean = not (suspect or any(result["suspect"] for result in results))
@@ -145,17 +151,22 @@ def _vouch_shared(text: str, summary: bool) -> Vouched | None:
     return None
 
 
-def _check_items(summary: bool, part: Sequence[str], in_worker: bool) -> dict[str, Any]:
-    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`).
+def _check_runs(
+    text: str, indent: str, summary: bool, part: Sequence[tuple[int, int]], in_worker: bool
+) -> dict[str, Any]:
+    """`vouch`'s checks for some runs of items of a catalog file's `models:` (see
+    `_vouch_shared`): screening their text and cutting them into items is shared out too.
     For a caller that lists models (`summary`), clean items come with their summaries, made
     here in parallel; a worker then leaves out the models, which cost the parent more to
     receive than the caller needs them: their JSON texts are sent anyway (for the cache), and
     read again only when another part fails (`_item_models`)."""
-    fast, models, suspect, json = fastyaml.load_items(part, strings_may_hold_credentials)
+    fast, models, suspect, json = fastyaml.load_runs(
+        text, indent, part, strings_may_hold_credentials
+    )
     if not fast:
         return {"fast": False}
     clean = not suspect and _models_pass(models)
-    result = {"fast": True, "suspect": suspect, "clean": clean, "json": json}
+    result = {"fast": True, "runs": len(part), "suspect": suspect, "clean": clean, "json": json}
     if summary and clean:
         result["summaries"] = [summarize_model(model) for model in models]
         if in_worker:
@@ -165,7 +176,7 @@ def _check_items(summary: bool, part: Sequence[str], in_worker: bool) -> dict[st
 
 
 def _item_models(result: dict[str, Any]) -> list[Any]:
-    """The models of a part checked by `_check_items`, read from their JSON texts when the
+    """The models of a part checked by `_check_runs`, read from their JSON texts when the
     worker left them out."""
     if "models" in result:
         models: list[Any] = result["models"]
@@ -173,13 +184,13 @@ def _item_models(result: dict[str, Any]) -> list[Any]:
     return fastyaml.item_models(result["json"])
 
 
-def _valid_items(result: Any, count: int) -> bool:
+def _valid_runs(result: Any, count: int) -> bool:
     if not isinstance(result, dict) or not isinstance(result.get("fast"), bool):
         return False
     if not result["fast"]:
         return True
     sent = result["models"] if "models" in result else result.get("summaries", ())
-    return len(sent) == count and len(result.get("json", ())) == count
+    return result.get("runs") == count and len(sent) == len(result.get("json", ()))
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.

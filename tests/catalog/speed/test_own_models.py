@@ -129,15 +129,15 @@ def test_a_failing_worker_costs_only_time(
     expected = _alone(tmp_path).catalog.data
     from idp_cli.catalog.speed import parts
 
-    check_items = parts._check_items
+    check_runs = parts._check_runs
 
-    def dying(summary: bool, items: Any, in_worker: bool) -> Any:
-        result = check_items(summary, items, in_worker)
+    def dying(text: str, indent: str, summary: bool, runs: Any, in_worker: bool) -> Any:
+        result = check_runs(text, indent, summary, runs, in_worker)
         if in_worker:
             os._exit(3)
         return result
 
-    monkeypatch.setattr(parts, "_check_items", dying)
+    monkeypatch.setattr(parts, "_check_runs", dying)
     loaded = load(source_for(tmp_path), use_cache=False)
     assert forks
     assert loaded.catalog is not None and loaded.catalog.data == expected
