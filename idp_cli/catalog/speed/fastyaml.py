@@ -136,16 +136,18 @@ class _Strings:
         cleared_keys, cleared = self.cleared_keys, self.cleared_values
         new_keys, new = self.keys, self.values
         stack = [data]
-        push = stack.append
+        push, pop = stack.append, stack.pop
         while stack:
-            item = stack.pop()
+            item = pop()
             count += len(item)
             if type(item) is dict:
-                for key in item:
-                    if key not in cleared_keys and key not in new_keys:
-                        if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
-                            return None
-                        new_keys.add(key)
+                # a catalog repeats the same few keys: mostly all cleared, found so in C
+                if not cleared_keys.issuperset(item):
+                    for key in item:
+                        if key not in cleared_keys and key not in new_keys:
+                            if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
+                                return None
+                            new_keys.add(key)
                 values: Any = item.values()
             else:
                 values = item
