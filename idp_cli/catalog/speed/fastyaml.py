@@ -342,14 +342,6 @@ def load_runs(
     return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
 
 
-def item_models(documents: Sequence[bytes]) -> list[Any]:
-    """The models of items `load_runs` read, from the JSON texts it returned: the same
-    data, decoded as it decoded them (pydantic-core is imported before the work is shared)."""
-    from pydantic_core import from_json
-
-    return [from_json(document)[0] for document in documents]
-
-
 def _read(
     size: int, screen: Screen | None, parse: Callable[[_Reader], tuple[Any, Json]]
 ) -> tuple[bool, Any, bool, Json | None]:

@@ -127,17 +127,17 @@ def test_a_failing_worker_costs_only_time(
 ) -> None:
     _write(tmp_path)
     expected = _alone(tmp_path).catalog.data
-    from idp_cli.catalog.speed import parts
+    from idp_cli.catalog.speed import own_models
 
-    check_runs = parts._check_runs
+    check_runs = own_models._check_runs
 
-    def dying(text: str, indent: str, summary: bool, runs: Any, in_worker: bool) -> Any:
-        result = check_runs(text, indent, summary, runs, in_worker)
+    def dying(text: str, indent: str, wanted: Any, runs: Any, in_worker: bool) -> Any:
+        result = check_runs(text, indent, wanted, runs, in_worker)
         if in_worker:
             os._exit(3)
         return result
 
-    monkeypatch.setattr(parts, "_check_runs", dying)
+    monkeypatch.setattr(own_models, "_check_runs", dying)
     loaded = load(source_for(tmp_path), use_cache=False)
     assert forks
     assert loaded.catalog is not None and loaded.catalog.data == expected
