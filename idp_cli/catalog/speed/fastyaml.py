@@ -334,12 +334,16 @@ def load_runs(
 ) -> tuple[bool, Any, bool, Json | None]:
     """`load_screened` for some of the runs of items `cut_models` cut from `text`: their
     models (a list), and their JSON texts one by one."""
-    for start, end in runs:
-        if _declined_by_text(text[start - 1 : end]):  # with the newline before it
-            fallbacks.count("YAML the fast path does not read alike")
-            return False, None, False, None
+    if any(_declined_run(text, start, end) for start, end in runs):
+        fallbacks.count("YAML the fast path does not read alike")
+        return False, None, False, None
     items = [item for start, end in runs for item in blocks.items(text, start, end, indent)]
     return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
+
+
+def _declined_run(text: str, start: int, end: int) -> bool:
+    """The screen of a run of items (see `cut_models`), with the newline before it."""
+    return _declined_by_text(text[start - 1 : end])
 
 
 def _read(

@@ -26,9 +26,11 @@ def _item(text: str) -> str:
     return "  - " + text.replace("\n", "\n    ").rstrip() + "\n"
 
 
-def _write(folder: Path, *extra: str) -> None:
+def _write(folder: Path, *extra: str, at: int = 6) -> None:
+    """12 models, and `extra` items before the one at `at`: 0 puts them in this process's
+    part, 6 and 12 in a worker's."""
     items = [_item(model_yaml(f"acme/m{i:02}")) for i in range(12)]
-    write_catalog(folder, HEADER + "models:\n" + "".join(items[:6] + list(extra) + items[6:]))
+    write_catalog(folder, HEADER + "models:\n" + "".join(items[:at] + list(extra) + items[at:]))
 
 
 @pytest.fixture
@@ -89,15 +91,47 @@ def _rendered(problems: list[Problem]) -> list[dict[str, Any]]:
         (model_yaml("acme/m03"), "duplicate model name"),
     ],
 )
+@pytest.mark.parametrize("at", [0, 6, 12])
+@pytest.mark.parametrize("summary", [False, True])  # True: as `idp catalog validate` reads
 def test_a_problem_in_a_part_is_placed_as_one_process_places_it(
-    tmp_path: Path, forks: list[int], extra: str, needle: str
+    tmp_path: Path, forks: list[int], extra: str, needle: str, at: int, summary: bool
 ) -> None:
-    _write(tmp_path, _item(extra))
-    alone = _alone(tmp_path).problems
+    # with summaries, the clean parts send the cache's chunks instead of their models: this
+    # process decodes them to check the file again with every message
+    _write(tmp_path, _item(extra), at=at)
+    alone = _alone(tmp_path, summary=summary).problems
     assert needle in " ".join(problem.render() for problem in alone)
-    shared = load(source_for(tmp_path), use_cache=False).problems
-    assert forks
+    shared = load(source_for(tmp_path), use_cache=False, summary=summary).problems
+    assert len(forks) == 2
     assert _rendered(shared) == _rendered(alone)
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_listing_gets_summaries_from_the_workers_not_their_models(
+    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    from idp_cli.catalog.speed import own_models
+
+    _write(tmp_path)
+    alone = _alone(tmp_path).catalog.data
+    sent: list[set[str]] = []
+    summarized = own_models._summarized
+
+    def spy(data: Any, results: list[dict[str, Any]]) -> Any:
+        sent.extend(set(result) for result in results)
+        return summarized(data, results)
+
+    monkeypatch.setattr(own_models, "_summarized", spy)
+    listed = load(source_for(tmp_path), use_cache=use_cache, summary=True)
+    assert listed.catalog is not None and not listed.cached
+    assert listed.catalog.data == {**alone, "models": [summarize_model(m) for m in alone["models"]]}
+    # this process's part kept its models; each worker sent its chunks and its summaries
+    worker = {"clean", "fast", "full", "runs", "suspect", "summary"}
+    assert sent[1:] == [worker, worker] and "models" in sent[0]
+    if use_cache:  # the full entry holds the parts' chunks, and the models read back alike
+        assert sent[0] == worker | {"models", "summaries", "json"}
+        whole = load(source_for(tmp_path))
+        assert whole.cached and whole.catalog is not None and whole.catalog.data == alone
 
 
 def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
