@@ -72,8 +72,10 @@ def test_the_pieces_decline_exactly_what_the_whole_text_declines(indent: str) ->
         whole = fastyaml._declined_by_text(text)
         for size in SIZES:
             cut = fastyaml.cut_models(text, size)
-            pieces = cut is None or fastyaml._declined_by_text(cut[0])
-            pieces = pieces or any(fastyaml._declined_run(text, a, b) for a, b in cut[2])
+            pieces = cut is None or (
+                fastyaml._declined_by_text(cut[0])
+                or any(fastyaml._declined_run(text, a, b) for a, b in cut[2])
+            )
             if pieces != whole:
                 mismatches.append((text, size, whole))
     assert mismatches == []
