@@ -18,7 +18,7 @@ from idp_cli.catalog import files, shape
 from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.rules import strings_may_hold_credentials
 from idp_cli.catalog.speed import cache, fallbacks, fastyaml, parallel
-from idp_cli.catalog.speed.parts import Vouched, Wanted, decoded_chunks, models_pass
+from idp_cli.catalog.speed.checks import Vouched, Wanted, models_pass
 
 # The runs a file's items are cut into: parallel.py shares them out by size, so every process
 # gets a share of about the same size whatever the number of processes.
@@ -61,7 +61,9 @@ def _summarized(data: dict[str, Any], results: list[dict[str, Any]]) -> Vouched:
     summaries: list[Any] = []
     for result in results:
         summaries += (
-            result["summaries"] if "summaries" in result else decoded_chunks([result["summary"]])
+            result["summaries"]
+            if "summaries" in result
+            else cache.decode_chunks([result["summary"]])
         )
     chunks = None
     if all("full" in result for result in results):
@@ -104,7 +106,7 @@ def _models(result: dict[str, Any]) -> list[Any]:
     if "models" in result:
         models: list[Any] = result["models"]
         return models
-    return decoded_chunks([result["full"]])
+    return cache.decode_chunks([result["full"]])
 
 
 def _valid_runs(result: Any, count: int) -> bool:

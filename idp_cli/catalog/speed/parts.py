@@ -15,20 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from idp_cli.catalog import files, shape
+from idp_cli.catalog import files
 from idp_cli.catalog.files import Layout
 from idp_cli.catalog.model import summarize_model
-from idp_cli.catalog.rules import may_hold_credentials, model_findings, strings_may_hold_credentials
+from idp_cli.catalog.rules import may_hold_credentials, strings_may_hold_credentials
 from idp_cli.catalog.safe_yaml import YamlError, check_size, load_yaml
 from idp_cli.catalog.sources import Reader
 from idp_cli.catalog.speed import cache, fallbacks, fastyaml
-
-
-@dataclass(frozen=True)
-class Wanted:
-    main: bool  # the files are the catalog file itself (one), not include files
-    summary: bool  # the caller lists models: summaries are enough
-    store: bool  # the result goes into the cache, which keeps both
+from idp_cli.catalog.speed.checks import Vouched, Wanted, models_pass
 
 
 @dataclass
@@ -55,20 +49,6 @@ class Reading:
     files: list[FileRead]
     fingerprints: dict[str, str]  # taken before reading: an edit meanwhile changes them
     _results: list[dict[str, Any]] = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Vouched:
-    """What `vouch` found in one file's text. With `summaries` (a clean catalog file read in
-    parts, for a caller that lists models: see own_models.py), `data` holds no models: they
-    stayed in the worker processes, and come as cache chunks (`chunks`: the models', the
-    summaries'), or not at all for a caller that does not store them."""
-
-    data: Any
-    clean: bool
-    json: fastyaml.Json | None  # the JSON text the fast path read the data from
-    summaries: list[Any] | None = None
-    chunks: tuple[list[bytes], list[bytes]] | None = None
 
 
 def vouch(text: str, main: bool, wanted: Wanted | None = None) -> Vouched | None:
@@ -103,19 +83,6 @@ def vouch(text: str, main: bool, wanted: Wanted | None = None) -> Vouched | None
     # split into include files then builds the validators in each worker process as it
     # starts, at the same time, rather than in this one before they fork.
     return Vouched(data, models_pass(found.models), json)
-
-
-def models_pass(models: list[Any]) -> bool:
-    """Whether every model has the right shape and passes the rules about one model alone."""
-    from pydantic_core import ValidationError
-
-    check = shape.checkers()["model"]
-    try:
-        for raw in models:
-            check(raw)
-    except ValidationError:
-        return False
-    return not any(True for raw in models for _ in model_findings(raw))
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
@@ -206,13 +173,9 @@ def _decoded(result: dict[str, Any], key: str, encoded: str) -> list[Any] | None
     """`result[key]`, decoded from the chunks `result[encoded]` (a worker's) on first use."""
     if key not in result:
         chunks = result[encoded]
-        result[key] = None if chunks is None else decoded_chunks(chunks)
+        result[key] = None if chunks is None else cache.decode_chunks(chunks)
     found: list[Any] | None = result[key]
     return found
-
-
-def decoded_chunks(chunks: list[bytes]) -> list[Any]:
-    return [model for chunk in chunks for model in cache.decode_chunk(chunk)]
 
 
 def files_read(
