@@ -134,33 +134,48 @@ def test_a_listing_gets_summaries_from_the_workers_not_their_models(
         assert whole.cached and whole.catalog is not None and whole.catalog.data == alone
 
 
+# `yes` is declined once parsed (PyYAML reads a boolean); an anchor by the screen of the text
+@pytest.mark.parametrize(("odd", "paths"), [("yes", ["tags[0]"]), ("&t gpu", [])])
+@pytest.mark.parametrize("at", [0, 6, 12])
+@pytest.mark.parametrize("summary", [False, True])
 def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
     tmp_path: Path,
     forks: list[int],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    odd: str,
+    paths: list[str],
+    at: int,
+    summary: bool,
 ) -> None:
-    _write(tmp_path, _item(model_yaml("acme/odd") + "tags: [yes]"))
+    _write(tmp_path, _item(model_yaml("acme/odd") + f"tags: [{odd}]"), at=at)
     monkeypatch.setenv("IDP_DEBUG", "1")
     before = fallbacks.snapshot()
-    loaded = load(source_for(tmp_path), use_cache=False)
+    loaded = load(source_for(tmp_path), use_cache=False, summary=summary)
     assert forks  # tried in parts first, then read again in this process
     assert fallbacks.since(before) == {"YAML the fast path does not read alike": 1}
     assert capsys.readouterr().err == (
         "idp: 1 of 1 files read by PyYAML instead of the fast path "
         "(YAML the fast path does not read alike: 1)\n"
     )
-    alone = _alone(tmp_path)
+    alone = _alone(tmp_path, summary=summary)
     assert _rendered(loaded.problems) == _rendered(alone.problems)
-    # PyYAML's reading: `yes` is true, not a tag
-    assert [problem.path for problem in loaded.problems] == ["models[6].tags[0]"]
+    assert [problem.path for problem in loaded.problems] == [f"models[{at}].{p}" for p in paths]
+    if not paths:
+        assert loaded.catalog is not None and alone.catalog is not None
+        assert loaded.catalog.data == alone.catalog.data
 
 
+@pytest.mark.parametrize(("summary", "use_cache"), [(False, False), (True, False), (True, True)])
 def test_a_failing_worker_costs_only_time(
-    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    summary: bool,
+    use_cache: bool,
 ) -> None:
     _write(tmp_path)
-    expected = _alone(tmp_path).catalog.data
+    expected = _alone(tmp_path, summary=summary).catalog.data
     from idp_cli.catalog.speed import own_models
 
     check_runs = own_models._check_runs
@@ -172,6 +187,10 @@ def test_a_failing_worker_costs_only_time(
         return result
 
     monkeypatch.setattr(own_models, "_check_runs", dying)
-    loaded = load(source_for(tmp_path), use_cache=False)
+    loaded = load(source_for(tmp_path), use_cache=use_cache, summary=summary)
     assert forks
     assert loaded.catalog is not None and loaded.catalog.data == expected
+    if use_cache:  # what this process read in the worker's place is kept alike
+        whole = load(source_for(tmp_path))
+        assert whole.cached and whole.catalog is not None
+        assert whole.catalog.data == _alone(tmp_path).catalog.data
