@@ -110,7 +110,7 @@ class _File:
     @property
     def locator(self) -> Locator:
         if self._locator is None:
-            self._locator = Locator(self.text)
+            self._locator = Locator(lambda: self.text)
         return self._locator
 
     def problem(self, local: FieldPath, shown: FieldPath, message: str) -> Problem:

@@ -194,3 +194,27 @@ def test_a_failing_worker_costs_only_time(
         whole = load(source_for(tmp_path))
         assert whole.cached and whole.catalog is not None
         assert whole.catalog.data == _alone(tmp_path).catalog.data
+
+
+def test_a_clean_file_is_read_once_and_a_header_problem_is_still_placed(
+    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idp_cli.catalog.sources import FolderReader
+
+    reads: list[str] = []
+    read_text = FolderReader.read_text
+
+    def counted(self: FolderReader, rel: str) -> str:
+        reads.append(rel)
+        return read_text(self, rel)
+
+    monkeypatch.setattr(FolderReader, "read_text", counted)
+    _write(tmp_path)
+    listed = load(source_for(tmp_path), use_cache=False, summary=True)
+    assert listed.problems == [] and reads == ["catalog.yaml"]  # positions never asked for
+    text = (tmp_path / "catalog.yaml").read_text()
+    write_catalog(tmp_path, text.replace("kind: ModelCatalog\n", "kind: ModelCatalog\nextra: 1\n"))
+    reads.clear()
+    problems = load(source_for(tmp_path), use_cache=False, summary=True).problems
+    assert forks and reads == ["catalog.yaml", "catalog.yaml"]  # read again to place it
+    assert [(p.line, p.column, p.path) for p in problems] == [(3, 1, "extra")]
