@@ -21,7 +21,7 @@ from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.rules import may_hold_credentials, strings_may_hold_credentials
 from idp_cli.catalog.safe_yaml import YamlError, check_size, load_yaml
 from idp_cli.catalog.sources import Reader
-from idp_cli.catalog.speed import cache, fallbacks, fastyaml
+from idp_cli.catalog.speed import cache, fallbacks, fastyaml, own_models
 from idp_cli.catalog.speed.checks import Vouched, Wanted, models_pass
 
 
@@ -60,11 +60,7 @@ def vouch(text: str, main: bool, wanted: Wanted | None = None) -> Vouched | None
     json: fastyaml.Json | None = None
     try:
         check_size(text, "")
-        shared = None
-        if main:
-            from idp_cli.catalog.speed import own_models
-
-            shared = own_models.vouch(text, wanted)
+        shared = own_models.vouch(text, wanted) if main else None
         if shared is not None:
             return shared
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
@@ -145,9 +141,9 @@ def check_part(
     # a worker's counts die with it unless sent; this process has counted its own already
     sent = fallbacks.since(before) if in_worker else {}
     result: dict[str, Any] = {"meta": meta, "fallbacks": sent}
-    if not whole:  # the catalog file alone (one file: its chunks come in order)
-        assert len(part) == 1 and not in_worker
-        result["summaries"] = summaries
+    if not whole:  # the catalog file, alone in its part: its chunks come in order
+        assert len(part) == 1
+        result["summaries"] = summaries  # plain data: a worker may send them too
         result["full"], result["summary"] = ready or (None, None)
         return result
     if not in_worker:
