@@ -131,7 +131,7 @@ class _File:
         if self._locator is None:
             from idp_cli.catalog.safe_yaml import Locator
 
-            self._locator = Locator(self.text)
+            self._locator = Locator(lambda: self.text)
         return self._locator
 
     def problem(self, local: FieldPath, shown: FieldPath, message: str) -> Problem:

@@ -7,7 +7,7 @@ and exactly alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from idp_cli.errors import CatalogError
@@ -61,7 +61,9 @@ class Locator:
     Only used when something is wrong, so the happy path never pays for positions.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | Callable[[], str]) -> None:
+        """`text` is the file's text, or what reads it: called only when a position is asked
+        for (a large file the fast path vouched for is not read again for nothing)."""
         self._text = text
         self._root: yaml.Node | None = None
         self._composed = False
@@ -71,7 +73,8 @@ class Locator:
             self._composed = True
             from idp_cli.catalog import pyyaml_reader
 
-            self._root = pyyaml_reader.compose(self._text)
+            text = self._text if isinstance(self._text, str) else self._text()
+            self._root = pyyaml_reader.compose(text)
         return self._root
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:

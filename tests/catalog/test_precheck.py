@@ -18,7 +18,8 @@ from idp_cli.catalog import format as schema
 from idp_cli.catalog import shape as checkers
 from idp_cli.catalog.rules import check_models, may_hold_credentials, model_findings
 from idp_cli.catalog.speed import fastyaml
-from idp_cli.catalog.speed.parts import Vouched, vouch
+from idp_cli.catalog.speed.checks import Vouched
+from idp_cli.catalog.speed.parts import vouch
 from tests.helpers import CATALOG, model_yaml
 
 _VALUES: list[Any] = [None, 1, 1.5, True, "", "x", "2026-13-01", [], {}, ["x"], {"a": 1}]

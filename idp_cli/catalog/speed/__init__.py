@@ -41,7 +41,7 @@ def read_files(
     """The files `names` of the catalog: `main` for the catalog file itself, else include
     files. `summary`: vouched models may come as their summaries; `store`: `remember` will be
     called with the result."""
-    from idp_cli.catalog.speed import fallbacks, parallel, parts
+    from idp_cli.catalog.speed import checks, fallbacks, parallel, parts
 
     reader = source.reader
     items: list[tuple[str, str | None]]
@@ -56,7 +56,7 @@ def read_files(
         texts = [reader.read_text(name) for name in names]
         sizes = [len(text) for text in texts]
         items = list(zip(names, texts, strict=True))
-    wanted = parts.Wanted(main=main, summary=summary, store=store)
+    wanted = checks.Wanted(main=main, summary=summary, store=store)
     before = fallbacks.snapshot()
     results = parallel.map_slices(
         functools.partial(parts.check_part, reader, wanted), items, sizes, parts.valid_part

@@ -67,6 +67,11 @@ def decode_chunk(chunk: bytes | memoryview) -> list[Any]:
     return models
 
 
+def decode_chunks(chunks: list[bytes]) -> list[Any]:
+    """The models in some chunks, in order."""
+    return [model for chunk in chunks for model in decode_chunk(chunk)]
+
+
 def lookup(source: Source, *, summary: bool = False) -> tuple[dict[str, Any], list[str]] | None:
     """The cached catalog data and file list, if every file it came from is unchanged."""
     if env_vars.is_set("IDP_NO_CACHE"):

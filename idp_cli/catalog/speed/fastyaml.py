@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from idp_cli.catalog.speed import fallbacks
+from idp_cli.catalog.speed import blocks, fallbacks
 
 # Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
 # quoted string with the same text is declined too: only speed is lost.
@@ -136,16 +136,18 @@ class _Strings:
         cleared_keys, cleared = self.cleared_keys, self.cleared_values
         new_keys, new = self.keys, self.values
         stack = [data]
-        push = stack.append
+        push, pop = stack.append, stack.pop
         while stack:
-            item = stack.pop()
+            item = pop()
             count += len(item)
             if type(item) is dict:
-                for key in item:
-                    if key not in cleared_keys and key not in new_keys:
-                        if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
-                            return None
-                        new_keys.add(key)
+                # a catalog repeats the same few keys: mostly all cleared, found so in C
+                if not cleared_keys.issuperset(item):
+                    for key in item:
+                        if key not in cleared_keys and key not in new_keys:
+                            if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
+                                return None
+                            new_keys.add(key)
                 values: Any = item.values()
             else:
                 values = item
@@ -246,39 +248,16 @@ class _Declined(Exception):
     pass
 
 
-_MODELS_KEY = re.compile(r"^models:[ \t]*(?:#.*)?\n", re.MULTILINE)
-_CONTENT_LINE = re.compile(r"^( *)([^ \n#])", re.MULTILINE)
-
-
 def _split_models(text: str) -> tuple[str, list[str]] | None:
     """The document without its `models:` block, and the block's items as separate texts.
 
     Parsing item by item keeps rapidyaml's parse tree (several times the size of the text)
     small: a 10,000-version catalog then peaks at a fraction of the memory.
     """
-    # the regex starts at line starts, which the engine cannot search for fast
-    key = _MODELS_KEY.search(text) if "models:" in text else None
-    if key is None:
+    block = blocks.find_block(text)
+    if block is None:
         return None
-    first = _CONTENT_LINE.search(text, key.end())
-    if first is None or text[first.start(2)] != "-":
-        return None
-    indent = first.group(1)
-    # every pattern here starts with a literal newline, which the regex engine finds fast
-    item_start = re.compile(rf"\n{indent}- ")
-    # the block ends at the first content line indented less than its items (or, for items
-    # at column 0, at the next line there that is not an item)
-    if indent:
-        closing = re.compile(rf"\n {{0,{len(indent) - 1}}}[^ \n#]")
-    else:
-        closing = re.compile(r"\n(?!- )[^ \n#]")
-    found = closing.search(text, first.start())
-    end = found.start() + 1 if found else len(text)
-    block = text[first.start() : end]
-    starts = [0] + [m.start() + 1 for m in item_start.finditer(block)]
-    items = [block[a:b] for a, b in zip(starts, [*starts[1:], len(block)], strict=True)]
-    head = text[: key.start()] + "models: []\n" + text[end:]
-    return head, items
+    return blocks.head(text, block), blocks.items(text, block.start, block.end, block.indent)
 
 
 # The JSON text a document was read from: in one piece, or one text per item of its `models:`
@@ -311,12 +290,22 @@ def _parse_items(reader: _Reader, items: Sequence[str]) -> tuple[list[Any], list
     return models, documents
 
 
-def cut_models(text: str) -> tuple[str, list[str]] | None:
-    """A document's text without its `models:` items, and the items, when the fast path would
-    read it item by item (see `_split_models`; the items then go to `load_items`); else None."""
-    if not text.strip() or _declined_by_text(text):
+def cut_models(text: str, run_size: int) -> tuple[str, str, list[tuple[int, int]]] | None:
+    """When the fast path would read `text` item by item (see `_split_models`): the text
+    without its `models:` items, their indentation, and runs of whole items of about
+    `run_size` characters (see blocks.py), for `load_runs`; else None.
+
+    The whole text is screened as `load_screened` screens it, in pieces: the `models:` line
+    and what stands before the first item here, the text without the items when it is read,
+    and each run as it is read, maybe in another process. Every piece starts at a line start
+    and is screened with the newline before it, so no screen looks across two pieces (none
+    looks across a line break but for the newline itself)."""
+    if not text.strip():
         return None
-    return _split_models(text)
+    block = blocks.find_block(text)
+    if block is None or _declined_by_text(text[max(block.key - 1, 0) : block.start]):
+        return None
+    return blocks.head(text, block), block.indent, blocks.runs(text, block, run_size)
 
 
 def load(text: str) -> tuple[bool, Any]:
@@ -340,10 +329,21 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Js
     return _read(len(text), screen, lambda reader: _parse_split(reader, text))
 
 
-def load_items(items: Sequence[str], screen: Screen | None) -> tuple[bool, Any, bool, Json | None]:
-    """`load_screened` for some of the items `cut_models` cut from a document: their models
-    (a list), and their JSON texts one by one."""
+def load_runs(
+    text: str, indent: str, runs: Sequence[tuple[int, int]], screen: Screen | None
+) -> tuple[bool, Any, bool, Json | None]:
+    """`load_screened` for some of the runs of items `cut_models` cut from `text`: their
+    models (a list), and their JSON texts one by one."""
+    if any(_declined_run(text, start, end) for start, end in runs):
+        fallbacks.count("YAML the fast path does not read alike")
+        return False, None, False, None
+    items = [item for start, end in runs for item in blocks.items(text, start, end, indent)]
     return _read(sum(map(len, items)), screen, lambda reader: _parse_items(reader, items))
+
+
+def _declined_run(text: str, start: int, end: int) -> bool:
+    """The screen of a run of items (see `cut_models`), with the newline before it."""
+    return _declined_by_text(text[start - 1 : end])
 
 
 def _read(

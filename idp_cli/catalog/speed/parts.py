@@ -6,7 +6,7 @@ worker sends these back as `marshal` data (see parallel.py): the models as bytes
 the cache as they are, so a parent that only lists models neither decodes nor encodes the
 ones it does not need. The wire format stays inside this module; the rest of the catalog
 code sees `FileRead` records. A catalog file that holds many models itself is one file, but
-its `models:` items are shared out the same way (`_vouch_shared`).
+its `models:` items are shared out the same way (own_models.py).
 """
 
 from __future__ import annotations
@@ -15,20 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from idp_cli.catalog import files, shape
+from idp_cli.catalog import files
 from idp_cli.catalog.files import Layout
 from idp_cli.catalog.model import summarize_model
-from idp_cli.catalog.rules import may_hold_credentials, model_findings, strings_may_hold_credentials
+from idp_cli.catalog.rules import may_hold_credentials, strings_may_hold_credentials
 from idp_cli.catalog.safe_yaml import YamlError, check_size, load_yaml
 from idp_cli.catalog.sources import Reader
-from idp_cli.catalog.speed import cache, fallbacks, fastyaml, parallel
-
-
-@dataclass(frozen=True)
-class Wanted:
-    main: bool  # the files are the catalog file itself (one), not include files
-    summary: bool  # the caller lists models: summaries are enough
-    store: bool  # the result goes into the cache, which keeps both
+from idp_cli.catalog.speed import cache, fallbacks, fastyaml, own_models
+from idp_cli.catalog.speed.checks import Vouched, Wanted, models_pass
 
 
 @dataclass
@@ -57,25 +51,16 @@ class Reading:
     _results: list[dict[str, Any]] = field(repr=False)
 
 
-@dataclass(frozen=True)
-class Vouched:
-    """What `vouch` found in one file's text."""
-
-    data: Any
-    clean: bool
-    json: fastyaml.Json | None  # the JSON text the fast path read the data from
-
-
-def vouch(text: str, main: bool) -> Vouched | None:
+def vouch(text: str, main: bool, wanted: Wanted | None = None) -> Vouched | None:
     """A file's data and whether its models pass every check that needs no other model and
     its text holds nothing like a credential; None when it is not usable YAML. Anything this
     does not vouch for is checked again with every message, so it may say no whenever it is
-    unsure."""
+    unsure. `wanted`: what the caller needs, when a catalog file is read in parts."""
     suspect: bool | None = None  # what the screen said of the strings; None: not asked
     json: fastyaml.Json | None = None
     try:
         check_size(text, "")
-        shared = _vouch_shared(text) if main else None
+        shared = own_models.vouch(text, wanted) if main else None
         if shared is not None:
             return shared
         fast, data, suspect, json = fastyaml.load_screened(text, strings_may_hold_credentials)
@@ -93,70 +78,15 @@ def vouch(text: str, main: bool) -> Vouched | None:
     # The catalog file's header is read.py's to check, after the include files: a catalog
     # split into include files then builds the validators in each worker process as it
     # starts, at the same time, rather than in this one before they fork.
-    return Vouched(data, _models_pass(found.models), json)
-
-
-def _models_pass(models: list[Any]) -> bool:
-    """Whether every model has the right shape and passes the rules about one model alone."""
-    from pydantic_core import ValidationError
-
-    check = shape.checkers()["model"]
-    try:
-        for raw in models:
-            check(raw)
-    except ValidationError:
-        return False
-    return not any(True for raw in models for _ in model_findings(raw))
-
-
-def _vouch_shared(text: str) -> Vouched | None:
-    """`vouch` for a catalog file holding many models of its own: its `models:` items read and
-    checked in parts, each maybe in a worker process (see parallel.py), as include files are.
-    None when the file is too small to share, or when anything is unusual: `vouch` then reads
-    it in this process, which counts its own fallbacks."""
-    if not parallel.worth_sharing(len(text)):
-        return None
-    cut = fastyaml.cut_models(text)
-    if cut is None or len(cut[1]) < 2:
-        return None
-    head_text, items = cut
-    before = fallbacks.snapshot()
-    fast, data, suspect, _ = fastyaml.load_screened(head_text, strings_may_hold_credentials)
-    if fast and isinstance(data, dict) and data.get("models") == []:
-        shape.checkers()  # built once, before the workers fork
-        results = parallel.map_slices(_check_items, items, [len(i) for i in items], _valid_items)
-        if all(result["fast"] for result in results):
-            data["models"] = [model for result in results for model in result["models"]]
-            clean = not (suspect or any(result["suspect"] for result in results))
-            clean = clean and all(result["clean"] for result in results)
-            clean = clean and files.file_models(data, main=True).clean
-            return Vouched(data, clean, [json for result in results for json in result["json"]])
-    fallbacks.restore(before)
-    return None
-
-
-def _check_items(part: Sequence[str], in_worker: bool) -> dict[str, Any]:
-    """`vouch`'s checks for some items of a catalog file's `models:` (see `_vouch_shared`)."""
-    fast, models, suspect, json = fastyaml.load_items(part, strings_may_hold_credentials)
-    if not fast:
-        return {"fast": False}
-    clean = not suspect and _models_pass(models)
-    return {"fast": True, "suspect": suspect, "clean": clean, "models": models, "json": json}
-
-
-def _valid_items(result: Any, count: int) -> bool:
-    if not isinstance(result, dict) or not isinstance(result.get("fast"), bool):
-        return False
-    if not result["fast"]:
-        return True
-    return len(result.get("models", ())) == count and len(result.get("json", ())) == count
+    return Vouched(data, models_pass(found.models), json)
 
 
 # The wire format of a part's result: a dict of plain values, so that `marshal` can carry it.
 # "meta": per file (vouched, layout, model count, text, data), text None when vouched, and data
 # None too unless it is the catalog file's header; vouched None for a file that is not YAML.
-# "full"/"summary": models or summaries as cache chunks (bytes) or None; "models"/"summaries":
-# the same decoded, only in this process; "fallbacks": a worker's counts (see fallbacks.py).
+# "full"/"summary": models or summaries as cache chunks (lists of bytes) or None;
+# "models"/"summaries": the same decoded, only in this process; "fallbacks": a worker's counts
+# (see fallbacks.py).
 _Meta = tuple[bool | None, Layout | None, int, str | None, Any]
 
 
@@ -171,12 +101,21 @@ def check_part(
     # the models once more, for the cache: per file, the JSON text the fast path read them
     # from (encoding it is a copy, encoding the objects is not) or the models themselves
     stored: list[tuple[str | None, bytes | list[Any]]] = []
+    ready: tuple[list[bytes], list[bytes]] | None = None  # chunks made in parts
+    whole = True  # every model in hand here (see `Vouched`)
     for rel, given in part:
         text = reader.read_text(rel) if given is None else given
-        checked = vouch(text, wanted.main)
+        checked = vouch(text, wanted.main, wanted)
         if checked is None:
             meta.append((None, None, 0, text, None))
             summaries = None
+            continue
+        if checked.summaries is not None:  # a clean catalog file read in parts
+            whole, ready = False, checked.chunks
+            head = {k: v for k, v in checked.data.items() if k != "models"}
+            meta.append((True, "models", len(checked.summaries), None, head))
+            if summaries is not None:
+                summaries.extend(checked.summaries)
             continue
         found = files.file_models(checked.data, main=wanted.main)
         models.extend(found.models)
@@ -202,14 +141,19 @@ def check_part(
     # a worker's counts die with it unless sent; this process has counted its own already
     sent = fallbacks.since(before) if in_worker else {}
     result: dict[str, Any] = {"meta": meta, "fallbacks": sent}
+    if not whole:  # the catalog file, alone in its part: its chunks come in order
+        assert len(part) == 1
+        result["summaries"] = summaries  # plain data: a worker may send them too
+        result["full"], result["summary"] = ready or (None, None)
+        return result
     if not in_worker:
         result["models"] = models
         result["summaries"] = summaries
     if in_worker or wanted.store:
         # here too when storing: this process would otherwise wait for the workers
         full_needed = wanted.store or not wanted.summary or summaries is None
-        result["full"] = cache.encode_files(stored) if full_needed else None
-        result["summary"] = None if summaries is None else cache.encode_models(summaries)
+        result["full"] = [cache.encode_files(stored)] if full_needed else None
+        result["summary"] = None if summaries is None else [cache.encode_models(summaries)]
     return result
 
 
@@ -222,10 +166,10 @@ def valid_part(result: Any, count: int) -> bool:
 
 
 def _decoded(result: dict[str, Any], key: str, encoded: str) -> list[Any] | None:
-    """`result[key]`, decoded from a worker's `result[encoded]` bytes on first use."""
+    """`result[key]`, decoded from the chunks `result[encoded]` (a worker's) on first use."""
     if key not in result:
-        chunk = result[encoded]
-        result[key] = None if chunk is None else cache.decode_chunk(chunk)
+        chunks = result[encoded]
+        result[key] = None if chunks is None else cache.decode_chunks(chunks)
     found: list[Any] | None = result[key]
     return found
 
@@ -263,13 +207,13 @@ def chunks(results: list[dict[str, Any]]) -> tuple[list[bytes], list[bytes]]:
     for result in results:
         encoded = result.get("full")
         if encoded is None:
-            encoded = cache.encode_models(_decoded(result, "models", "full") or [])
-        full.append(encoded)
+            encoded = [cache.encode_models(_decoded(result, "models", "full") or [])]
+        full += encoded
         encoded = result.get("summary")
         if encoded is None:
             summarized = _decoded(result, "summaries", "summary")
             if summarized is None:
                 summarized = [summarize_model(m) for m in _decoded(result, "models", "full") or []]
-            encoded = cache.encode_models(summarized)
-        summaries.append(encoded)
+            encoded = [cache.encode_models(summarized)]
+        summaries += encoded
     return full, summaries
