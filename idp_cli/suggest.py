@@ -2,17 +2,20 @@
 
 One rule everywhere, so a typo finds the same suggestion whether it names a model, a
 template, a key or a column: names whose difflib similarity to what was typed (case
-ignored) is at least CUTOFF, then names that contain what was typed (`churn` finds
-`acme/churn-classifier`, which is too long to be similar).
+ignored) is at least CUTOFF, then names that contain what was typed, when it is at least
+CONTAINED characters long (`churn` finds `acme/churn-classifier`, which is too long to be
+similar; `e` does not offer every name with an e).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-# difflib's own default: `jenkns` finds `jenkins` but not `tekton` (0.5); what is too short
-# to be similar, like `chat` for `chat-service`, is found by containment
+# difflib's own default: names that only share a prefix with what was typed
+# (`acme/churn-clasifier` and `acme/chat-assistant`) are not offered; what is too short to be
+# similar, like `chat` for `chat-service`, is found by containment
 CUTOFF = 0.6
+CONTAINED = 3
 
 
 def close_names(given: str, names: Iterable[str], *, most: int = 3) -> list[str]:
@@ -25,7 +28,7 @@ def close_names(given: str, names: Iterable[str], *, most: int = 3) -> list[str]
         lowered.setdefault(name.lower(), name)
     typed = given.lower()
     close = [lowered[n] for n in difflib.get_close_matches(typed, lowered, n=most, cutoff=CUTOFF)]
-    if typed:
+    if len(typed) >= CONTAINED:
         close += [n for low, n in lowered.items() if typed in low and n not in close]
     return close[:most]
 

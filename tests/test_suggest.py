@@ -29,6 +29,14 @@ def test_a_name_containing_what_was_typed_is_offered_after_the_close_ones() -> N
     assert close_names("churn", models) == ["acme/churn-classifier", "acme/churn-v2-experimental"]
 
 
+def test_a_letter_or_two_is_not_looked_for_inside_names() -> None:
+    # `--columns e` must not offer every column with an e in it
+    columns = ["name", "version", "lifecycle", "task"]
+    assert close_names("e", columns) == []
+    assert close_names("ve", columns) == []
+    assert close_names("ver", columns) == ["version"]
+
+
 def test_nothing_close_is_nothing_offered() -> None:
     assert close_names("zzz", ["version", "aliases", "lifecycle"]) == []
     assert close_names("", ["version"]) == []
