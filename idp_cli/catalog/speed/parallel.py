@@ -120,6 +120,13 @@ class _Worker:
         finally:
             self._close()
 
+    def halt(self) -> list[Any]:
+        """`finish` for a worker whose further work is not needed: killed first."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        return self.finish()
+
     def stop(self) -> None:
         self._close()
         if self.pid is None:  # reaped already (interrupted after `finish` waited for it)
@@ -290,15 +297,15 @@ def map_slices(
                 results[index] = func(items[lo:hi], False)
             except Exception as error:
                 # Which process takes which chunk is the scheduler's choice: the error raised
-                # is that of the first chunk that fails, as in one process (below). Nobody
-                # starts another chunk; the workers end the ones they are on.
+                # is that of the first chunk that fails, as in one process (below), so the
+                # workers' chunks before this one are needed, the others not. Claims go in
+                # order: the chunks before this one were claimed already, most done.
                 failed = (index, error)
-                _drain(queue)
                 break
             for worker in workers:  # the workers' results so far, not all at the end
                 take(worker.collect())
         while workers:
-            take(workers[0].finish())
+            take(workers[0].halt() if failed else workers[0].finish())
             workers.pop(0)  # only now: interrupted while waiting for it, it is stopped below
     finally:
         os.close(queue)
@@ -311,9 +318,3 @@ def map_slices(
             fallbacks.count(fallbacks.WORKER_FAILED)
             results[index] = func(items[lo:hi], False)
     return [results[index] for index in range(len(bounds))]
-
-
-def _drain(queue: int) -> None:
-    """Claim every chunk nobody took yet, so that no process starts another."""
-    while os.read(queue, MAX_CHUNKS):
-        pass
