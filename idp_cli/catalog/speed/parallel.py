@@ -9,7 +9,8 @@ free: on a loaded machine a process the scheduler leaves waiting simply does few
 writes each chunk's result (as `marshal` data, plain values only) into a file in memory as it
 goes. Small catalogs, platforms without a safe `fork`, and a process that already runs
 threads stay in one process. A worker that fails for any reason costs only time: the chunks
-it took and did not finish are then done here."""
+it took and did not finish are then done here. An exception raised by the work itself is the
+one that the first chunk raising it gives, whichever process took it, as in one process."""
 
 from __future__ import annotations
 
@@ -259,7 +260,9 @@ def map_slices(
     that the machine runs slower (or not at all for a while) does less of the work, and
     nobody waits long for the last chunk. A worker's result must be what `marshal` can hold
     and pass `valid(result, len(chunk))`; when it does not, or the worker fails, the chunk is
-    handled here."""
+    handled here. When `func` raises (an `Exception`), what is raised is what the first chunk
+    that raises gives, done here, as `func(items, False)` would raise it; KeyboardInterrupt
+    and the like pass straight through, and the workers are stopped."""
     processes = _parts(sum(sizes))
     if processes < 2:
         return [func(items, False)]
