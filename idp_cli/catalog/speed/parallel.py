@@ -114,9 +114,16 @@ class _Worker:
         when it failed later (a frame it was writing when it died is cut short, left out)."""
         try:
             if self.pid is not None:
-                os.waitpid(self.pid, 0)  # how it ended does not matter: what it wrote does
-                # reaped: its number may be another process's from now on, never to be killed
-                self.pid = None
+                # how it ended does not matter, what it wrote does. Waited for first without
+                # reaping it (Ctrl-C may end this wait: `stop` kills it), then reaped and
+                # forgotten at once: its number may be another process's from then on.
+                os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    os.waitpid(self.pid, 0)  # ended: returns at once
+                    self.pid = None
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return self.collect()
         finally:
             self._close()
