@@ -46,7 +46,8 @@ def read_files(
     reader = source.reader
     items: list[tuple[str, str | None]]
     if isinstance(reader, FolderReader):
-        # plain files: each worker reads its own share; every fingerprint is taken first
+        # plain files: each process reads the files of the chunks it takes (parallel.py);
+        # every fingerprint is taken first
         stats = [reader.stat(name) for name in names]
         fingerprints = [fingerprint for fingerprint, _ in stats]
         sizes = [size for _, size in stats]

@@ -14,6 +14,12 @@ from idp_cli import env_vars
 
 _COUNTS: Counter[str] = Counter()
 
+# Counted here too, as they cost only time and must not be silent either, but no file took
+# another path for them: `report` names them apart, in their own words.
+WORKER_NOT_STARTED = "worker processes that could not start"
+WORKER_FAILED = "chunks a worker process took and did not send back"
+_WORKER_TROUBLE = (WORKER_NOT_STARTED, WORKER_FAILED)
+
 
 def debugging() -> bool:
     return env_vars.is_set("IDP_DEBUG")
@@ -49,9 +55,13 @@ def report(before: dict[str, int], files: int) -> None:
     if not debugging():
         return
     found = since(before)
+    trouble = {reason: found.pop(reason) for reason in _WORKER_TROUBLE if reason in found}
     if found:
         reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(found.items()))
         sys.stderr.write(
             f"idp: {sum(found.values())} of {files} files read by PyYAML instead of the fast "
             f"path ({reasons})\n"
         )
+    if trouble:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in trouble.items())
+        sys.stderr.write(f"idp: work done in this process instead of a worker ({reasons})\n")

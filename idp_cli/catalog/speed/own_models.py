@@ -1,6 +1,7 @@
 """A catalog file that holds many models of its own, read and checked in parts as include
 files are (parts.py): its `models:` items are cut into runs (blocks.py), and each process,
-this one and the workers (parallel.py), screens, parses and checks its own share of runs.
+this one and the workers (parallel.py), screens, parses and checks the chunks of runs it
+takes from their shared queue.
 
 For a caller that lists models, the parts of a clean file make the summaries of their models
 and the cache's chunks themselves, in parallel, and a worker sends those instead of the

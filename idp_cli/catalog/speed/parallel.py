@@ -9,7 +9,8 @@ free: on a loaded machine a process the scheduler leaves waiting simply does few
 writes each chunk's result (as `marshal` data, plain values only) into a file in memory as it
 goes. Small catalogs, platforms without a safe `fork`, and a process that already runs
 threads stay in one process. A worker that fails for any reason costs only time: the chunks
-it took and did not finish are then done here."""
+it took and did not finish are then done here. An exception raised by the work itself is the
+one that the first chunk raising it gives, whichever process took it, as in one process."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ class _Worker:
     """A forked process and the scratch file it writes its results into, frame by frame."""
 
     def __init__(self, pid: int, scratch: int) -> None:
-        self.pid = pid
+        self.pid: int | None = pid  # None once reaped
         self.scratch = scratch
         self.taken = 0  # where the first frame not read yet starts
         self.garbled = False
@@ -112,17 +113,37 @@ class _Worker:
         """The frames not collected yet, once the worker has ended: every whole frame, even
         when it failed later (a frame it was writing when it died is cut short, left out)."""
         try:
-            os.waitpid(self.pid, 0)  # how it ended does not matter: what it wrote does
+            if self.pid is not None:
+                # how it ended does not matter, what it wrote does. Waited for first without
+                # reaping it (Ctrl-C may end this wait: `stop` kills it), then reaped and
+                # forgotten at once: its number may be another process's from then on.
+                os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    os.waitpid(self.pid, 0)  # ended: returns at once
+                    self.pid = None
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return self.collect()
         finally:
             self._close()
 
+    def halt(self) -> list[Any]:
+        """`finish` for a worker whose further work is not needed: killed first."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        return self.finish()
+
     def stop(self) -> None:
         self._close()
+        if self.pid is None:  # reaped already (interrupted after `finish` waited for it)
+            return
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
+        self.pid = None
 
     def _close(self) -> None:
         if self.scratch >= 0:
@@ -157,31 +178,43 @@ def _pread_all(fd: int, offset: int, size: int) -> bytes:
 
 
 def _fork(
-    func: Callable[[Sequence[Any], bool], Iterable[Any]], items: Sequence[Any]
-) -> _Worker | None:
-    """A worker that writes each thing `func(items, True)` gives, as it gives it."""
+    func: Callable[[Sequence[Any], bool], Iterable[Any]],
+    items: Sequence[Any],
+    workers: list[_Worker],
+) -> bool:
+    """A worker that writes each thing `func(items, True)` gives, as it gives it, added to
+    `workers`; False when none could start. Ctrl-C is held back from the scratch file's
+    creation until the worker is in `workers` (then whoever holds `workers` stops it): in
+    this process it would otherwise leak the file or leave the child unstopped, and in the
+    child, before its `try:`, it would run this process's code there."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        scratch = _scratch()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(scratch)
-        return None
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        status = 1
         try:
-            with os.fdopen(scratch, "wb") as out:
-                for found in func(items, True):
-                    payload = marshal.dumps(found)
-                    out.write(_LENGTH.pack(len(payload)) + payload)
-                    out.flush()  # whole frames only are read: each is kept if a later one fails
-            status = 0
-        finally:
-            # never return into the parent's code, flush its buffers or run its exit handlers
-            os._exit(status)
-    return _Worker(pid, scratch)
+            scratch = _scratch()
+        except OSError:
+            return False
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(scratch)
+            return False
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            status = 1
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)  # Ctrl-C ends it from here
+                with os.fdopen(scratch, "wb") as out:
+                    for found in func(items, True):
+                        payload = marshal.dumps(found)
+                        out.write(_LENGTH.pack(len(payload)) + payload)
+                        out.flush()  # whole frames only are read: each is kept if a later fails
+                status = 0
+            finally:
+                # never return into the parent's code, flush its buffers or run its exit handlers
+                os._exit(status)
+        workers.append(_Worker(pid, scratch))
+        return True
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised now
 
 
 def _chunks(total: int, processes: int) -> int:
@@ -234,7 +267,9 @@ def map_slices(
     that the machine runs slower (or not at all for a while) does less of the work, and
     nobody waits long for the last chunk. A worker's result must be what `marshal` can hold
     and pass `valid(result, len(chunk))`; when it does not, or the worker fails, the chunk is
-    handled here."""
+    handled here. When `func` raises (an `Exception`), what is raised is what the first chunk
+    that raises gives, done here, as `func(items, False)` would raise it; KeyboardInterrupt
+    and the like pass straight through, and the workers are stopped."""
     processes = _parts(sum(sizes))
     if processes < 2:
         return [func(items, False)]
@@ -259,27 +294,37 @@ def map_slices(
                     results[pair[0]] = pair[1]
 
     workers: list[_Worker] = []
+    failed: tuple[int, Exception] | None = None  # the first chunk that raised here
     queue = _queue(len(bounds))
     try:
         for _ in range(min(processes, len(bounds)) - 1):
-            worker = _fork(share, items)
-            if worker is not None:
-                workers.append(worker)
-            else:  # the others share its chunks: it costs only time, but not unseen
-                fallbacks.count("a worker process could not start")
-        for index, result in share(items, False):
-            results[index] = result
+            if not _fork(share, items, workers):  # the others share its chunks: it costs
+                fallbacks.count(fallbacks.WORKER_NOT_STARTED)  # only time, but not unseen
+        # this process's loop is `share`'s, with the chunk it is on at hand when it fails
+        while (index := _claim(queue)) is not None:
+            lo, hi = bounds[index]
+            try:
+                results[index] = func(items[lo:hi], False)
+            except Exception as error:
+                # Which process takes which chunk is the scheduler's choice: the error raised
+                # is that of the first chunk that fails, as in one process (below), so the
+                # workers' chunks before this one are needed, the others not. Claims go in
+                # order: the chunks before this one were claimed already, most done.
+                failed = (index, error)
+                break
             for worker in workers:  # the workers' results so far, not all at the end
                 take(worker.collect())
         while workers:
-            take(workers[0].finish())
+            take(workers[0].halt() if failed else workers[0].finish())
             workers.pop(0)  # only now: interrupted while waiting for it, it is stopped below
     finally:
         os.close(queue)
         for worker in workers:
             worker.stop()
     for index, (lo, hi) in enumerate(bounds):
+        if failed is not None and index == failed[0]:
+            raise failed[1]
         if index not in results:  # a failed worker's, or one it sent that `valid` refused
-            fallbacks.count("a worker process failed; its chunk read here")
+            fallbacks.count(fallbacks.WORKER_FAILED)
             results[index] = func(items[lo:hi], False)
     return [results[index] for index in range(len(bounds))]

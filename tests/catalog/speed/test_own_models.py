@@ -15,6 +15,7 @@ from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.read import load
 from idp_cli.catalog.speed import fallbacks, parallel
 from idp_cli.errors import Problem
+from tests.catalog.speed.sharing import Sharing
 from tests.helpers import HEADER, edit, model_yaml, source_for, write_catalog
 
 pytestmark = pytest.mark.skipif(
@@ -33,23 +34,6 @@ def _write(folder: Path, *extra: str, at: int = 6) -> None:
     write_catalog(folder, HEADER + "models:\n" + "".join(items[:at] + list(extra) + items[at:]))
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Workers even for a tiny catalog file; the number of items each worker was given to
-    take chunks from."""
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: 3)
-    given: list[int] = []
-    fork = parallel._fork
-
-    def counted(func: Any, items: Any) -> Any:
-        given.append(len(items))
-        return fork(func, items)
-
-    monkeypatch.setattr(parallel, "_fork", counted)
-    return given
-
-
 def _alone(folder: Path, *, summary: bool = False) -> Any:
     saved = parallel.MIN_PART_BYTES
     parallel.MIN_PART_BYTES = 1 << 40
@@ -61,7 +45,7 @@ def _alone(folder: Path, *, summary: bool = False) -> Any:
 
 @pytest.mark.parametrize("summary", [False, True])
 def test_a_valid_catalog_file_read_in_parts_equals_one_read_alone(
-    tmp_path: Path, forks: list[int], summary: bool
+    tmp_path: Path, sharing: Sharing, summary: bool
 ) -> None:
     _write(tmp_path)
     alone = _alone(tmp_path)
@@ -70,7 +54,8 @@ def test_a_valid_catalog_file_read_in_parts_equals_one_read_alone(
     if summary:
         expected = {**expected, "models": [summarize_model(m) for m in expected["models"]]}
     cold = load(source_for(tmp_path), summary=summary)
-    assert forks == [12, 12]  # two workers, which took their chunks of the 12 items
+    assert sharing.forks == [12, 12]  # two workers, which took their chunks of the 12 items
+    assert sharing.from_workers > 0
     assert cold.problems == [] and not cold.cached
     assert cold.catalog is not None and cold.catalog.data == expected
     warm = load(source_for(tmp_path), summary=summary)
@@ -95,7 +80,7 @@ def _rendered(problems: list[Problem]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("at", [0, 6, 12])
 @pytest.mark.parametrize("summary", [False, True])  # True: as `idp catalog validate` reads
 def test_a_problem_in_a_part_is_placed_as_one_process_places_it(
-    tmp_path: Path, forks: list[int], extra: str, needle: str, at: int, summary: bool
+    tmp_path: Path, sharing: Sharing, extra: str, needle: str, at: int, summary: bool
 ) -> None:
     # with summaries, the clean parts send the cache's chunks instead of their models: this
     # process decodes them to check the file again with every message
@@ -103,13 +88,13 @@ def test_a_problem_in_a_part_is_placed_as_one_process_places_it(
     alone = _alone(tmp_path, summary=summary).problems
     assert needle in " ".join(problem.render() for problem in alone)
     shared = load(source_for(tmp_path), use_cache=False, summary=summary).problems
-    assert len(forks) == 2
+    assert len(sharing.forks) == 2 and sharing.from_workers > 0
     assert _rendered(shared) == _rendered(alone)
 
 
 @pytest.mark.parametrize("use_cache", [True, False])
 def test_a_listing_gets_summaries_from_the_workers_not_their_models(
-    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch, use_cache: bool
+    tmp_path: Path, sharing: Sharing, monkeypatch: pytest.MonkeyPatch, use_cache: bool
 ) -> None:
     from idp_cli.catalog.speed import own_models
 
@@ -127,10 +112,11 @@ def test_a_listing_gets_summaries_from_the_workers_not_their_models(
     assert listed.catalog is not None and not listed.cached
     assert listed.catalog.data == {**alone, "models": [summarize_model(m) for m in alone["models"]]}
     # the runs this process took kept their models; each run a worker took came as its
-    # chunks and its summaries (which process takes a run is the scheduler's choice)
+    # chunks and its summaries
     worker = {"clean", "fast", "full", "runs", "suspect", "summary"}
     here = [result for result in sent if "models" in result]
-    assert here and all(result == worker for result in sent if "models" not in result)
+    from_workers = [result for result in sent if "models" not in result]
+    assert here and from_workers and all(result == worker for result in from_workers)
     if use_cache:  # the full entry holds the parts' chunks, and the models read back alike
         assert all(result == worker | {"models", "summaries", "json"} for result in here)
         whole = load(source_for(tmp_path))
@@ -143,7 +129,7 @@ def test_a_listing_gets_summaries_from_the_workers_not_their_models(
 @pytest.mark.parametrize("summary", [False, True])
 def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
     tmp_path: Path,
-    forks: list[int],
+    sharing: Sharing,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     odd: str,
@@ -155,7 +141,7 @@ def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
     monkeypatch.setenv("IDP_DEBUG", "1")
     before = fallbacks.snapshot()
     loaded = load(source_for(tmp_path), use_cache=False, summary=summary)
-    assert forks  # tried in parts first, then read again in this process
+    assert sharing.forks  # tried in parts first, then read again in this process
     assert fallbacks.since(before) == {"YAML the fast path does not read alike": 1}
     assert capsys.readouterr().err == (
         "idp: 1 of 1 files read by PyYAML instead of the fast path "
@@ -172,7 +158,7 @@ def test_a_part_the_fast_path_declines_leaves_the_file_to_one_process(
 @pytest.mark.parametrize(("summary", "use_cache"), [(False, False), (True, False), (True, True)])
 def test_a_failing_worker_costs_only_time(
     tmp_path: Path,
-    forks: list[int],
+    sharing: Sharing,
     monkeypatch: pytest.MonkeyPatch,
     summary: bool,
     use_cache: bool,
@@ -190,8 +176,10 @@ def test_a_failing_worker_costs_only_time(
         return result
 
     monkeypatch.setattr(own_models, "_check_runs", dying)
+    before = fallbacks.snapshot()
     loaded = load(source_for(tmp_path), use_cache=use_cache, summary=summary)
-    assert forks
+    assert sharing.forks and sharing.from_workers == 0
+    assert fallbacks.since(before)[fallbacks.WORKER_FAILED] >= 1
     assert loaded.catalog is not None and loaded.catalog.data == expected
     if use_cache:  # what this process read in the worker's place is kept alike
         whole = load(source_for(tmp_path))
@@ -200,7 +188,7 @@ def test_a_failing_worker_costs_only_time(
 
 
 def test_a_clean_file_is_read_once_and_a_header_problem_is_still_placed(
-    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sharing: Sharing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from idp_cli.catalog.sources import FolderReader
 
@@ -219,5 +207,5 @@ def test_a_clean_file_is_read_once_and_a_header_problem_is_still_placed(
     write_catalog(tmp_path, text.replace("kind: ModelCatalog\n", "kind: ModelCatalog\nextra: 1\n"))
     reads.clear()
     problems = load(source_for(tmp_path), use_cache=False, summary=True).problems
-    assert forks and reads == ["catalog.yaml", "catalog.yaml"]  # read again to place it
+    assert sharing.forks and reads == ["catalog.yaml", "catalog.yaml"]  # read again to place it
     assert [(p.line, p.column, p.path) for p in problems] == [(3, 1, "extra")]

@@ -5,7 +5,6 @@ problems, in the same places, as reading it in one process."""
 from __future__ import annotations
 
 import os
-import select
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from idp_cli.catalog.model import summarize_model
 from idp_cli.catalog.read import load
 from idp_cli.catalog.speed import fallbacks, parallel, parts
 from idp_cli.errors import Problem
+from tests.catalog.speed.sharing import Sharing
 from tests.helpers import HEADER, edit, load_spec, model_yaml, source_for, write_catalog
 
 needs_fork = pytest.mark.skipif(
@@ -68,21 +68,12 @@ def _problems(folder: Path) -> list[Problem]:
 @needs_fork
 @pytest.mark.parametrize("summary", [False, True])
 def test_workers_find_the_same_problems_in_the_same_places(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool
+    tmp_path: Path, request: pytest.FixtureRequest, summary: bool
 ) -> None:
     """Also when only summaries are asked for (`models list`, through the cache)."""
     _catalog_with_many_includes(tmp_path)
     alone = _problems(tmp_path)
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: 3)
-    forks: list[int] = []
-    fork = parallel._fork
-
-    def counted(func: Any, items: Any) -> Any:
-        forks.append(len(items))
-        return fork(func, items)
-
-    monkeypatch.setattr(parallel, "_fork", counted)
+    sharing: Sharing = request.getfixturevalue("sharing")  # after the read alone
     if summary:
         listed = load(source_for(tmp_path), summary=True)
         assert listed.catalog is None
@@ -90,7 +81,7 @@ def test_workers_find_the_same_problems_in_the_same_places(
         shared = listed.problems
     else:
         shared = _problems(tmp_path)
-    assert len(forks) == 2
+    assert len(sharing.forks) == 2 and sharing.from_workers > 0
     assert [p.to_dict() for p in shared] == [p.to_dict() for p in alone]
     messages = " ".join(p.render() for p in alone)
     for needle in (
@@ -107,14 +98,13 @@ def test_workers_find_the_same_problems_in_the_same_places(
 
 @needs_fork
 def test_a_valid_catalog_read_by_workers_equals_one_read_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sharing: Sharing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
     write_catalog(tmp_path, HEADER + "include: [models/*.yaml]\n")
     for i in range(12):
         write_catalog(tmp_path / "models", model_yaml(f"acme/m{i:02}"), name=f"m{i:02}.yaml")
     shared = load_spec(tmp_path, use_cache=False)
+    assert sharing.forks and sharing.from_workers > 0
     assert shared.problems == []
     assert shared.catalog is not None
     monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1 << 40)
@@ -161,7 +151,11 @@ def _mixed_catalog(folder: Path) -> None:
 @pytest.mark.parametrize("summary", [False, True])
 @pytest.mark.parametrize("workers", ["none", "two", "failing"])
 def test_every_way_of_reading_gives_the_same_catalog_and_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summary: bool, workers: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    summary: bool,
+    workers: str,
 ) -> None:
     if workers != "none" and not sys.platform.startswith("linux"):
         pytest.skip("workers are forked on Linux only")
@@ -176,19 +170,14 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
         "models": [summarize_model(m) for m in expected["models"]],
     }
     assert len(expected["models"]) == 16
+    sharing: Sharing | None = None
     if workers != "none":
-        monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-        monkeypatch.setattr(parallel, "_cores", lambda: 3)
+        sharing = request.getfixturevalue("sharing")
     here: list[int] = []  # the chunks read in this process
-    signal_read, signal_write = os.pipe()  # a worker took a chunk
     if workers == "failing":  # every worker dies after its work: this process redoes it
         check_part = parts.check_part
 
         def dying(*args: Any) -> Any:
-            if args[-1]:
-                os.write(signal_write, b"!")
-            elif len(here) == 1:  # its first chunk of include files: a worker takes one too
-                assert select.select([signal_read], [], [], 120)[0], "no worker took a chunk"
             result = check_part(*args)
             if args[-1]:
                 os._exit(3)
@@ -197,15 +186,14 @@ def test_every_way_of_reading_gives_the_same_catalog_and_cache(
 
         monkeypatch.setattr(parts, "check_part", dying)
     before = fallbacks.snapshot()
-    try:
-        cold = load(source_for(folder), summary=summary)
-    finally:
-        os.close(signal_read)
-        os.close(signal_write)
+    cold = load(source_for(folder), summary=summary)
+    if sharing is not None:
+        assert len(sharing.forks) == 2
+        assert (sharing.from_workers > 0) == (workers == "two")
     if workers == "failing":
         # the catalog file, then the include files: its own chunks and the workers' again
         assert here[0] == 1 and sum(here[1:]) == 14
-        assert fallbacks.since(before)["a worker process failed; its chunk read here"] >= 1
+        assert fallbacks.since(before)[fallbacks.WORKER_FAILED] >= 1
     assert not cold.cached
     assert cold.catalog is not None
     assert cold.catalog.data == (expected_summary if summary else expected)

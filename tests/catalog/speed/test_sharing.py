@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from idp_cli.catalog.speed import fallbacks, parallel
+from tests.catalog.speed.sharing import Children
 
 needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
@@ -81,14 +82,6 @@ def _flat(parts: list[Any]) -> list[Any]:
 
 def _open_fds() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
-
-
-def _no_children() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)  # raises when there is no child, running or a zombie
-    except ChildProcessError:
-        return True
-    return False
 
 
 def test_small_inputs_stay_in_this_process() -> None:
@@ -176,7 +169,7 @@ def test_many_chunks_come_back_in_order_whoever_computed_them(
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
 def test_a_worker_dying_midway_has_the_chunk_it_was_on_done_here(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals
+    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children
 ) -> None:
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_CHUNK_BYTES", 1)
@@ -196,12 +189,12 @@ def test_a_worker_dying_midway_has_the_chunk_it_was_on_done_here(
 
     before = fallbacks.snapshot()
     parts = parallel.map_slices(work, list(range(64)), [1] * 64)
-    assert fallbacks.since(before) == {"a worker process failed; its chunk read here": 1}
+    assert fallbacks.since(before) == {fallbacks.WORKER_FAILED: 1}
     assert [square for _, _, square in _flat(parts)] == [i * i for i in range(64)]
     assert len(parts) == 2 * parallel.CHUNKS_PER_PROCESS
     # the chunk it finished came back; the one it died in was done here
     assert [part[0][1] for part in parts].count(True) == 1
-    assert _no_children()
+    assert children.pids and children.all_reaped()
 
 
 def _frame(found: Any) -> bytes:
@@ -210,7 +203,9 @@ def _frame(found: Any) -> bytes:
 
 
 @needs_fork
-def test_frames_are_read_as_they_are_written_and_one_cut_short_is_left_out() -> None:
+def test_frames_are_read_as_they_are_written_and_one_cut_short_is_left_out(
+    children: Children,
+) -> None:
     first, second, third = _frame((0, ["a"])), _frame((1, ["b"])), _frame((2, ["c"]))
     scratch = parallel._scratch()
     pid = os.fork()
@@ -223,13 +218,13 @@ def test_frames_are_read_as_they_are_written_and_one_cut_short_is_left_out() -> 
     assert worker.collect() == []
     os.write(scratch, second[5:] + third[:-1])  # the worker ended while writing the third
     assert worker.finish() == [(1, ["b"])]
-    assert _no_children()
+    assert children.pids and children.all_reaped()
     with pytest.raises(OSError):
         os.fstat(scratch)  # closed
 
 
 @needs_fork
-def test_a_garbled_frame_ends_what_is_read_of_a_worker() -> None:
+def test_a_garbled_frame_ends_what_is_read_of_a_worker(children: Children) -> None:
     garbled = parallel._LENGTH.pack(3) + b"\xff\xff\xff"
     scratch = parallel._scratch()
     os.write(scratch, _frame((0, 1)) + garbled + _frame((1, 2)))
@@ -237,14 +232,14 @@ def test_a_garbled_frame_ends_what_is_read_of_a_worker() -> None:
     if pid == 0:  # pragma: no cover
         os._exit(0)
     assert parallel._Worker(pid, scratch).finish() == [(0, 1)]
-    assert _no_children()
+    assert children.pids and children.all_reaped()
 
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
 @pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies", "invalid", "garbled"])
 def test_a_failing_worker_costs_only_time(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals, failure: str
+    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children, failure: str
 ) -> None:
     waited: list[bool] = []
 
@@ -268,8 +263,8 @@ def test_a_failing_worker_costs_only_time(
     if failure == "garbled":  # a worker that takes chunks, then sends back no pairs
         fork = parallel._fork
 
-        def garbling(share: Any, items: Any) -> Any:
-            return fork(lambda *args: [(str(i), r) for i, r in share(*args)], items)
+        def garbling(share: Any, items: Any, workers: Any) -> Any:
+            return fork(lambda *args: [(str(i), r) for i, r in share(*args)], items, workers)
 
         monkeypatch.setattr(parallel, "_fork", garbling)
     before = fallbacks.snapshot()
@@ -278,15 +273,15 @@ def test_a_failing_worker_costs_only_time(
     )
     assert len(parts) >= 2
     assert _flat(parts) == list(range(1, 13))
-    assert fallbacks.since(before)["a worker process failed; its chunk read here"] >= 1
-    assert _no_children()
+    assert fallbacks.since(before)[fallbacks.WORKER_FAILED] >= 1
+    assert children.pids and children.all_reaped()
 
 
 @needs_fork
 @pytest.mark.usefixtures("split_everything")
 @pytest.mark.parametrize("failure", ["none", "worker", "here", "no-fork", "interrupted"])
 def test_no_pipe_and_no_process_is_left_behind(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals, failure: str
+    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children, failure: str
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_CHUNK_BYTES", 1)
     if failure == "no-fork":
@@ -313,7 +308,6 @@ def test_no_pipe_and_no_process_is_left_behind(
             raise KeyError("trouble here")
         return [item * 2 for item in part]
 
-    assert _no_children()
     before = _open_fds()
     if failure in ("here", "interrupted"):
         with pytest.raises(KeyError if failure == "here" else KeyboardInterrupt):
@@ -323,7 +317,7 @@ def test_no_pipe_and_no_process_is_left_behind(
             i * 2 for i in range(40)
         ]
     assert _open_fds() == before
-    assert _no_children()
+    assert children.all_reaped() and (failure == "no-fork") == (not children.pids)
 
 
 def test_bounds_share_the_size_and_cover_every_item() -> None:
