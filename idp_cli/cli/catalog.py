@@ -119,8 +119,7 @@ def validate(
     else:
         for problem in loaded.problems:
             sys.stdout.write(problem.render() + "\n")
-        for warning in report["warnings"]:
-            console.warn(warning["message"])
+        console.warn_all([warning["message"] for warning in report["warnings"]])
     if loaded.problems:
         files = len({p.file for p in loaded.problems})
         count = len(loaded.problems)
