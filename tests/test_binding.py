@@ -78,19 +78,15 @@ def test_answers_carry_the_binding_and_overrides_win() -> None:
     version = resolve(catalog, "acme/assistant")
     endpoint = fit(chat, version).endpoint
     assert endpoint is not None
-    data = answers(
-        chat,
-        version,
-        endpoint,
-        AppAnswers(
-            project_name="svc",
-            ci="gitlab",
-            catalog_source="/cat",
-            catalog_ref="",
-            catalog_commit="abc",
-            overrides={"owner": "group:default/other"},
-        ),
+    app = AppAnswers(
+        project_name="svc",
+        ci="gitlab",
+        catalog_source="/cat",
+        catalog_ref="",
+        catalog_commit="abc",
+        overrides={"owner": "group:default/other"},
     )
+    data = answers(chat, version, endpoint, app)
     assert data["model_ref"] == "acme/assistant@2.0.0"
     assert data["owner"] == "group:default/other"
     assert data["ci"] == "gitlab"
@@ -114,19 +110,7 @@ def test_answers_carry_the_binding_and_overrides_win() -> None:
         "api": "api:default/acme-assistant-2.0.0-prod",
     }
     # the same inputs give the same answers: nothing depends on time or the machine
-    again = answers(
-        chat,
-        version,
-        endpoint,
-        AppAnswers(
-            project_name="svc",
-            ci="gitlab",
-            catalog_source="/cat",
-            catalog_ref="",
-            catalog_commit="abc",
-            overrides={"owner": "group:default/other"},
-        ),
-    )
+    again = answers(chat, version, endpoint, app)
     assert again == data
 
 
