@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from idp_cli.catalog import successor_cycles
+from idp_cli.catalog import successors
 from idp_cli.catalog.model import split_ref
 from idp_cli.catalog.vocabulary import EMBEDDING_TASK, PROTOCOLS_NEEDING_MODEL_ID, RETIRED
 
@@ -144,15 +144,8 @@ def scan_credentials(data: Any, path: Path = ()) -> Iterator[Finding]:
 class _Others:
     """The rest of the catalog, for the rules that span models."""
 
-    by_name: dict[str, dict[str, Any]]
+    targets: successors.Targets
     unchecked: frozenset[str]
-    selectors: dict[str, set[str]] = field(default_factory=dict)  # per model name, on demand
-
-    def selectors_of(self, name: str) -> set[str]:
-        found = self.selectors.get(name)
-        if found is None:
-            found = self.selectors[name] = _selectors(self.by_name[name])
-        return found
 
 
 def check_models(
@@ -173,35 +166,39 @@ def check_models(
             yield index, Finding(("name",), f"duplicate model name {model['name']!r}")
         else:
             by_name[model["name"]] = model
-    others = _Others(by_name, unchecked)
+    targets = successors.Targets(by_name)
+    others = _Others(targets, unchecked)
     for index, model in enumerate(models):
-        alone = index >= len(alone_done) or not alone_done[index]
-        for finding in _check_model(model, others, alone=alone):
+        if index < len(alone_done) and alone_done[index]:
+            findings = _check_successors(model, others)
+        else:
+            findings = _check_model(model, others)
+        for finding in findings:
             yield index, finding
-    for index, path, message in successor_cycles.find(models, by_name):
+    for index, path, message in successors.cycles(models, targets):
         yield index, Finding(path, message)
 
 
 def model_findings(model: dict[str, Any]) -> Iterator[Finding]:
     """The rules that look at one validated model alone."""
-    return _check_model(model, None, alone=True)
+    return _check_model(model, None)
 
 
-def _selectors(model: dict[str, Any]) -> set[str]:
-    names = {v["version"] for v in model["versions"]}
-    for version in model["versions"]:
-        names.update(version.get("aliases", []))
-    return names
-
-
-def _check_model(
-    model: dict[str, Any], others: _Others | None, *, alone: bool
-) -> Iterator[Finding]:
-    """The rules that span models when `others` is given, those that do not when `alone`."""
-    if alone:
-        yield from _check_versions(model)
+def _check_model(model: dict[str, Any], others: _Others | None) -> Iterator[Finding]:
+    """The rules about one model alone, and those that span models when `others` is given."""
+    yield from _check_versions(model)
     for vi, version in enumerate(model["versions"]):
-        yield from _check_version(model, version, ("versions", vi), others, alone=alone)
+        yield from _check_version(model, version, ("versions", vi), others)
+
+
+def _check_successors(model: dict[str, Any], others: _Others) -> Iterator[Finding]:
+    """The rules of `_check_model` that span models, for a model that passed the others
+    already: only a version's successor looks at other models."""
+    for vi, version in enumerate(model["versions"]):
+        deprecation = version.get("deprecation")
+        successor = deprecation.get("successor") if deprecation else None
+        if successor:
+            yield from _check_successor(model, version, successor, ("versions", vi), others)
 
 
 def _check_versions(model: dict[str, Any]) -> Iterator[Finding]:
@@ -244,12 +241,10 @@ def _check_version(
     version: dict[str, Any],
     vpath: Path,
     others: _Others | None,
-    *,
-    alone: bool,
 ) -> Iterator[Finding]:
     lifecycle = version["lifecycle"]
     successor = (version.get("deprecation") or {}).get("successor")
-    if alone and lifecycle in RETIRED and not successor:
+    if lifecycle in RETIRED and not successor:
         yield Finding(
             (*vpath, "deprecation", "successor")
             if version.get("deprecation")
@@ -258,8 +253,6 @@ def _check_version(
         )
     if successor and others is not None:
         yield from _check_successor(model, version, successor, vpath, others)
-    if not alone:
-        return
 
     signature = version.get("signature") or {}
     if model["modelType"] == "predictive":
@@ -306,13 +299,11 @@ def _check_successor(
 ) -> Iterator[Finding]:
     spath = (*vpath, "deprecation", "successor")
     name, selector = split_ref(successor)
-    target = others.by_name.get(name)
-    if target is None and name in others.unchecked:
+    if name not in others.targets.by_name:
+        if name not in others.unchecked:
+            yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
         return
-    if target is None:
-        yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
-        return
-    if selector is not None and selector not in others.selectors_of(name):
+    if selector is not None and selector not in others.targets.selectors(name):
         yield Finding(
             spath, f"successor {successor!r}: model {name!r} has no version or alias {selector!r}"
         )
