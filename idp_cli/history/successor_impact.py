@@ -21,8 +21,15 @@ def _versions(model: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _find(models: dict[str, dict[str, Any]], ref: str) -> tuple[str, dict[str, Any]] | None:
-    """A version by name@version or name@alias among `models`."""
+    """A version by name@version or name@alias among `models`; a bare name stands for the
+    model's default version, as the catalog's successor rules read it."""
     name, selector = split_ref(ref)
+    if selector is None:
+        declared = (models.get(name) or {}).get("defaultVersion")
+        if declared:
+            return _find(models, f"{name}@{declared}")
+        newest = _newest_production(models.get(name))
+        return None if newest is None else (f"{name}@{newest['version']}", newest)
     versions = _versions(models.get(name))
     found = next((v for v in versions if str(v["version"]) == selector), None) or next(
         (v for v in versions if selector in (v.get("aliases") or [])), None

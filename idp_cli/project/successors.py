@@ -37,7 +37,11 @@ def successor_chain(catalog: Catalog, version: Version) -> list[Version]:
     while version.retired and version.successor:
         name, selector = split_ref(version.successor)
         model = catalog.get(name)
-        nxt = model.find(selector) if model and selector else None
+        if model is None:
+            break
+        # a bare model name stands for its default version, as in `idp new --model NAME`
+        # and in the catalog's own successor rules
+        nxt = model.find(selector) if selector else model.default_version
         if nxt is None or nxt.ref in seen:
             break
         seen.add(nxt.ref)
