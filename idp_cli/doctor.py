@@ -210,7 +210,7 @@ def _project(
 ) -> dict[str, Any]:
     from idp_cli.project import bindings
     from idp_cli.project.answers import ANSWERS_FILE
-    from idp_cli.project.check import check_answers
+    from idp_cli.project.check import check_binding
 
     found: dict[str, Any] = {"path": str(folder.resolve()), "bound": False, "bindings": []}
     if not folder.is_dir():
@@ -230,10 +230,19 @@ def _project(
             "template": bindings.template_name(b.answers.src_path),
             "template_version": b.answers.commit or None,
             "model_ref": b.answers.model_ref,
+            "parts": [
+                {
+                    "name": bindings.part_name(part.path.name),
+                    "answers_file": part.path.name,
+                    "template": bindings.template_name(part.src_path),
+                    "template_version": part.commit or None,
+                }
+                for part in b.parts
+            ],
         }
         if check:
             try:
-                report = check_answers(b.answers, catalog, catalog_ref)
+                report = check_binding(b, catalog, catalog_ref)
                 entry["outdated"] = report.outdated
                 entry["reasons"] = report.reasons()
             except IdpError as exc:

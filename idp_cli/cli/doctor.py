@@ -147,6 +147,12 @@ def _print_project(project: dict[str, Any]) -> None:
         )
         if state:
             out.print(f"    {state}", overflow="fold")
+        for part in b["parts"]:
+            version = f" {part['template_version']}" if part["template_version"] else ""
+            out.print(
+                f"    part {escape(part['name'])}: {escape(part['template'] + version)}",
+                overflow="fold",
+            )
 
 
 def _print_problems(d: Diagnosis) -> None:

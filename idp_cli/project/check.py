@@ -109,22 +109,25 @@ def check_project(
     """Each binding's report, or the one `binding` names."""
     found = bindings.find(project)
     chosen = bindings.select(found, binding)
-    reports = []
-    for b in chosen:
-        report = check_answers(b.answers, catalog, catalog_ref)
-        # a part's template may have a newer version of its own (`idp update` updates it)
-        report.parts = {
-            bindings.part_name(part.path.name): template_state(part)[0] for part in b.parts
-        }
-        if b.parts:  # what the app's version to update to lists: parts it adds or drops
-            from idp_cli.project import part_changes
-
-            t = report.template
-            changes = part_changes.between(b.answers, b.parts, t.target)
-            report.parts_added = [p.name for p in [*changes.added, *changes.unbound]]
-            report.parts_dropped = [bindings.part_name(a.path.name) for a in changes.dropped]
-        reports.append(BindingReport(b, report))
+    reports = [BindingReport(b, check_binding(b, catalog, catalog_ref)) for b in chosen]
     return ProjectReport(str(project), reports, several=len(found) > 1)
+
+
+def check_binding(
+    b: bindings.Binding, catalog: str | None, catalog_ref: str | None
+) -> drift.Report:
+    """One binding's report: its answers file's, and its parts' (`idp new`'s components)."""
+    report = check_answers(b.answers, catalog, catalog_ref)
+    # a part's template may have a newer version of its own (`idp update` updates it)
+    report.parts = {bindings.part_name(part.path.name): template_state(part)[0] for part in b.parts}
+    if b.parts:  # what the app's version to update to lists: parts it adds or drops
+        from idp_cli.project import part_changes
+
+        t = report.template
+        changes = part_changes.between(b.answers, b.parts, t.target)
+        report.parts_added = [p.name for p in [*changes.added, *changes.unbound]]
+        report.parts_dropped = [bindings.part_name(a.path.name) for a in changes.dropped]
+    return report
 
 
 def check_answers(answers: Answers, catalog: str | None, catalog_ref: str | None) -> drift.Report:

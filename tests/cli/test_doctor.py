@@ -57,9 +57,15 @@ def test_bound_project_lists_its_binding_and_drift(
     assert binding["name"] == "prediction-service"
     assert binding["model_ref"] == "acme/churn-classifier@4.0.0"
     assert binding["outdated"] is False and binding["reasons"] == []
+    # the components `idp new` rendered with the app are listed, and checked with it
+    on_disk = sorted(p.name for p in project.glob(".copier-answers.app-*.yml"))
+    assert on_disk, "prediction-service renders its components as parts"
+    assert sorted(p["answers_file"] for p in binding["parts"]) == on_disk
     table = invoke("doctor", project, "--catalog", catalog_dir)
     assert "- prediction-service: prediction-service" in table.stdout
     assert "current" in table.stdout
+    for part in binding["parts"]:
+        assert f"part {part['name']}: {part['template']}" in table.stdout
 
 
 def test_broken_catalog_is_a_problem_named_by_its_source(

@@ -113,6 +113,9 @@ def test_a_part_with_a_newer_version_of_its_own_is_reported_and_updated(
     assert report["parts"]["client"]["outdated"] is False
     table = invoke("check", project)
     assert f"  part base: app-base v{__version__} → v0.1.1  outdated" in table.stdout
+    doctor = invoke("doctor", project, "-o", "json")  # reads a binding as `check` does
+    [binding] = json.loads(doctor.stdout)["project"]["bindings"]
+    assert binding["outdated"] is True and binding["reasons"] == report["reasons"]
 
     update = invoke("update", project, "--defaults", "-o", "json")
     assert update.exit_code == 0, update.stderr
