@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Final, Generic, TypeVar
 
 from idp_cli.catalog.vocabulary import RETIRED
+from idp_cli.plain_record import PlainRecord
 
 _PART = re.compile(r"(\d+)")
 
@@ -31,26 +32,16 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, (selector if sep else None)
 
 
-# The views are plain classes, not dataclasses: every `idp models list` imports this module,
+# The views are plain records, not dataclasses: every `idp models list` imports this module,
 # and creating a dataclass costs more than the rest of it. They are compared as dataclasses
 # would compare them (same class, equal fields), and read-only by their types (Final).
 
 
-class Endpoint:
-    __slots__ = ("raw",)
+class Endpoint(PlainRecord):
+    __slots__ = _fields = ("raw",)
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw: Final = raw
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Endpoint)
-            and other.__class__ is self.__class__
-            and self.raw == other.raw
-        )
-
-    def __repr__(self) -> str:
-        return f"Endpoint(raw={self.raw!r})"
 
     @property
     def name(self) -> str:
@@ -106,26 +97,15 @@ M = TypeVar("M", bound="ModelView[Any]")
 V = TypeVar("V", bound="VersionView[Any]")
 
 
-class VersionView(Generic[M]):
+class VersionView(PlainRecord, Generic[M]):
     """What every version answers, whole or summarized; code that reads only this works on
     both kinds of catalog."""
 
-    __slots__ = ("model", "raw")
+    __slots__ = _fields = ("model", "raw")
 
     def __init__(self, model: M, raw: dict[str, Any]) -> None:
         self.model: Final = model
         self.raw: Final = raw
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, VersionView)
-            and other.__class__ is self.__class__
-            and self.model == other.model
-            and self.raw == other.raw
-        )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(model={self.model!r}, raw={self.raw!r})"
 
     @property
     def version(self) -> str:

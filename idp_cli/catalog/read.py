@@ -15,6 +15,7 @@ from idp_cli.catalog import speed
 from idp_cli.catalog.model import Catalog, CatalogSummary, summarize_model
 from idp_cli.catalog.sources import Source
 from idp_cli.errors import CatalogInvalid, ExitCode, Problem
+from idp_cli.plain_record import PlainRecord
 
 if TYPE_CHECKING:
     from idp_cli.catalog import files
@@ -26,9 +27,11 @@ FieldPath = tuple[str | int, ...]
 C = TypeVar("C", Catalog, CatalogSummary)
 
 
-class Loaded(Generic[C]):
-    # A plain class, not a dataclass: every `idp models list` imports this module, and
+class Loaded(PlainRecord, Generic[C]):
+    # A plain record, not a dataclass: every `idp models list` imports this module, and
     # creating a dataclass costs more than the rest of it.
+
+    _fields = ("source", "catalog", "problems", "files", "cached")
 
     def __init__(
         self,
@@ -43,16 +46,6 @@ class Loaded(Generic[C]):
         self.problems = problems
         self.files = [] if files is None else files
         self.cached = cached
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Loaded)
-            and other.__class__ is self.__class__
-            and vars(self) == vars(other)
-        )
-
-    def __repr__(self) -> str:
-        return f"Loaded({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
 @overload

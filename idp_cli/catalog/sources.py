@@ -12,6 +12,7 @@ from typing import Protocol
 from idp_cli import __version__, paths
 from idp_cli.config import CatalogChoice
 from idp_cli.errors import CatalogError
+from idp_cli.plain_record import PlainRecord
 
 # patterns, compiled by `re` on first use: a command served from the cache needs neither
 _WILDCARD = r"[*?\[]"
@@ -97,11 +98,26 @@ class FolderReader:
         return path[len(self._cwd) :] if path.startswith(self._cwd) else path
 
 
-class Source:
+class Source(PlainRecord):
     """A resolved catalog source, ready to be read.
 
-    A plain class, not a dataclass (every `idp models list` imports this module, and creating
+    A plain record, not a dataclass (every `idp models list` imports this module, and creating
     a dataclass costs more than the rest of it), compared and shown as one would be."""
+
+    _fields = (
+        "kind",
+        "display",
+        "reader",
+        "main",
+        "identity",
+        "ref",
+        "commit",
+        "dirty",
+        "_worktree_root",
+        "_subdir",
+        "_url",
+    )
+    _unshown = ("_worktree_root",)
 
     def __init__(
         self,
@@ -128,17 +144,6 @@ class Source:
         self._worktree_root = _worktree_root
         self._subdir = _subdir
         self._url = _url
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Source)
-            and other.__class__ is self.__class__
-            and vars(self) == vars(other)
-        )
-
-    def __repr__(self) -> str:
-        shown = (f"{k}={v!r}" for k, v in vars(self).items() if k != "_worktree_root")
-        return f"Source({', '.join(shown)})"
 
     def revision(self) -> tuple[str | None, bool | None]:
         """The git commit the catalog was read from and whether the files differed from it."""

@@ -9,7 +9,29 @@ from typing import Any
 import pytest
 
 from idp_cli.catalog.speed import parallel
-from tests.catalog.speed.sharing import Children, Sharing
+from tests.catalog.speed.sharing import Children, FailingWorker, Sharing, Signals
+
+
+@pytest.fixture
+def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers even for tiny inputs, on as many cores as the machine has (at least 2)."""
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
+
+
+@pytest.fixture
+def signals() -> Iterator[Signals]:
+    made = Signals()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def failing_worker(split_everything: None, children: Children) -> Iterator[FailingWorker]:
+    """Workers even for tiny inputs, one of which fails (see `FailingWorker`)."""
+    made = FailingWorker(children)
+    yield made
+    made.close()
 
 
 @pytest.fixture

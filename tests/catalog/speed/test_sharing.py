@@ -8,68 +8,19 @@ from __future__ import annotations
 import itertools
 import marshal
 import os
-import select
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from idp_cli.catalog.speed import fallbacks, parallel
-from tests.catalog.speed.sharing import Children
+from tests.catalog.speed.sharing import Children, FailingWorker, Signals
 
 needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
 )
-
-
-@pytest.fixture
-def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers even for tiny inputs, on as many cores as the machine has (at least 2)."""
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(parallel, "_cores", lambda: max(2, os.cpu_count() or 1))
-
-
-class Signals:
-    """Pipes through which a worker and this process tell each other they took a chunk: one
-    then waits for the other, so that both surely take part however fast either is."""
-
-    def __init__(self) -> None:
-        self.to_here = os.pipe()
-        self.to_workers = os.pipe()
-
-    def took_here(self) -> None:
-        os.write(self.to_workers[1], b"!")
-
-    def took_in_worker(self) -> None:
-        os.write(self.to_here[1], b"!")
-
-    def wait_here(self, count: int = 1) -> None:
-        _wait_for(self.to_here[0], count)
-
-    def wait_in_worker(self) -> None:
-        _wait_for(self.to_workers[0], 1)
-
-    def close(self) -> None:
-        for fd in (*self.to_here, *self.to_workers):
-            os.close(fd)
-
-
-def _wait_for(read_end: int, count: int) -> None:
-    got = b""
-    while len(got) < count:
-        # a bound only against a hang when no process could start; never a measure of speed
-        ready, _, _ = select.select([read_end], [], [], 120)
-        assert ready, "the other process took no chunk"
-        got += os.read(read_end, count - len(got))
-
-
-@pytest.fixture
-def signals() -> Iterator[Signals]:
-    made = Signals()
-    yield made
-    made.close()
 
 
 def _squares(part: Sequence[int], in_worker: bool) -> list[tuple[int, bool, int]]:
@@ -167,24 +118,21 @@ def test_many_chunks_come_back_in_order_whoever_computed_them(
 
 
 @needs_fork
-@pytest.mark.usefixtures("split_everything")
 def test_a_worker_dying_midway_has_the_chunk_it_was_on_done_here(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children
+    monkeypatch: pytest.MonkeyPatch, failing_worker: FailingWorker
 ) -> None:
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_CHUNK_BYTES", 1)
     taken: list[int] = []  # in the worker: the chunks it took so far
-    waited: list[bool] = []
 
     def work(part: Sequence[int], in_worker: bool) -> list[tuple[int, bool, int]]:
         if in_worker:
             taken.append(part[0])
-            signals.took_in_worker()
+            failing_worker.took_in_worker()
             if len(taken) == 2:  # one chunk done, dies in the second
                 os._exit(3)
-        elif not waited:
-            waited.append(True)
-            signals.wait_here(2)
+        else:
+            failing_worker.wait_here_first(2)
         return _squares(part, in_worker)
 
     before = fallbacks.snapshot()
@@ -194,6 +142,7 @@ def test_a_worker_dying_midway_has_the_chunk_it_was_on_done_here(
     assert len(parts) == 2 * parallel.CHUNKS_PER_PROCESS
     # the chunk it finished came back; the one it died in was done here
     assert [part[0][1] for part in parts].count(True) == 1
+    children = failing_worker.children
     assert children.pids and children.all_reaped()
 
 
@@ -236,16 +185,13 @@ def test_a_garbled_frame_ends_what_is_read_of_a_worker(children: Children) -> No
 
 
 @needs_fork
-@pytest.mark.usefixtures("split_everything")
 @pytest.mark.parametrize("failure", ["raises", "unmarshallable", "dies", "invalid", "garbled"])
 def test_a_failing_worker_costs_only_time(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children, failure: str
+    monkeypatch: pytest.MonkeyPatch, failing_worker: FailingWorker, failure: str
 ) -> None:
-    waited: list[bool] = []
-
     def work(part: Sequence[int], in_worker: bool) -> Any:
         if in_worker:
-            signals.took_in_worker()
+            failing_worker.took_in_worker()
             if failure == "raises":
                 raise RuntimeError("worker trouble")
             if failure == "dies":
@@ -255,9 +201,7 @@ def test_a_failing_worker_costs_only_time(
             if failure == "garbled":
                 return [item + 1 for item in part]
             return ["too", "short"]  # refused by `valid` below
-        if not waited:
-            waited.append(True)
-            signals.wait_here()
+        failing_worker.wait_here_first()
         return [item + 1 for item in part]
 
     if failure == "garbled":  # a worker that takes chunks, then sends back no pairs
@@ -274,14 +218,14 @@ def test_a_failing_worker_costs_only_time(
     assert len(parts) >= 2
     assert _flat(parts) == list(range(1, 13))
     assert fallbacks.since(before)[fallbacks.WORKER_FAILED] >= 1
+    children = failing_worker.children
     assert children.pids and children.all_reaped()
 
 
 @needs_fork
-@pytest.mark.usefixtures("split_everything")
 @pytest.mark.parametrize("failure", ["none", "worker", "here", "no-fork", "interrupted"])
 def test_no_pipe_and_no_process_is_left_behind(
-    monkeypatch: pytest.MonkeyPatch, signals: Signals, children: Children, failure: str
+    monkeypatch: pytest.MonkeyPatch, failing_worker: FailingWorker, failure: str
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_CHUNK_BYTES", 1)
     if failure == "no-fork":
@@ -301,10 +245,10 @@ def test_no_pipe_and_no_process_is_left_behind(
         if in_worker and failure == "worker":
             os._exit(3)
         if in_worker and failure == "interrupted":
-            signals.wait_in_worker()  # never told: hangs until stopped
+            failing_worker.wait_in_worker()  # never told: hangs until stopped
         if failure == "here":
             if in_worker:  # stopped (killed) while it waits for this process
-                signals.wait_in_worker()
+                failing_worker.wait_in_worker()
             raise KeyError("trouble here")
         return [item * 2 for item in part]
 
@@ -317,6 +261,7 @@ def test_no_pipe_and_no_process_is_left_behind(
             i * 2 for i in range(40)
         ]
     assert _open_fds() == before
+    children = failing_worker.children
     assert children.all_reaped() and (failure == "no-fork") == (not children.pids)
 
 
