@@ -77,7 +77,8 @@ def new(
         typer.Option(
             "--template",
             "-t",
-            help="Bundled template name, template folder, or git URL[@ref].",
+            help="Bundled template name, template folder (./NAME for a folder named like a "
+            "bundled template), or git URL[@ref].",
             autocompletion=completion.app_template_names,
         ),
     ] = None,

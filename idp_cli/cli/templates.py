@@ -125,7 +125,8 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
-            help="A bundled template's name, a template folder, or a git URL[@ref].",
+            help="A bundled template's name, a template folder (./NAME for a folder named "
+            "like a bundled template), or a git URL[@ref].",
             autocompletion=completion.template_names,
         ),
     ],

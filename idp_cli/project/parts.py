@@ -15,7 +15,7 @@ from idp_cli.catalog.model import Catalog, Version
 from idp_cli.catalog.query import resolve
 from idp_cli.errors import IdpError
 from idp_cli.suggest import did_you_mean
-from idp_cli.templates.discovery import Template, part_template
+from idp_cli.templates.discovery import Template, find
 
 # how many of the models that fit a "no model given" hint names
 _SHOWN_MODELS = 8
@@ -51,7 +51,7 @@ def own_bindings(app: Template) -> dict[str, Template]:
     found: dict[str, Template] = {}
     for entry in app.meta.get("parts") or []:
         if isinstance(entry, dict) and entry.get("binding") and entry.get("template"):
-            template = part_template(str(entry["template"]))
+            template = find(str(entry["template"]))
             if template.kind != "component":
                 raise IdpError(
                     f"template {app.name}'s part {entry.get('name')} binds a model of its own, "
@@ -136,7 +136,7 @@ def declared(
     for entry in declared:
         if not (isinstance(entry, dict) and entry.get("name") and entry.get("template")):
             raise IdpError(f"template {app.name}: each of `_idp.parts` needs a name and a template")
-        template = part_template(str(entry["template"]))
+        template = find(str(entry["template"]))
         own = str(entry.get("binding") or "") or None
         if own is not None:
             parts.append(

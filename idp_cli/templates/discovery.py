@@ -235,12 +235,21 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
 
 def find(spec: str) -> Template:
-    """A template by bundled name, local path, or git URL[@ref]."""
+    """A template by bundled name, local path, or git URL[@ref]. A bare name is a bundled
+    template's first: the folder idp runs in may hold one of that name (a project generated
+    as `prediction-service/`, or the `deploy/` the part `deploy` makes); `./NAME` is the
+    folder."""
     if URL.match(spec):
         url, ref = split_spec(spec)
         return from_git(url.removeprefix("git+"), ref)
+    folders = _bundled_folders()
     path = Path(spec).expanduser()
-    if "/" in spec or spec.startswith(".") or path.is_dir():
+    explicit = "/" in spec or spec.startswith((".", "~"))
+    if not explicit:
+        for folder in folders:
+            if folder.name == spec:
+                return _bundled(folder)
+    if explicit or path.is_dir():
         if not path.is_dir():
             raise NotFound(
                 f"{spec}: no such template folder",
@@ -254,10 +263,6 @@ def find(spec: str) -> Template:
             bundled=False,
             config=read_config(folder, spec),
         )
-    folders = _bundled_folders()
-    for folder in folders:
-        if folder.name == spec:
-            return _bundled(folder)
     names = [f.name for f in folders]
     raise NotFound(
         f"no template named {spec!r}",
@@ -267,16 +272,6 @@ def find(spec: str) -> Template:
             f"Bundled templates: {', '.join(names) or 'none'}; or pass a path or git URL.",
         ),
     )
-
-
-def part_template(spec: str) -> Template:
-    """A template an app template names in `_idp.parts`: a bundled one by its name first, for
-    idp may run in a project holding a folder of that name (`deploy/`, which the part `deploy`
-    makes) that `find` would take; else as `find` reads it."""
-    for folder in _bundled_folders():
-        if folder.name == spec:
-            return _bundled(folder)
-    return find(spec)
 
 
 def from_git(url: str, ref: str | None) -> Template:
@@ -314,7 +309,7 @@ def at_version(src: str, ref: str) -> Template:
 
     name = snapshots.bundled_name(src)
     if name is not None:
-        return part_template(name)  # the bundled one, not a project's folder of that name
+        return find(name)  # the bundled one, not a project's folder of that name
     if plugin_templates.named(src) is not None:  # read from this machine's snapshot of it
         folder = plugin_templates.installed_repository(src)
     elif URL.match(src):

@@ -67,3 +67,19 @@ def test_the_template_list_fits_the_terminal(
     assert all(len(line) <= columns and line == line.rstrip() for line in lines)
     names = [row["name"] for row in json.loads(invoke("templates", "list", "-o", "json").stdout)]
     assert [line.split()[0] for line in lines[1:]] == names  # every name whole
+
+
+def test_a_bare_name_is_the_bundled_template_even_beside_a_folder_of_that_name(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project generated as `prediction-service/` sits in the folder idp runs in: the name
+    still means the bundled template, and `./NAME` the folder."""
+    (tmp_path / "prediction-service").mkdir()
+    (tmp_path / "prediction-service" / "README.md").write_text("an app, not a template\n")
+    monkeypatch.chdir(tmp_path)
+    shown = invoke("templates", "show", "prediction-service", "-o", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == "prediction-service"
+    folder = invoke("templates", "show", "./prediction-service")
+    assert folder.exit_code != 0
+    assert "prediction-service" in folder.stderr and "copier.yml" in folder.stderr
