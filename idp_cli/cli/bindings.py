@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from idp_cli.cli.check import ProjectArg
-from idp_cli.cli.common import global_option, guard
+from idp_cli.cli.common import catalog_options, guard
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output.render import Format, emit
 
@@ -31,8 +31,7 @@ def bindings(
 
     rows = list_bindings(
         project,
-        catalog or global_option(ctx, "catalog"),
-        catalog_ref or global_option(ctx, "catalog_ref"),
+        *catalog_options(ctx, catalog, catalog_ref),
     )
 
     def table() -> None:

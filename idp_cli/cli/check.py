@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from idp_cli.cli.common import global_option, guard
+from idp_cli.cli.common import catalog_options, guard
 from idp_cli.cli.options import BindingOpt, CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.errors import ExitCode
 from idp_cli.output import console
@@ -50,8 +50,7 @@ def check(
 
     report = check_project(
         project,
-        catalog or global_option(ctx, "catalog"),
-        catalog_ref or global_option(ctx, "catalog_ref"),
+        *catalog_options(ctx, catalog, catalog_ref),
         binding,
     )
     emit(report.as_dict(), output, lambda: _print_project(report))

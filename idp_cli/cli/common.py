@@ -50,7 +50,15 @@ def interactive(defaults: bool) -> bool:
     return not defaults and sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def global_option(ctx: typer.Context | None, key: str) -> str | None:
+def catalog_options(
+    ctx: typer.Context | None, catalog: str | None, catalog_ref: str | None
+) -> tuple[str | None, str | None]:
+    """`--catalog` and `--catalog-ref` as given on the command, else on `idp` itself."""
+    given = catalog or _global_option(ctx, "catalog")
+    return given, catalog_ref or _global_option(ctx, "catalog_ref")
+
+
+def _global_option(ctx: typer.Context | None, key: str) -> str | None:
     # the root callback stores the global options in the root context's obj, which Click
     # hands down to every subcommand's context
     obj = ctx.find_root().obj if ctx is not None else None
@@ -68,9 +76,7 @@ def catalog_source(
 ) -> Source:
     """The source named on the command, else on `idp` itself, else by environment/config.
     `published`: a local repository is read at its default branch (see resolve_source)."""
-    choice = choose_catalog(
-        catalog or global_option(ctx, "catalog"), catalog_ref or global_option(ctx, "catalog_ref")
-    )
+    choice = choose_catalog(*catalog_options(ctx, catalog, catalog_ref))
     return resolve_source(choice, published=published)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from idp_cli.cli.common import global_option, guard
+from idp_cli.cli.common import catalog_options, guard
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, OutputOpt
 from idp_cli.output import console
 from idp_cli.output.render import Format, emit
@@ -41,8 +41,7 @@ def doctor(
 
     diagnosis = diagnose(
         folder,
-        catalog or global_option(ctx, "catalog"),
-        catalog_ref or global_option(ctx, "catalog_ref"),
+        *catalog_options(ctx, catalog, catalog_ref),
     )
     emit(diagnosis.as_dict(), output, lambda: _print(diagnosis))
     if diagnosis.problems:

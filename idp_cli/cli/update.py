@@ -11,7 +11,7 @@ import typer
 
 from idp_cli.cli import completion
 from idp_cli.cli.check import ProjectArg
-from idp_cli.cli.common import global_option, guard, interactive
+from idp_cli.cli.common import catalog_options, guard, interactive
 from idp_cli.cli.options import (
     BindingOpt,
     CatalogOpt,
@@ -148,9 +148,8 @@ def update(
         "latest": latest,
         "template_ref": template_ref,
         "overrides": parse_data(data or []),
-        "catalog": catalog or global_option(ctx, "catalog"),
-        "catalog_ref": catalog_ref or global_option(ctx, "catalog_ref"),
     }
+    options["catalog"], options["catalog_ref"] = catalog_options(ctx, catalog, catalog_ref)
     run = _Run(project, options, conflict, trust, pretend, may_ask, summary_file, output)
     if len(found) > 1:
         _update_several(run, chosen)
