@@ -29,6 +29,11 @@ app = typer.Typer(
 )
 
 
+def _fitting(versions: list[Version]) -> list[dict[str, Any]]:
+    """A template's `compatible` entries in `templates show -o json`: one per fitting version."""
+    return [{"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in versions]
+
+
 def _own_bindings(template: Template, cat: Catalog) -> list[dict[str, Any]]:
     """The app's parts that bind a model of their own (rag-service's embeddings): which
     models fit each, bound with `idp new --model NAME=REF`."""
@@ -42,10 +47,7 @@ def _own_bindings(template: Template, cat: Catalog) -> list[dict[str, Any]]:
                 "name": name,
                 "template": component.name,
                 "compatibleModels": len(served.fitting),
-                "compatible": [
-                    {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks}
-                    for v in served.fitting
-                ],
+                "compatible": _fitting(served.fitting),
             }
         )
     return found
@@ -150,9 +152,7 @@ def show(
         }
         for q in template.questions
     ]
-    data["compatible"] = [
-        {"ref": v.ref, "lifecycle": v.lifecycle, "tasks": v.model.tasks} for v in models
-    ]
+    data["compatible"] = _fitting(models)
     data["incompatible"] = [{"ref": m.version.ref, "reasons": m.reasons} for m in served.misfits]
     data["deprecated"] = [{"ref": v.ref, "successor": v.successor} for v in served.deprecated]
     data["unsafeFeatures"] = template.unsafe_features
