@@ -195,8 +195,7 @@ def _check_successors(model: dict[str, Any], others: _Others) -> Iterator[Findin
     """The rules of `_check_model` that span models, for a model that passed the others
     already: only a version's successor looks at other models."""
     for vi, version in enumerate(model["versions"]):
-        deprecation = version.get("deprecation")
-        successor = deprecation.get("successor") if deprecation else None
+        successor = successors.successor_of(version)
         if successor:
             yield from _check_successor(model, version, successor, ("versions", vi), others)
 
@@ -243,7 +242,7 @@ def _check_version(
     others: _Others | None,
 ) -> Iterator[Finding]:
     lifecycle = version["lifecycle"]
-    successor = (version.get("deprecation") or {}).get("successor")
+    successor = successors.successor_of(version)
     if lifecycle in RETIRED and not successor:
         yield Finding(
             (*vpath, "deprecation", "successor")
@@ -308,9 +307,24 @@ def _check_successor(
             spath, f"successor {successor!r}: model {name!r} has no version or alias {selector!r}"
         )
         return
-    if name == model["name"] and selector in (
-        {version["version"]} | set(version.get("aliases", []))
-    ):
+    if selector is None:  # the model's default version, as `idp update --latest` follows it
+        target = others.targets.resolve(name, None)
+        if target is None and others.targets.by_name[name].get("defaultVersion"):
+            return  # a defaultVersion that does not resolve is reported at the model
+        if target is None:
+            yield Finding(
+                spath,
+                f"successor {successor!r}: model {name!r} has no default version to follow "
+                "(no defaultVersion and no production version); name one as "
+                f"{name}@VERSION",
+            )
+            return
+        itself = name == model["name"] and target == version["version"]
+    else:
+        itself = name == model["name"] and selector in (
+            {version["version"]} | set(version.get("aliases", []))
+        )
+    if itself:
         yield Finding(spath, "a version cannot be its own successor")
 
 

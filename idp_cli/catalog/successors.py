@@ -13,6 +13,13 @@ from idp_cli.catalog.model import Model, split_ref
 Node = tuple[str, str]  # (model name, version)
 
 
+def successor_of(version: dict[str, Any]) -> str | None:
+    """The successor a validated version entry names, if any."""
+    deprecation = version.get("deprecation")
+    successor = deprecation.get("successor") if deprecation else None
+    return successor or None
+
+
 class Targets:
     """The validated models a successor may name, by name. Each one's selectors are tabled on
     first use: a large catalog names most of its models as successors, and the rules look
@@ -21,6 +28,7 @@ class Targets:
     def __init__(self, by_name: dict[str, dict[str, Any]]) -> None:
         self.by_name = by_name
         self._tables: dict[str, dict[str, str]] = {}
+        self._defaults: dict[str, str | None] = {}
 
     def selectors(self, name: str) -> dict[str, str]:
         """Every version name and alias of model `name`, and the version it selects: a
@@ -43,10 +51,12 @@ class Targets:
         or None when there is none."""
         if name not in self.by_name:
             return None
-        if selector:
+        if selector is not None:
             return self.selectors(name).get(selector)
-        found = Model(self.by_name[name]).default_version
-        return None if found is None else found.version
+        if name not in self._defaults:
+            found = Model(self.by_name[name]).default_version
+            self._defaults[name] = None if found is None else found.version
+        return self._defaults[name]
 
 
 def _edges(targets: Targets) -> dict[Node, tuple[Node, int]]:
@@ -54,8 +64,7 @@ def _edges(targets: Targets) -> dict[Node, tuple[Node, int]]:
     edges: dict[Node, tuple[Node, int]] = {}
     for name, raw in targets.by_name.items():
         for index, version in enumerate(raw["versions"]):
-            deprecation = version.get("deprecation")
-            successor = deprecation.get("successor") if deprecation else None
+            successor = successor_of(version)
             if not successor:
                 continue
             target_name, selector = split_ref(successor)

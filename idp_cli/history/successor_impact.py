@@ -51,11 +51,18 @@ def _moves(
         old = {str(v["version"]): v for v in _versions(before.get(name))}
         for version in _versions(model):
             successor = entries.successor(version)
+            if not successor:
+                continue
+            target = _find(after, successor)
+            if target is None:
+                continue
             was = old.get(str(version["version"]))
-            if successor and (was is None or entries.successor(was) != successor):
-                target = _find(after, successor)
-                if target is not None:
-                    moves.append((f"{name}@{version['version']}", version, *target))
+            named_before = was is not None and entries.successor(was) == successor
+            stood_for = _find(before, successor) if named_before else None
+            # a new successor, or the same one now standing for another version (a bare
+            # name whose default moved, an alias moved)
+            if stood_for is None or stood_for[0] != target[0]:
+                moves.append((f"{name}@{version['version']}", version, *target))
         previous, newest = _newest_production(before.get(name)), _newest_production(model)
         if previous is not None and newest is not None and previous["version"] != newest["version"]:
             # projects on the previous newest production version follow `--latest` here

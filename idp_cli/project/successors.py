@@ -41,7 +41,7 @@ def successor_chain(catalog: Catalog, version: Version) -> list[Version]:
             break
         # a bare model name stands for its default version, as in `idp new --model NAME`
         # and in the catalog's own successor rules
-        nxt = model.find(selector) if selector else model.default_version
+        nxt = model.find(selector) if selector is not None else model.default_version
         if nxt is None or nxt.ref in seen:
             break
         seen.add(nxt.ref)

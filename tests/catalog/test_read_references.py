@@ -37,6 +37,31 @@ def test_a_version_cannot_succeed_itself(tmp_path: Path) -> None:
     assert "its own successor" in problem.message
 
 
+def test_a_bare_successor_needs_a_default_version_to_follow(tmp_path: Path) -> None:
+    # acme/legacy-scorer's successor is the bare `acme/churn-classifier`: its default version
+    text = edit(CATALOG, "    defaultVersion: champion\n", "")
+    text = edit(
+        text,
+        "        aliases: [champion]\n        lifecycle: production\n",
+        "        aliases: [champion]\n        lifecycle: staging\n",
+    )
+    _, problem = only_problem(tmp_path, text)
+    assert problem.path.endswith(".deprecation.successor")
+    assert "'acme/churn-classifier' has no default version to follow" in problem.message
+
+
+def test_a_bare_successor_cannot_name_the_version_itself(tmp_path: Path) -> None:
+    # the champion, 4.0.0, is the model's default version
+    _, problem = problem_for(
+        tmp_path,
+        "        aliases: [champion]\n        lifecycle: production\n",
+        "        aliases: [champion]\n        lifecycle: deprecated\n"
+        "        deprecation: {successor: acme/churn-classifier}\n",
+    )
+    assert problem.path == "models[0].versions[0].deprecation.successor"
+    assert "its own successor" in problem.message
+
+
 def test_a_deprecated_version_needs_a_successor(tmp_path: Path) -> None:
     text, problem = problem_for(
         tmp_path,

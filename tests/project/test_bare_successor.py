@@ -59,3 +59,14 @@ def test_catalog_diff_names_a_bare_successor_that_breaks_callers() -> None:
     assert impact[0].message.endswith(
         "required input b (long) added: requests without it are rejected"
     )
+
+
+def test_catalog_diff_names_the_move_when_a_bare_successors_default_moves() -> None:
+    """The successor's text is the same on both sides; the version it stands for is not."""
+    gentle = {**NEW, "defaultVersion": "1"}
+    before = {"acme/old": OLD, "acme/new": gentle}
+    after = {"acme/old": OLD, "acme/new": NEW}  # the default is now 2, which adds input b
+    assert [(i.ref, i.successor) for i in successor_impact(before, after)] == [
+        ("acme/old@1", "acme/new@2")
+    ]
+    assert successor_impact(after, after) == []  # nothing moved, nothing named
