@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 
 from idp_cli import ci
 from idp_cli.output import console
+from idp_cli.templates import sources
 from tests.helpers import CATALOG, Invoke, write_catalog
 
 
@@ -40,12 +41,15 @@ def isolated(
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     # Rich consoles are cached per process and bound to the sys.stdout of their first use.
     console.reset()
-    # The CI systems are asked once a run (`ci.systems`); each test is a run of its own, and
-    # one that patches the plug-ins must not find the list an earlier test made.
+    # The CI systems and the configured or plug-in templates are asked once a run
+    # (`ci.systems`, `sources.sourced`); each test is a run of its own, and one that patches
+    # the plug-ins or the config file must not find the list an earlier test made.
     ci.systems.cache_clear()
+    sources.sourced.cache_clear()
     yield home
     console.reset()
     ci.systems.cache_clear()
+    sources.sourced.cache_clear()
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def new(
             "--template",
             "-t",
             help="Bundled template name, template folder (./NAME for a folder named like a "
-            "bundled template), or git URL[@ref].",
+            "known template), or git URL[@ref].",
             autocompletion=completion.app_template_names,
         ),
     ] = None,

@@ -128,7 +128,7 @@ def show(
         str,
         typer.Argument(
             help="A bundled template's name, a template folder (./NAME for a folder named "
-            "like a bundled template), or a git URL[@ref].",
+            "like a known template), or a git URL[@ref].",
             autocompletion=completion.template_names,
         ),
     ],

@@ -195,6 +195,10 @@ def _bundled_folders() -> list[Path]:
     ]
 
 
+def is_bundled(name: str) -> bool:
+    return any(folder.name == name for folder in _bundled_folders())
+
+
 def _bundled(folder: Path) -> Template:
     return Template(
         name=folder.name,
@@ -234,6 +238,12 @@ def split_spec(spec: str) -> tuple[str, str | None]:
     return spec, None
 
 
+def bare_name(spec: str) -> bool:
+    """Whether `--template SPEC` is a name (a template's first, then a folder's), not a git
+    URL or a path (`./NAME`, `~/NAME`, `a/b`)."""
+    return not (URL.match(spec) or "/" in spec or spec.startswith((".", "~")))
+
+
 def find(spec: str) -> Template:
     """A template by bundled name, local path, or git URL[@ref]. A bare name is a bundled
     template's first: the folder idp runs in may hold one of that name (a project generated
@@ -244,12 +254,11 @@ def find(spec: str) -> Template:
         return from_git(url.removeprefix("git+"), ref)
     folders = _bundled_folders()
     path = Path(spec).expanduser()
-    explicit = "/" in spec or spec.startswith((".", "~"))
-    if not explicit:
+    if bare_name(spec):
         for folder in folders:
             if folder.name == spec:
                 return _bundled(folder)
-    if explicit or path.is_dir():
+    if not bare_name(spec) or path.is_dir():
         if not path.is_dir():
             raise NotFound(
                 f"{spec}: no such template folder",

@@ -16,7 +16,15 @@ from pathlib import Path
 from idp_cli import warning_sink
 from idp_cli.errors import IdpError, NotFound
 from idp_cli.suggest import did_you_mean
-from idp_cli.templates.discovery import URL, Template, bundled, from_git, read_config
+from idp_cli.templates.discovery import (
+    URL,
+    Template,
+    bare_name,
+    bundled,
+    from_git,
+    is_bundled,
+    read_config,
+)
 from idp_cli.templates.discovery import find as discovery_find
 
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
@@ -113,15 +121,17 @@ def available(kind: str | None = "app") -> list[Template]:
 
 def find(spec: str) -> Template:
     """`discovery.find`, where a bare name may also be a template of the configured or
-    plug-in sources."""
-    try:
-        return discovery_find(spec)
-    except NotFound as missing:
-        if URL.match(spec) or "/" in spec or spec.startswith("."):
-            raise
+    plug-in sources: a bundled template's name first, then theirs, and only then a folder
+    of that name (`./NAME` is the folder)."""
+    if bare_name(spec) and not is_bundled(spec):
         found = next((t for t in sourced() if t.name == spec), None)
         if found is not None:
             return found
+    try:
+        return discovery_find(spec)
+    except NotFound as missing:
+        if not bare_name(spec):
+            raise
         names = [t.name for t in available(kind=None) if t.kind != "part"]
         raise NotFound(
             missing.message,

@@ -83,3 +83,25 @@ def test_a_bare_name_is_the_bundled_template_even_beside_a_folder_of_that_name(
     folder = invoke("templates", "show", "./prediction-service")
     assert folder.exit_code != 0
     assert "prediction-service" in folder.stderr and "copier.yml" in folder.stderr
+
+
+def test_a_bare_name_is_a_configured_sources_template_before_a_folder_of_that_name(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = tmp_path / "team-templates"
+    (own / "team-app" / "template").mkdir(parents=True)
+    (own / "team-app" / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[templates]\nsources = ["{own}"]\n')
+    monkeypatch.setenv("IDP_CONFIG_FILE", str(config))
+    work = tmp_path / "work"
+    local = work / "team-app"  # a checkout of it, say, in the folder idp runs in
+    (local / "template").mkdir(parents=True)
+    (local / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n")
+    monkeypatch.chdir(work)
+    shown = invoke("templates", "show", "team-app", "-o", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["source"] == str((own / "team-app").resolve())
+    folder = invoke("templates", "show", "./team-app", "-o", "json")
+    assert folder.exit_code == 0, folder.stderr
+    assert json.loads(folder.stdout)["source"] == str(local.resolve())
