@@ -26,11 +26,10 @@ class PlainRecord:
         return tuple(getattr(self, name) for name in self._fields)
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, PlainRecord)
-            and other.__class__ is self.__class__
-            and self._values() == other._values()
-        )
+        if other.__class__ is not self.__class__:
+            return NotImplemented  # as a dataclass: the other side may know (mock.ANY does)
+        assert isinstance(other, PlainRecord)
+        return self._values() == other._values()
 
     def __repr__(self) -> str:
         shown = (

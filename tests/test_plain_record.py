@@ -3,6 +3,8 @@ name, and leaves them unhashable."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 
 from idp_cli.plain_record import PlainRecord
@@ -34,6 +36,7 @@ def test_equal_when_the_same_class_holds_equal_fields() -> None:
     assert Pair(1, [2]) != Pair(1, [3])
     assert Pair(1, 2) != OtherPair(1, 2)  # a subclass is another class
     assert Pair(1, 2) != (1, 2)
+    assert Pair(1, 2) == mock.ANY  # another class decides, as with a dataclass
 
 
 def test_a_field_left_out_of_the_repr_still_counts_for_equality() -> None:
