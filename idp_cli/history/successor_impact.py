@@ -39,7 +39,12 @@ def _find(models: dict[str, dict[str, Any]], ref: str) -> tuple[str, dict[str, A
 
 def _newest_production(model: dict[str, Any] | None) -> dict[str, Any] | None:
     production = [v for v in _versions(model) if v.get("lifecycle") == "production"]
-    return max(production, key=lambda v: version_key(str(v["version"])), default=None)
+    # ordered as ModelView.newest orders them: a bare successor must pick the same one
+    return max(
+        production,
+        key=lambda v: (version_key(str(v["version"])), str(v.get("releasedAt") or "")),
+        default=None,
+    )
 
 
 def _moves(
