@@ -14,7 +14,9 @@ from idp_cli.cli import completion, picker
 from idp_cli.cli.binding_options import (
     AllowDeprecatedOpt,
     EnvironmentOpt,
+    ModelsOpt,
     PretendOpt,
+    split_models,
 )
 from idp_cli.cli.common import catalog_source, guard, interactive
 from idp_cli.cli.options import CatalogOpt, CatalogRefOpt, DataOpt, OutputOpt, TrustOpt, parse_data
@@ -30,37 +32,6 @@ PROMPTS = core.Prompts(
     model_name=picker.model_name,
     ci=picker.ci,
 )
-
-ModelsOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--model",
-        "-m",
-        help="Model to bind: name, name@version or name@alias. An app with a second binding "
-        "(rag-service's embeddings) takes it as --model NAME=REF too.",
-        autocompletion=completion.model_refs,
-    ),
-]
-
-
-def _split_models(given: list[str]) -> tuple[str | None, dict[str, str]]:
-    """The app's model, and each `NAME=REF` (a model reference has no `=` before its `@`)."""
-    model: str | None = None
-    bindings: dict[str, str] = {}
-    for value in given:
-        name, sep, ref = value.partition("=")
-        if sep and "@" not in name and "/" not in name:
-            if name in bindings:
-                raise typer.BadParameter(f"binding {name!r} is given twice", param_hint="--model")
-            bindings[name] = ref
-        elif model is not None:
-            raise typer.BadParameter(
-                f"two models for the app ({model}, {value}); name a second binding's: NAME=REF",
-                param_hint="--model",
-            )
-        else:
-            model = value
-    return model, bindings
 
 
 @guard
@@ -121,7 +92,7 @@ def new(
         source = catalog_source(ctx, catalog, catalog_ref, published=True)
         return open_catalog(source), source
 
-    app_model, bindings = _split_models(model or [])
+    app_model, bindings = split_models(model or [])
     request = core.Request(
         destination=dest,
         template=template,

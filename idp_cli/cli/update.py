@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from idp_cli.cli import completion
+from idp_cli.cli.binding_options import split_models
 from idp_cli.cli.check import ProjectArg
 from idp_cli.cli.common import catalog_options, guard, interactive
 from idp_cli.cli.options import (
@@ -42,6 +43,7 @@ class _Run:
 
     project: Path
     options: dict[str, Any]  # what plan() and plan_all() take from the command line
+    bindings: dict[str, str]  # --model NAME=REF: the models of new parts that bind their own
     conflict: Conflict
     trust: bool
     pretend: bool
@@ -55,11 +57,14 @@ def update(
     ctx: typer.Context,
     project: ProjectArg = Path("."),
     model: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--model",
             "-m",
-            help="Re-bind to this model version: name, name@version or name@alias.",
+            help="Re-bind the app to this model version: name, name@version or name@alias. "
+            "NAME=REF binds a part that the app template's new version adds and that binds a "
+            "model of its own (rag-service's embeddings), as `idp new --model NAME=REF` does. "
+            "Repeatable: one REF and any NAME=REF.",
             autocompletion=completion.model_refs,
         ),
     ] = None,
@@ -128,33 +133,37 @@ def update(
 
     A part the app template's new version lists and the project lacks is rendered in as `idp
     new` renders it (a file of yours in its way is a conflict); a part it no longer lists is
-    taken out as `idp remove` takes out a binding (edited files are kept and named).
+    taken out as `idp remove` takes out a binding (edited files are kept and named). A new
+    part that binds a model of its own (rag-service's embeddings) needs one, as with `idp
+    new`: --model NAME=REF binds it (the model must fit its template) and adds it as the
+    project's binding NAME; without it the update is refused.
 
     In a project with several answers files each binding is updated in turn with its own
-    answers file (--binding: only one; --model, --template-ref and --data need it), and the
+    answers file (--binding: only one; --model REF, --template-ref and --data need it), and the
     summary file has a section per binding.
     """
     from idp_cli.project import bindings, summary, worktree
     from idp_cli.project.update import apply, plan, require_clean
 
-    if model and latest:
+    app_model, own = split_models(model or [])
+    if app_model and latest:
         raise typer.BadParameter("give --model or --latest, not both", param_hint="--latest")
     may_ask = interactive(defaults)
     worktree.require_git(project)
     found = bindings.find(project)
     chosen = bindings.select(found, binding)
     options: dict[str, Any] = {
-        "model": model,
+        "model": app_model,
         "latest": latest,
         "template_ref": template_ref,
         "overrides": parse_data(data or []),
     }
     options["catalog"], options["catalog_ref"] = catalog_options(ctx, catalog, catalog_ref)
-    run = _Run(project, options, conflict, trust, pretend, may_ask, summary_file, output)
+    run = _Run(project, options, own, conflict, trust, pretend, may_ask, summary_file, output)
     if len(found) > 1:
         _update_several(run, chosen)
         return
-    if chosen[0].parts:
+    if chosen[0].parts or own:  # NAME=REF: refused there unless the app has parts to add
         _update_composed(run, chosen[0])
         return
     made = plan(project, answers=chosen[0].answers, **options)
@@ -208,7 +217,7 @@ def _update_composed(run: _Run, chosen: Binding) -> None:
     from idp_cli.project.binding_updates import plan_all
     from idp_cli.project.update import Outcome
 
-    (item,) = plan_all(run.project, [chosen], **run.options)
+    (item,) = plan_all(run.project, [chosen], bindings=run.bindings, **run.options)
     done = _apply_all(run, [item])
     outcome = Outcome(done.changes)
     if run.summary_file is not None:
@@ -237,7 +246,7 @@ def _update_several(run: _Run, chosen: list[Binding]) -> None:
             f"{len(chosen)}: {', '.join(b.name for b in chosen)}",
             hint="Name the binding with --binding NAME.",
         )
-    items = plan_all(run.project, chosen, **run.options)
+    items = plan_all(run.project, chosen, bindings=run.bindings, **run.options)
     done = _apply_all(run, items)
     busy = any(not item.noop for item in items)
     if run.summary_file is not None:
@@ -334,8 +343,10 @@ def _print(
             out.print(f"{indent}[red]breaking[/]: {escape(change['description'])}")
     moved = result.get("parts")
     if moved:
+        bound = moved.get("bound") or {}
         for name in moved["added"]:
-            out.print(f"{indent}part {escape(name)}: new in {escape(moved['version'])}, added")
+            to = f", bound to {escape(bound[name])}" if name in bound else ""
+            out.print(f"{indent}part {escape(name)}: new in {escape(moved['version'])}, added{to}")
         for name in moved["dropped"]:
             out.print(
                 f"{indent}part {escape(name)}: dropped in {escape(moved['version'])}, removed"

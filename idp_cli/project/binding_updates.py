@@ -10,7 +10,8 @@ A binding whose update leaves conflicts ends the run (the next update would refu
 unmerged files); the bindings after it are reported as not run.
 
 An app's binding may also take out the parts its new version no longer lists (first) and
-render the ones it newly lists (last), each a step of the same run (part_changes.py).
+render the ones it newly lists (last), each a step of the same run (part_changes.py); one that
+binds a model of its own is added only with the model `--model NAME=REF` gives it.
 """
 
 from __future__ import annotations
@@ -69,12 +70,19 @@ class Updated:
         return [c.path for c in self.changes if c.status == "conflict"]
 
 
-def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[BindingUpdate]:
-    """Each binding's plan (and its parts'), all made before anything is written."""
+def plan_all(
+    project: Path, chosen: list[Binding], *, bindings: dict[str, str] | None = None, **options: Any
+) -> list[BindingUpdate]:
+    """Each binding's plan (and its parts'), all made before anything is written. `bindings`:
+    `--model NAME=REF`, the models of the parts the app's new version adds that bind one of
+    their own (part_changes.py)."""
+    given = bindings or {}
+    if given and not any(b.parts for b in chosen):  # no app composed of parts: none to add
+        part_changes.refuse_unknown(next(iter(given)), None, chosen[0].name)
     items = []
     overrides = options.get("overrides") or {}
     for b in chosen:
-        changes = _part_changes(b, options.get("template_ref"))
+        changes = _part_changes(b, options, given)
         dropped = {a.path.name for a in changes.dropped} if changes else set()
         kept = [a for a in b.parts if a.path.name not in dropped]
         # --data for a question only the app's parts ask goes to them, not to the app
@@ -93,15 +101,26 @@ def plan_all(project: Path, chosen: list[Binding], **options: Any) -> list[Bindi
     return items
 
 
-def _part_changes(b: Binding, template_ref: str | None) -> part_changes.PartChanges | None:
+def _part_changes(
+    b: Binding, options: dict[str, Any], given: dict[str, str]
+) -> part_changes.PartChanges | None:
     """The parts the app's target version adds or drops (a composed project's app only: one
-    made before its app was composed is migrated into the new version's parts whole)."""
+    made before its app was composed is migrated into the new version's parts whole); one
+    that binds a model of its own, bound to the model `given` names for it."""
     if not b.parts:
         return None
     from idp_cli.project.update import target_template
 
-    state = target_template(b.answers, template_ref)
+    state = target_template(b.answers, options.get("template_ref"))
     changes = part_changes.between(b.answers, b.parts, state.target)
+    part_changes.bind(
+        changes,
+        given,
+        b.answers,
+        b.name,
+        catalog=options.get("catalog"),
+        catalog_ref=options.get("catalog_ref"),
+    )
     part_changes.refuse_unbound(changes, b.name)
     return changes
 

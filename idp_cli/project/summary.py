@@ -71,7 +71,12 @@ def markdown(
     if moved is not None and not moved.none:
         listed = moved.as_dict()
         lines += ["## Parts", ""]
-        lines += [f"- `{name}`: new in {moved.version}, added" for name in listed["added"]]
+        bound = moved.bound
+        lines += [
+            f"- `{name}`: new in {moved.version}, added"
+            + (f", bound to `{bound[name]}`" if name in bound else "")
+            for name in listed["added"]
+        ]
         lines += [f"- `{name}`: dropped in {moved.version}, removed" for name in listed["dropped"]]
         lines += [f"- kept `{path}`: edited since the dropped part wrote it" for path in moved.kept]
         lines.append("")

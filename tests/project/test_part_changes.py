@@ -249,20 +249,124 @@ def test_a_part_missing_from_a_current_project_is_rendered_again_from_a_clean_tr
     assert check(invoke, project)["outdated"] is False
 
 
-def test_a_new_part_binding_a_model_of_its_own_is_refused_with_what_to_do(
-    invoke: Invoke, tmp_path: Path
-) -> None:
+EMBEDDINGS_FILE = ".copier-answers.embeddings.yml"
+EMBED = "acme/embed@1.0.0"
+
+
+def without_own_part(invoke: Invoke, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The catalog, rag-service released as v1 without its `embeddings` part (which binds a
+    model of its own) and v2 with it, and a project made at v1: (catalog, template, project)."""
     catalog = catalog_repo(tmp_path / "catalog", CATALOG)
     template = app_template(tmp_path / "rag-service", v1_deploy=False, part="embeddings")
     project = new(invoke, template, catalog, tmp_path / "app", "v1", own=False)
-    assert not (project / ".copier-answers.embeddings.yml").exists()
+    assert not (project / EMBEDDINGS_FILE).exists()
+    return catalog, template, project
+
+
+def answers(project: Path, name: str) -> dict[str, Any]:
+    return yaml.safe_load((project / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_a_new_part_binding_a_model_of_its_own_is_refused_with_what_to_do(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    _, _, project = without_own_part(invoke, tmp_path)
     assert "part embeddings: new in v2" in check(invoke, project)["reasons"]
     before = snapshot(project)
 
     refused = invoke("update", project, "--defaults")
     assert refused.exit_code != 0
     assert "adds the part embeddings, which binds a model of its own" in refused.stderr
-    assert "--model embeddings=REF" in refused.stderr
+    # what to do, the update's own option first
+    hint = " ".join(refused.stderr.split())
+    assert "`idp update --model embeddings=REF`" in hint
+    assert hint.index("idp update --model") < hint.index("idp new ... --model embeddings=REF")
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+
+
+def test_model_name_ref_binds_the_new_part_and_adds_it_as_idp_new_would(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    catalog, template, project = without_own_part(invoke, tmp_path)
+    app_before = answers(project, ".copier-answers.yml")
+
+    done = update(invoke, project, "--model", f"embeddings={EMBED}")
+    assert done["parts"] == {
+        "version": "v2",
+        "added": ["embeddings"],
+        "dropped": [],
+        "kept": [],
+        "bound": {"embeddings": EMBED},
+    }
+    assert done["conflicts"] == []
+    assert {"path": EMBEDDINGS_FILE, "status": "added"} in done["files"]
+    assert_merged_cleanly(project)
+    recorded = answers(project, EMBEDDINGS_FILE)
+    assert recorded["model_ref"] == EMBED
+    assert recorded["_src_path"] == "git+idp://bundled-templates/embeddings-client"
+    # the app keeps its own binding
+    app = answers(project, ".copier-answers.yml")
+    assert app["model_ref"] == app_before["model_ref"] == "acme/chat@1.0.0"
+    assert app["model"] == app_before["model"]
+    # the project is what `idp new` makes at v2 with the same two models
+    fresh = new(invoke, template, catalog, tmp_path / "fresh" / "app", "v2")
+    assert snapshot(project) == snapshot(fresh)
+
+    commit_all(project, "Update")
+    checked = check(invoke, project)
+    assert checked["outdated"] is False, checked["reasons"]
+    assert [b["name"] for b in checked["bindings"]] == ["rag-service", "embeddings"]
+    again = invoke("update", project, "--defaults")
+    assert again.exit_code == 0 and "Already up to date" in again.stdout, again.stderr
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_model_the_new_part_cannot_serve_is_refused_with_the_reasons(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    _, _, project = without_own_part(invoke, tmp_path)
+    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
+
+    refused = invoke("update", project, "--defaults", "--model", "embeddings=acme/chat@1.0.0")
+    assert refused.exit_code != 0
+    said = " ".join(refused.stderr.split())
+    assert "part embeddings (embeddings-client) cannot serve acme/chat@1.0.0" in said, said
+    assert "its tasks (text-generation) are not among the template's" in said
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_a_name_the_update_adds_no_part_for_is_refused_with_a_suggestion(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    _, _, project = without_own_part(invoke, tmp_path)
+    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
+
+    refused = invoke("update", project, "--defaults", "--model", f"embedding={EMBED}")
+    assert refused.exit_code != 0
+    said = " ".join(refused.stderr.split())
+    assert "no part that binds a model of its own as 'embedding'" in said, said
+    assert "Did you mean embeddings?" in said
+    assert "--model embeddings=REF" in said
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_pretend_lists_the_bound_new_part_and_writes_nothing(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """The app's model and the new part's, given together."""
+    _, _, project = without_own_part(invoke, tmp_path)
+    before = snapshot(project)
+
+    preview = update(
+        invoke, project, "--pretend", "-m", "acme/chat@1.0.0", "-m", f"embeddings={EMBED}"
+    )
+    assert preview["pretend"] is True and preview["updated"] is False
+    assert preview["parts"]["added"] == ["embeddings"]
+    assert preview["parts"]["bound"] == {"embeddings": EMBED}
+    assert preview["model"] == {"from": "acme/chat@1.0.0", "to": "acme/chat@1.0.0"}
+    assert {"path": EMBEDDINGS_FILE, "status": "added"} in preview["files"]
     assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
 
 
