@@ -3,6 +3,7 @@ that means for the projects generated from it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,40 @@ def _collect(snapshot: Snapshot, rels: list[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+# Above this many names, a file is searched by its word-like tokens rather than name by name.
+_NAMES_ONE_BY_ONE = 32
+_TOKEN = re.compile(rb"[a-z0-9][a-z0-9._/-]*")
+
+
+def _around(
+    new: Snapshot,
+    unchanged: list[str],
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """The models of unchanged files that a successor move may involve: a version there may
+    name a changed model as its successor, and a changed model's successor may be there. Only
+    the files whose bytes hold one of those names are read (one file per model makes
+    thousands), so a name said another way (escaped, split over lines) is not found."""
+    names = {*before, *after}
+    for model in after.values():
+        for version in entries.versions(model).values():
+            successor = entries.successor(version)
+            if successor:
+                names.add(successor.partition("@")[0])
+    wanted = {name.encode() for name in names}
+    rels = []
+    for rel in unchanged:
+        raw = new.raw(rel)
+        if len(wanted) <= _NAMES_ONE_BY_ONE:
+            hit = any(name in raw for name in wanted)
+        else:
+            hit = not wanted.isdisjoint(_TOKEN.findall(raw))
+        if hit:
+            rels.append(rel)
+    return _collect(new, rels)
+
+
 @dataclass
 class _Found:
     """What the comparison finds, in the order it walks the catalog; `counts` is keyed by the
@@ -108,7 +143,8 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> CatalogDiff:
         for number in order:
             _diff_version(name, number, old_versions.get(number), new_versions.get(number), found)
 
-    found.impact.extend(successor_impact(before, after))
+    unchanged = [rel for rel in new.files if rel not in changed_files]
+    found.impact.extend(successor_impact(before, after, _around(new, unchanged, before, after)))
     return CatalogDiff(
         from_=RefPoint(old.label, old.commit),
         to=RefPoint(new.label, new.commit),

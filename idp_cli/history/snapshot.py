@@ -32,9 +32,14 @@ class Snapshot:
     files: dict[str, str]  # every catalog file (main and included) -> blob id
     header: dict[str, Any]  # the main file without `models`
     _models: Callable[[str], list[dict[str, Any]]] = field(repr=False)
+    _raw: Callable[[str], bytes] = field(repr=False)
 
     def models(self, rel: str) -> list[dict[str, Any]]:
         return self._models(rel)
+
+    def raw(self, rel: str) -> bytes:
+        """The file's bytes, unparsed."""
+        return self._raw(rel)
 
 
 def _catalog_files(main: str, names: Callable[[str], list[str]], header: Any) -> list[str]:
@@ -71,6 +76,7 @@ def commit_snapshot(cat: GitCatalog, ref: str, blobs: Blobs) -> Snapshot:
         files={rel: tree[rel] for rel in files},
         header=_header(main_data),
         _models=models,
+        _raw=lambda rel: blobs.read(tree[rel]),
     )
 
 
@@ -106,4 +112,5 @@ def worktree_snapshot(cat: GitCatalog) -> Snapshot:
         files={rel: blob_id(read(rel)) for rel in files},
         header=_header(main_data),
         _models=lambda rel: models_in(data(rel), rel == cat.main),
+        _raw=read,
     )

@@ -1,7 +1,8 @@
 """`idp catalog diff`'s impact of successors: where the new catalog moves projects bound to a
 version onto another (a successor named, a newer production version published) whose
 signature or endpoint breaks the callers of their generated code. Pure, over the catalog's
-YAML as written (the models of the files that changed, on both sides)."""
+YAML as written (the models of the files that changed, on both sides, and of the unchanged
+files a move may involve)."""
 
 from __future__ import annotations
 
@@ -48,26 +49,32 @@ def _newest_production(model: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _moves(
-    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+    around: dict[str, dict[str, Any]],
 ) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     """(from ref, from version, to ref, to version) for every move the new catalog makes."""
+    old_all, new_all = {**around, **before}, {**around, **after}
+    # the changed models, and the unchanged ones that may follow a successor into them
+    walked = [*after.items(), *((n, m) for n, m in around.items() if n not in after)]
     moves = []
-    for name, model in after.items():
-        old = {str(v["version"]): v for v in _versions(before.get(name))}
+    for name, model in walked:
+        was_model = before.get(name) if name in after else model
+        old = {str(v["version"]): v for v in _versions(was_model)}
         for version in _versions(model):
             successor = entries.successor(version)
-            if not successor:
-                continue
-            target = _find(after, successor)
+            target = _find(new_all, successor) if successor else None
             if target is None:
                 continue
-            was = old.get(str(version["version"]))
-            named_before = was is not None and entries.successor(was) == successor
-            stood_for = _find(before, successor) if named_before else None
-            # a new successor, or the same one now standing for another version (a bare
-            # name whose default moved, an alias moved)
+            previously = entries.successor(old.get(str(version["version"])))
+            stood_for = _find(old_all, previously) if previously else None
+            # a new successor, or one now standing for another version (another name, a
+            # bare name whose default moved, an alias moved): not the same text, which may
+            # say the same thing another way
             if stood_for is None or stood_for[0] != target[0]:
                 moves.append((f"{name}@{version['version']}", version, *target))
+        if name not in after:
+            continue
         previous, newest = _newest_production(before.get(name)), _newest_production(model)
         if previous is not None and newest is not None and previous["version"] != newest["version"]:
             # projects on the previous newest production version follow `--latest` here
@@ -80,11 +87,16 @@ def _moves(
 
 
 def successor_impact(
-    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+    around: dict[str, dict[str, Any]] | None = None,
 ) -> list[BreakingSuccessor]:
+    """The moves that break callers: `before`/`after` the models of the files that changed,
+    `around` those of unchanged files a move may involve (a successor's target, or a version
+    whose successor names a changed model)."""
     impact: list[BreakingSuccessor] = []
     seen: set[tuple[str, str]] = set()
-    for old_ref, old, new_ref, new in _moves(before, after):
+    for old_ref, old, new_ref, new in _moves(before, after, around or {}):
         if (old_ref, new_ref) in seen or old_ref == new_ref:
             continue
         seen.add((old_ref, new_ref))

@@ -94,3 +94,83 @@ def test_a_compatible_successor_has_no_impact_entry(invoke: Invoke, tmp_path: Pa
         + version("4.2.0", lifecycle="deprecated", successor="acme/churn@4.3.0"),
     )
     assert [i["kind"] for i in _impact(invoke, repo)] == ["deprecated"]
+
+
+SPLIT_HEAD = "apiVersion: idp/v1alpha1\nkind: ModelCatalog\ninclude: [models/*.yaml]\n"
+
+
+def _model_file(name: str, versions: str, default: str = "") -> str:
+    """One model per file, as a catalog split with `include:` holds it."""
+    head = PREDICTIVE_HEAD.split("models:\n", 1)[1].replace("acme/churn", name)
+    if default:
+        head = head.replace("    versions:\n", f'    defaultVersion: "{default}"\n    versions:\n')
+    lines = (head + versions).splitlines()
+    return "".join(line[4:] + "\n" for line in lines)  # a mapping, not a list item
+
+
+def _split_repo(tmp_path: Path, *steps: dict[str, str]) -> Path:
+    repo = make_repo(tmp_path / "catalog")
+    (repo / "models").mkdir()
+    (repo / "catalog.yaml").write_text(SPLIT_HEAD)
+    for index, files in enumerate(steps, 1):
+        for rel, text in files.items():
+            (repo / rel).write_text(text)
+        commit_all(repo, f"catalog {index}")
+        git(repo, "tag", f"v{index}")
+    return repo
+
+
+OLD = version("1", lifecycle="deprecated", successor="acme/new")
+
+
+def test_a_move_through_a_model_in_a_file_that_did_not_change_is_named(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """acme/old's file is the same on both sides; its bare successor now stands for the
+    version of acme/new that breaks its callers."""
+    new_versions = version("1") + version("2", inputs=REGION)
+    repo = _split_repo(
+        tmp_path,
+        {
+            "models/old.yaml": _model_file("acme/old", OLD),
+            "models/new.yaml": _model_file("acme/new", new_versions, default="1"),
+        },
+        {"models/new.yaml": _model_file("acme/new", new_versions, default="2")},
+    )
+    assert invoke("catalog", "validate", "--catalog", repo).exit_code == 0
+    breaking = [i for i in _impact(invoke, repo) if i["kind"] == "breaking-changes"]
+    assert [(i["ref"], i["successor"]) for i in breaking] == [("acme/old@1", "acme/new@2")]
+
+
+def test_a_successor_into_a_file_that_did_not_change_is_followed(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    new_versions = version("1") + version("2", inputs=REGION)
+    repo = _split_repo(
+        tmp_path,
+        {
+            "models/old.yaml": _model_file("acme/old", version("1")),
+            "models/new.yaml": _model_file("acme/new", new_versions, default="1"),
+        },
+        {"models/old.yaml": _model_file("acme/old", version("1", lifecycle="deprecated",
+                                                             successor="acme/new@2"))},
+    )  # fmt: skip
+    breaking = [i for i in _impact(invoke, repo) if i["kind"] == "breaking-changes"]
+    assert [(i["ref"], i["successor"]) for i in breaking] == [("acme/old@1", "acme/new@2")]
+
+
+def test_the_same_successor_said_another_way_is_no_move(invoke: Invoke, tmp_path: Path) -> None:
+    new_versions = version("1") + version("2", inputs=REGION)
+    named = version("1", lifecycle="deprecated", successor="acme/new@2")
+    repo = _split_repo(
+        tmp_path,
+        {
+            "models/old.yaml": _model_file("acme/old", named),
+            "models/new.yaml": _model_file("acme/new", new_versions, default="2"),
+        },
+        {
+            "models/old.yaml": _model_file("acme/old", OLD),  # bare: the default, 2 again
+            "models/new.yaml": _model_file("acme/new", new_versions, default="2") + "# ok\n",
+        },
+    )
+    assert [i for i in _impact(invoke, repo) if i["kind"] == "breaking-changes"] == []
