@@ -81,7 +81,7 @@ def _served_by_template(ctx: typer.Context | None) -> set[str] | None:
     from idp_cli.catalog.read import open_catalog
     from idp_cli.catalog.sources import resolve_source
     from idp_cli.config import choose_catalog
-    from idp_cli.templates.discovery import find
+    from idp_cli.templates.sources import find  # as `idp new` finds it
 
     choice = choose_catalog(_given(ctx, "catalog"), _given(ctx, "catalog_ref"))
     full = open_catalog(resolve_source(choice))
