@@ -78,7 +78,7 @@ def plan_all(
     their own (part_changes.py)."""
     given = bindings or {}
     if given and not any(b.parts for b in chosen):  # no app composed of parts: none to add
-        part_changes.refuse_unknown(next(iter(given)), None, chosen[0].name)
+        part_changes.refuse_unknown(next(iter(given)), None, chosen[0].name, project)
     items = []
     overrides = options.get("overrides") or {}
     for b in chosen:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 from idp_cli import binding, ci
@@ -110,7 +111,7 @@ def bind(
     unbound = {p.binding: p for p in changes.unbound if p.binding is not None}
     for name in given:
         if name not in unbound:
-            refuse_unknown(name, changes, app_name)
+            refuse_unknown(name, changes, app_name, app.project)
     # the catalog the app's update reads (--catalog, else the one the app records)
     source = catalog_source.for_project(app, catalog, catalog_ref)
     loaded = open_catalog(source)
@@ -140,23 +141,34 @@ def bind(
         changes.added.append(dataclasses.replace(part, bound=bound))
 
 
-def refuse_unknown(name: str, changes: PartChanges | None, app_name: str) -> NoReturn:
+def refuse_unknown(
+    name: str, changes: PartChanges | None, app_name: str, project: Path
+) -> NoReturn:
     """`--model NAME=REF` where NAME is no part the update adds that binds a model of its own
     (`changes`: what the app's update adds, None when the project's app has no parts)."""
+    from idp_cli.project import bindings
+
     bindable = [p.binding for p in changes.unbound if p.binding] if changes else []
     adds = f"template {app_name} {changes.version}" if changes else f"the update of {app_name}"
     listed = ", ".join(f"--model {n}=REF" for n in bindable)
-    raise IdpError(
-        f"--model {name}=REF: {adds} adds no part that binds a model of its own as {name!r}; "
-        "nothing was updated",
-        hint=did_you_mean(
+    if name in {b.name for b in bindings.find(project)}:  # `idp new`'s syntax, to re-bind
+        hint = (
+            f"{name!r} is a binding of this project already: re-bind it with "
+            f"`idp update --binding {name} --model REF`."
+        )
+    else:
+        hint = did_you_mean(
             name,
             bindable,
             f"The parts it adds can be bound with {listed}."
             if bindable
             else "NAME=REF binds a part the app template's new version adds; re-bind the app "
             "with --model REF, or another binding with --binding NAME --model REF.",
-        ),
+        )
+    raise IdpError(
+        f"--model {name}=REF: {adds} adds no part that binds a model of its own as {name!r}; "
+        "nothing was updated",
+        hint=hint,
     )
 
 

@@ -319,6 +319,13 @@ def test_model_name_ref_binds_the_new_part_and_adds_it_as_idp_new_would(
     again = invoke("update", project, "--defaults")
     assert again.exit_code == 0 and "Already up to date" in again.stdout, again.stderr
     assert git(project, "status", "--porcelain") == ""
+    # `idp new`'s syntax once the part is there: how to re-bind it is named
+    rebind = invoke("update", project, "--defaults", "--model", f"embeddings={EMBED}")
+    assert rebind.exit_code != 0
+    said = " ".join(rebind.stderr.split())
+    assert "'embeddings' is a binding of this project already" in said, said
+    assert "idp update --binding embeddings --model REF" in said
+    assert git(project, "status", "--porcelain") == ""
 
 
 def test_a_model_the_new_part_cannot_serve_is_refused_with_the_reasons(
