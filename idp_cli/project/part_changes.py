@@ -103,7 +103,8 @@ def bind(
     catalog_ref: str | None,
 ) -> None:
     """Bind each newly listed part that `--model NAME=REF` names (by its binding name) to REF,
-    checked as `idp new` checks it, and add it with the other added parts. Nothing is
+    its fit checked as `idp new` checks it (a retired version is warned of, not refused: `idp
+    update --model` re-binds to any version), and add it with the other added parts. Nothing is
     written: a NAME the update adds no such part for, or a model its template cannot serve,
     is refused before the update runs."""
     if not given:
