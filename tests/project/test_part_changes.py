@@ -328,35 +328,33 @@ def test_model_name_ref_binds_the_new_part_and_adds_it_as_idp_new_would(
     assert git(project, "status", "--porcelain") == ""
 
 
+def _refused_untouched(invoke: Invoke, tmp_path: Path, *args: str) -> str:
+    """What `idp update ARGS` says when it refuses the project `without_own_part` makes,
+    checked to have written nothing."""
+    _, _, project = without_own_part(invoke, tmp_path)
+    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
+    refused = invoke("update", project, "--defaults", *args)
+    assert refused.exit_code != 0
+    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+    return " ".join(refused.stderr.split())
+
+
 def test_a_model_the_new_part_cannot_serve_is_refused_with_the_reasons(
     invoke: Invoke, tmp_path: Path
 ) -> None:
-    _, _, project = without_own_part(invoke, tmp_path)
-    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
-
-    refused = invoke("update", project, "--defaults", "--model", "embeddings=acme/chat@1.0.0")
-    assert refused.exit_code != 0
-    said = " ".join(refused.stderr.split())
+    said = _refused_untouched(invoke, tmp_path, "--model", "embeddings=acme/chat@1.0.0")
     assert "part embeddings (embeddings-client) cannot serve acme/chat@1.0.0" in said, said
     assert "its tasks (text-generation) are not among the template's" in said
-    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
-    assert git(project, "rev-parse", "HEAD") == head
 
 
 def test_a_name_the_update_adds_no_part_for_is_refused_with_a_suggestion(
     invoke: Invoke, tmp_path: Path
 ) -> None:
-    _, _, project = without_own_part(invoke, tmp_path)
-    before, head = snapshot(project), git(project, "rev-parse", "HEAD")
-
-    refused = invoke("update", project, "--defaults", "--model", f"embedding={EMBED}")
-    assert refused.exit_code != 0
-    said = " ".join(refused.stderr.split())
+    said = _refused_untouched(invoke, tmp_path, "--model", f"embedding={EMBED}")
     assert "no part that binds a model of its own as 'embedding'" in said, said
     assert "Did you mean embeddings?" in said
     assert "--model embeddings=REF" in said
-    assert snapshot(project) == before and git(project, "status", "--porcelain") == ""
-    assert git(project, "rev-parse", "HEAD") == head
 
 
 def test_pretend_lists_the_bound_new_part_and_writes_nothing(
