@@ -58,6 +58,13 @@ def test_archived_versions_and_capable_endpoints_are_not_warned_about(
         '        deprecation: {successor: "acme/chat-assistant@1.0.0"}\n',
     )
     archived = archived.replace("    defaultVersion: champion\n", "")
+    # every churn version is retired now: acme/legacy-scorer's bare successor, the churn
+    # model's default version, would have nowhere to go (a problem, not a warning)
+    archived = edit(
+        archived,
+        "deprecation: {successor: acme/churn-classifier}",
+        'deprecation: {successor: "acme/chat-assistant@1.0.0"}',
+    )
     write_catalog(tmp_path / "archived", archived)
     write_catalog(tmp_path / "capable", CAPABLE)
     for folder in ("archived", "capable"):
