@@ -123,20 +123,15 @@ def bind(
         version = resolve(loaded, ref)
         # `idp update` re-binds to any version it is given; a retired one is warned of
         check_lifecycle(version, allow_deprecated=True)
-        fit = binding.fit_like(part.template, version, environment)
-        if not fit.ok or fit.endpoint is None:
-            raise IdpError(
-                f"template {app_name} {changes.version}'s part {part.name} "
-                f"({part.template.name}) cannot serve {version.ref}: {'; '.join(fit.reasons)}; "
-                "nothing was updated",
-                hint=f"See the models it can serve with `idp templates show {part.template.name}`.",
-            )
-        bound = binding.bound(
+        bound = parts.bound_answers(
+            part.template,
             version,
-            fit.endpoint,
-            catalog_source=source.recorded()[0],
-            catalog_ref=source.ref or "",
-            catalog_commit=commit or "",
+            where=f"template {app_name} {changes.version}'s part {part.name}",
+            shown=part.template.name,
+            environment=environment,
+            recorded=(source.recorded()[0], source.ref or "", commit or ""),
+            fit=binding.fit_like,
+            then="; nothing was updated",
         )
         changes.unbound.remove(part)
         changes.added.append(dataclasses.replace(part, bound=bound))

@@ -91,7 +91,6 @@ def bind_own(
     `--model NAME=REF` gives, else the one picked among those its component can serve."""
     own = own_bindings(app)
     check_binding_names(app, own, given)
-    source, ref, commit = recorded
     bound: dict[str, dict[str, Any]] = {}
     for name, component in own.items():
         if name in given:
@@ -107,17 +106,42 @@ def bind_own(
                 )
             version = resolve(catalog, pick(fitting))
         check(version)
-        result = binding.fit(component, version, environment)
-        if not result.ok or result.endpoint is None:
-            raise IdpError(
-                f"template {app.name}'s binding {name} ({component.name}) cannot serve "
-                f"{version.ref}: {'; '.join(result.reasons)}",
-                hint=f"See the models it can serve with `idp templates show {app.name}`.",
-            )
-        bound[name] = binding.bound(
-            version, result.endpoint, catalog_source=source, catalog_ref=ref, catalog_commit=commit
+        bound[name] = bound_answers(
+            component,
+            version,
+            where=f"template {app.name}'s binding {name}",
+            shown=app.name,
+            environment=environment,
+            recorded=recorded,
         )
     return bound
+
+
+def bound_answers(
+    component: Template,
+    version: Version,
+    *,
+    where: str,
+    shown: str,
+    environment: str | None,
+    recorded: tuple[str, str, str],
+    fit: Callable[[Template, Version, str | None], binding.Fit] = binding.fit,
+    then: str = "",
+) -> dict[str, Any]:
+    """The answers binding a part's own model, `version`, through the endpoint `fit` chooses;
+    refused, naming `where` it was asked for, when `component` cannot serve it (`then` ends
+    the message; `idp templates show SHOWN` lists what fits)."""
+    result = fit(component, version, environment)
+    if not result.ok or result.endpoint is None:
+        raise IdpError(
+            f"{where} ({component.name}) cannot serve {version.ref}: "
+            f"{'; '.join(result.reasons)}{then}",
+            hint=f"See the models it can serve with `idp templates show {shown}`.",
+        )
+    source, ref, commit = recorded
+    return binding.bound(
+        version, result.endpoint, catalog_source=source, catalog_ref=ref, catalog_commit=commit
+    )
 
 
 def declared(
