@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from idp_cli.catalog import successors
-from idp_cli.catalog.model import split_ref
 from idp_cli.catalog.vocabulary import EMBEDDING_TASK, PROTOCOLS_NEEDING_MODEL_ID, RETIRED
 
 Path = tuple[str | int, ...]
@@ -296,36 +295,40 @@ def _check_successor(
     vpath: Path,
     others: _Others,
 ) -> Iterator[Finding]:
+    name, selector, target = others.targets.follow(successor)
+    if target is None:
+        yield from _dangling(successor, name, selector, vpath, others)
+        return
+    if name != model["name"]:
+        return
+    if selector is None:  # the model's default version, as `idp update --latest` follows it
+        itself = target == version["version"]
+    else:
+        itself = selector == version["version"] or selector in version.get("aliases", ())
+    if itself:
+        yield Finding((*vpath, "deprecation", "successor"), "a version cannot be its own successor")
+
+
+def _dangling(
+    successor: str, name: str, selector: str | None, vpath: Path, others: _Others
+) -> Iterator[Finding]:
+    """What is wrong with a successor that names no version."""
     spath = (*vpath, "deprecation", "successor")
-    name, selector = split_ref(successor)
     if name not in others.targets.by_name:
         if name not in others.unchecked:
             yield Finding(spath, f"successor {successor!r}: no model named {name!r} in the catalog")
-        return
-    if selector is not None and selector not in others.targets.selectors(name):
+    elif selector is not None:
         yield Finding(
             spath, f"successor {successor!r}: model {name!r} has no version or alias {selector!r}"
         )
-        return
-    if selector is None:  # the model's default version, as `idp update --latest` follows it
-        target = others.targets.resolve(name, None)
-        if target is None and others.targets.by_name[name].get("defaultVersion"):
-            return  # a defaultVersion that does not resolve is reported at the model
-        if target is None:
-            yield Finding(
-                spath,
-                f"successor {successor!r}: model {name!r} has no default version to follow "
-                "(no defaultVersion and no production version); name one as "
-                f"{name}@VERSION",
-            )
-            return
-        itself = name == model["name"] and target == version["version"]
-    else:
-        itself = name == model["name"] and selector in (
-            {version["version"]} | set(version.get("aliases", []))
+    elif not others.targets.by_name[name].get("defaultVersion"):
+        # (a defaultVersion that does not resolve is reported at the model)
+        yield Finding(
+            spath,
+            f"successor {successor!r}: model {name!r} has no default version to follow "
+            "(no defaultVersion and no production version); name one as "
+            f"{name}@VERSION",
         )
-    if itself:
-        yield Finding(spath, "a version cannot be its own successor")
 
 
 def _check_example(signature: dict[str, Any], vpath: Path) -> Iterator[Finding]:

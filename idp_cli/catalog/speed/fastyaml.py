@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -25,31 +26,8 @@ from idp_cli.catalog.speed import blocks, fallbacks
 # Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
 # quoted string with the same text is declined too: only speed is lost.
 _WORDS = frozenset(
-    [
-        "~",
-        "y",
-        "Y",
-        "n",
-        "N",
-        "yes",
-        "Yes",
-        "YES",
-        "no",
-        "No",
-        "NO",
-        "on",
-        "On",
-        "ON",
-        "off",
-        "Off",
-        "OFF",
-        "True",
-        "TRUE",
-        "False",
-        "FALSE",
-        "Null",
-        "NULL",
-    ]
+    {"~", "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON"}
+    | {"off", "Off", "OFF", "True", "TRUE", "False", "FALSE", "Null", "NULL"}
 )
 # As keys, JSON's own words too: rapidyaml writes every key as a JSON string.
 _KEY_WORDS = _WORDS | {"true", "false", "null"}
@@ -206,25 +184,51 @@ def _decoder(size: int) -> Callable[[bytes], Any]:
     return from_json
 
 
+# rapidyaml's tree and the buffer it writes each document's JSON into (a Python string made
+# for each document would cost more than the emitting): one of each per thread, made once
+# rather than for each file of a catalog split into thousands, and let go of after a document
+# that grew them past these sizes.
+_SCRATCH = threading.local()
+_KEPT_BUFFER = 1 << 20
+_KEPT_TREE = 1 << 22
+
+
 class _Reader:
-    """What reading the documents of one text shares: the strings seen, the JSON decoder and
-    the buffer rapidyaml writes each document's JSON into (grown as needed; a Python string
-    made for each document would cost more than the emitting)."""
+    """What reading the documents of one text shares: the strings seen, the JSON decoder,
+    rapidyaml's tree and the JSON buffer."""
 
     def __init__(self, ryml: Any, size: int, strings: _Strings) -> None:
         self.ryml = ryml
         self.strings = strings
         self.decode = _decoder(size)
-        self.emitted = bytearray(min(2 * size, 1 << 20) + 4096)
+        scratch = _SCRATCH.__dict__
+        if "tree" not in scratch:
+            scratch["tree"] = ryml.Tree()
+            scratch["emitted"] = bytearray(_KEPT_BUFFER)
+        self.tree = scratch["tree"]
+        self.emitted = scratch["emitted"]
+
+    def done(self) -> None:
+        """After the text: the scratch space back to its usual size."""
+        if len(self.emitted) > _KEPT_BUFFER:
+            del self.emitted[_KEPT_BUFFER:]
+        if self.tree.arena_capacity() > _KEPT_TREE or self.tree.capacity() > _KEPT_TREE // 64:
+            _SCRATCH.__dict__.pop("tree", None)
 
 
 def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
     """One YAML document through rapidyaml, and the JSON text it was read from; raises on
     anything the fast path cannot vouch for. rapidyaml's parse errors go straight to file
     descriptor 2: the caller silences it (`_silent_stderr`)."""
-    ryml, emitted = reader.ryml, reader.emitted
-    tree = ryml.parse_in_arena(text)
+    ryml, emitted, tree = reader.ryml, reader.emitted, reader.tree
+    tree.clear()
+    tree.clear_arena()
+    ryml.parse_in_arena(text, tree=tree)
     root = tree.root_id()
+    if tree.is_container(root):
+        # JSON on one line, as the flow style writes it: a third shorter than the indented
+        # lines of the block style, for the decoder, the workers' results and the cache
+        tree.set_container_style(root, ryml.FLOW_SL)
     failed, length = ryml.emit_json_to_substr(tree, root, emitted)
     if failed:
         emitted.extend(bytes(length - len(emitted)))
@@ -233,7 +237,6 @@ def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
             raise _Declined
     document = bytes(memoryview(emitted)[:length])
     size = int(tree.size())
-    del tree
     data = reader.decode(document)
     if isinstance(data, str) and _ambiguous(data):
         raise _Declined
@@ -355,9 +358,10 @@ def _read(
         fallbacks.count("rapidyaml is not installed")
         return False, None, False, None
     strings = _Strings(screen)
+    reader = _Reader(ryml, size, strings)
     try:
         with _silent_stderr():
-            data, document = parse(_Reader(ryml, size, strings))
+            data, document = parse(reader)
     except _Declined:
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None
@@ -372,6 +376,8 @@ def _read(
             raise
         fallbacks.count(f"fast path error {type(exc).__name__}")
         return False, None, False, None
+    finally:
+        reader.done()
     suspect = screen is not None and screen(list(strings.keys), list(strings.values))
     if not suspect:
         strings.clear()

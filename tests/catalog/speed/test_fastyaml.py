@@ -121,3 +121,21 @@ def test_duplicate_keys_are_still_refused(text: str) -> None:
     assert fastyaml.load(text) == (False, None)
     with pytest.raises(safe_yaml.YamlError, match="duplicate key"):
         safe_yaml.load_yaml(text, "x.yaml")
+
+
+def test_one_tree_serves_every_document_until_one_grows_it() -> None:
+    """rapidyaml's tree is kept from one document to the next (its memory is not made again
+    for every file of a split catalog), and let go of after a document that grew it."""
+    texts = ["a: [1, 2]\n", "b: {c: d}\n", "a: 1\na: 2\n", "not: [valid\n", "e: x\n"]
+    for text in texts:  # a refused document or a failed parse leaves the next one unharmed
+        fast, data = fastyaml.load(text)
+        assert (fast, data) == ((True, _pyyaml(text)[0]) if fast else (False, None))
+    assert [fastyaml.load(text)[0] for text in texts] == [True, True, False, False, True]
+    tree = fastyaml._SCRATCH.tree
+    assert fastyaml.load("f: g\n") == (True, {"f": "g"})
+    assert fastyaml._SCRATCH.tree is tree
+    big = "".join(f"k{i}: [{', '.join(str(n) for n in range(20))}]\n" for i in range(8000))
+    assert fastyaml.load(big)[0]
+    assert not hasattr(fastyaml._SCRATCH, "tree")  # let go of: the next document makes one
+    assert fastyaml.load("f: g\n") == (True, {"f": "g"})
+    assert len(fastyaml._SCRATCH.emitted) == fastyaml._KEPT_BUFFER

@@ -1,0 +1,59 @@
+"""Warnings on stderr: written plainly where Rich would add no style (a CI log, a pipe), so a
+large catalog's hundreds of warnings do not import Rich; styled as Rich styles them where it
+would, as Rich decides it (TTY_COMPATIBLE, then FORCE_COLOR, then the stream)."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from idp_cli.output import console
+
+# A message that Rich would read as markup and an emoji code: the plain path prints it as is.
+MESSAGE = "model [bold]x[/] :smile: has no embedding.dimension"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _warnings(monkeypatch: pytest.MonkeyPatch, stream: io.StringIO) -> str:
+    monkeypatch.setattr(sys, "stderr", stream)
+    console.reset()  # the Rich console binds the stderr of its first use
+    console.warn_all([MESSAGE, "second"])
+    console.reset()
+    return stream.getvalue()
+
+
+def test_a_pipe_gets_the_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    assert _warnings(monkeypatch, io.StringIO()) == f"warning: {MESSAGE}\nwarning: second\n"
+
+
+@pytest.mark.parametrize(
+    ("env", "terminal", "styled"),
+    [
+        ({}, True, True),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": ""}, True, False),
+        ({"TTY_COMPATIBLE": "1", "FORCE_COLOR": ""}, False, True),
+        ({"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, True, False),
+    ],
+)
+def test_styled_where_rich_styles(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], terminal: bool, styled: bool
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    written = _warnings(monkeypatch, _Terminal() if terminal else io.StringIO())
+    assert ("\x1b[" in written) is styled
+    assert "warning:" in written and "second" in written
+    if styled:  # Rich's own rendering: the message's brackets escaped, shown as written
+        assert "[bold]x[/]" in written
+    else:
+        assert written == f"warning: {MESSAGE}\nwarning: second\n"
