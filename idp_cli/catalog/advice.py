@@ -24,10 +24,13 @@ def advice(catalog: CatalogView[Any]) -> list[Advice]:
         for version in model.versions:
             # An archived version is never bound again; a version without endpoints is not
             # served at all, which the rules already allow on purpose.
-            endpoints = version.endpoints
-            if version.lifecycle == "archived" or not endpoints:
+            if version.lifecycle == "archived":
                 continue
-            if not any(e.capabilities for e in endpoints):
+            endpoints = version.endpoints
+            if not endpoints:
+                continue
+            capabilities = {c for e in endpoints for c in e.capabilities}
+            if not capabilities:
                 out.append(
                     Advice(
                         version.ref,
@@ -36,8 +39,9 @@ def advice(catalog: CatalogView[Any]) -> list[Advice]:
                         "`capabilities: [...]` to its endpoints",
                     )
                 )
-            embeds = any("embeddings" in e.capabilities for e in endpoints)
-            if embeds and not (version.raw.get("embedding") or {}).get("dimension"):
+            if "embeddings" in capabilities and not (version.raw.get("embedding") or {}).get(
+                "dimension"
+            ):
                 out.append(
                     Advice(
                         version.ref,

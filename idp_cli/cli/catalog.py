@@ -121,16 +121,14 @@ def validate(
             sys.stdout.write(problem.render() + "\n")
         console.warn_all([warning["message"] for warning in report["warnings"]])
     if loaded.problems:
-        files = len({p.file for p in loaded.problems})
-        count = len(loaded.problems)
-        console.err().print(
-            f"[red]{count} problem{'s' if count != 1 else ''}[/] in {files} file{'s' if files != 1 else ''}."
+        files = console.counted(len({p.file for p in loaded.problems}), "file")
+        console.labelled(
+            [(console.counted(len(loaded.problems), "problem"), "red", f"in {files}.")]
         )
         raise typer.Exit(int(ExitCode.INVALID))
-    console.err().print(
-        f"[green]valid:[/] {report['models']} models, {report['versions']} versions "
-        f"in {len(loaded.files)} file{'s' if len(loaded.files) != 1 else ''}."
-    )
+    files = console.counted(len(loaded.files), "file")
+    text = f"{report['models']} models, {report['versions']} versions in {files}."
+    console.labelled([("valid:", "green", text)])
 
 
 @app.command("schema")

@@ -71,8 +71,9 @@ def _around(
 ) -> dict[str, dict[str, Any]]:
     """The models of unchanged files that a successor move may involve: a version there may
     name a changed model as its successor, and a changed model's successor may be there. Only
-    the files whose bytes hold one of those names are read (one file per model makes
-    thousands), so a name said another way (escaped, split over lines) is not found."""
+    the files whose bytes may hold one of those names are read (one file per model makes
+    thousands): a name has no space, so YAML cannot fold it over lines, and can hide it only
+    behind an escape, which takes a backslash."""
     names = {*before, *after}
     for model in after.values():
         for version in entries.versions(model).values():
@@ -83,7 +84,9 @@ def _around(
     rels = []
     for rel in unchanged:
         raw = new.raw(rel)
-        if len(wanted) <= _NAMES_ONE_BY_ONE:
+        if b"\\" in raw:
+            hit = True
+        elif len(wanted) <= _NAMES_ONE_BY_ONE:
             hit = any(name in raw for name in wanted)
         else:
             hit = not wanted.isdisjoint(_TOKEN.findall(raw))

@@ -1,4 +1,4 @@
-"""Warnings on stderr: written plainly where Rich would add no style (a CI log, a pipe), so a
+"""Warnings, errors and status lines on stderr: written plainly where Rich would add no style (a CI log, a pipe), so a
 large catalog's hundreds of warnings do not import Rich; styled as Rich styles them where it
 would, as Rich decides it (TTY_COMPATIBLE, then FORCE_COLOR, then the stream)."""
 
@@ -57,3 +57,22 @@ def test_styled_where_rich_styles(
         assert "[bold]x[/]" in written
     else:
         assert written == f"warning: {MESSAGE}\nwarning: second\n"
+
+
+def test_errors_and_their_hints_take_the_same_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    console.error("no such model [x]", hint="Run `idp models list`.")
+    console.error("bare")
+    assert stream.getvalue() == (
+        "error: no such model [x]\nhint: Run `idp models list`.\nerror: bare\n"
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stderr", styled := _Terminal())
+    console.reset()
+    console.error("no such model [x]", hint="Run `idp models list`.")
+    console.reset()
+    assert "\x1b[" in styled.getvalue() and "no such model [x]" in styled.getvalue()
+    assert "hint:" in styled.getvalue()
