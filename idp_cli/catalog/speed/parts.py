@@ -147,8 +147,11 @@ def check_part(
         result["full"], result["summary"] = ready or (None, None)
         return result
     if not in_worker:
-        result["models"] = models
         result["summaries"] = summaries
+        if summaries is None or not wanted.summary:
+            # else the models are not needed (nor kept: let go of here, they cost less than
+            # at the end, when this process alone is still at work)
+            result["models"] = models
     if in_worker or wanted.store:
         # here too when storing: this process would otherwise wait for the workers
         full_needed = wanted.store or not wanted.summary or summaries is None
