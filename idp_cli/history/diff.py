@@ -61,6 +61,8 @@ def _collect(snapshot: Snapshot, rels: list[str]) -> dict[str, dict[str, Any]]:
 # Above this many names, a file is searched by its word-like tokens rather than name by name.
 _NAMES_ONE_BY_ONE = 32
 _TOKEN = re.compile(rb"[a-z0-9][a-z0-9._/-]*")
+# what str() makes of a YAML int or float that a model name may equal
+_NUMBER_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e-[0-9]+)?|inf|nan")
 
 
 def _around(
@@ -72,14 +74,18 @@ def _around(
     """The models of unchanged files that a successor move may involve: a version there may
     name a changed model as its successor, and a changed model's successor may be there. Only
     the files whose bytes may hold one of those names are read (one file per model makes
-    thousands): a name has no space, so YAML cannot fold it over lines, and can hide it only
-    behind an escape, which takes a backslash."""
+    thousands): a name has no space, so YAML cannot fold it over lines, and a string can hide
+    it only behind an escape, which takes a backslash. A name that is the text of a number
+    (`1000`, `0.5`) may be written as another number (`0x3e8`, `.5`) in a catalog that is not
+    valid: every file is read then."""
     names = {*before, *after}
     for model in after.values():
         for version in entries.versions(model).values():
             successor = entries.successor(version)
             if successor:
                 names.add(successor.partition("@")[0])
+    if any(_NUMBER_TEXT.fullmatch(name) for name in names):
+        return _collect(new, unchanged)
     wanted = {name.encode() for name in names}
     rels = []
     for rel in unchanged:

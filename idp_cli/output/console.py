@@ -1,7 +1,8 @@
 """The two consoles: stdout for data, stderr for progress, warnings and errors.
 
 Rich honours NO_COLOR and COLUMNS itself; consoles are created on first use so that a
-command that prints JSON never builds one.
+command that prints JSON never builds one. Neither turns `:name:` into an emoji: what they
+print is the catalog's text and the user's, shown as written.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ def out() -> Console:
     # Piped tables are read by people through `less` or a CI log, not an 80-column terminal:
     # do not wrap them at Rich's non-terminal default unless COLUMNS says so.
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 
 @cache
 def err() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def width() -> int:
@@ -63,11 +64,12 @@ def labelled(lines: list[tuple[str, str, str]]) -> None:
     """Lines of (label, style, text) on stderr, the label styled where Rich styles output.
     Where Rich would add nothing (a CI log, a pipe) they are written without it: importing
     Rich costs 20 ms, more than `idp catalog validate` spends on its report."""
-    if not lines:
+    stream = sys.stderr
+    if not lines or stream is None:  # None: Python started without a descriptor 2
         return
-    if not _styled(sys.stderr):
-        sys.stderr.write("".join(f"{label} {text}\n" for label, _, text in lines))
-        sys.stderr.flush()
+    if not _styled(stream):
+        stream.write("".join(f"{label} {text}\n" for label, _, text in lines))
+        stream.flush()
         return
     from rich.markup import escape
 
@@ -75,16 +77,18 @@ def labelled(lines: list[tuple[str, str, str]]) -> None:
 
 
 def _styled(stream: TextIO) -> bool:
-    """Whether Rich writes styles to `stream`: when it counts as a terminal, which Rich
-    decides from TTY_COMPATIBLE, then FORCE_COLOR, then the stream itself."""
+    """Whether Rich may write styles to `stream`: whether it counts the stream as a terminal,
+    which Rich (14 and later) decides from TTY_COMPATIBLE, then FORCE_COLOR, then the stream
+    itself. (A terminal Rich writes no colour to, TERM=dumb say, still goes through Rich.)"""
     compatible = os.environ.get("TTY_COMPATIBLE", "")
     if compatible in ("0", "1"):
         return compatible == "1"
     forced = os.environ.get("FORCE_COLOR")
     if forced is not None:
         return forced != ""
+    isatty = getattr(stream, "isatty", None)
     try:
-        return stream.isatty()
+        return False if isatty is None else bool(isatty())
     except ValueError:  # closed
         return False
 

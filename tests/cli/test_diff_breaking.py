@@ -146,6 +146,26 @@ def test_a_move_through_a_model_in_a_file_that_did_not_change_is_named(
     assert [(i["ref"], i["successor"]) for i in breaking] == [("acme/old@1", "acme/new@2")]
 
 
+def test_a_successor_written_as_a_number_is_followed(invoke: Invoke, tmp_path: Path) -> None:
+    """A model named `1000` and a successor written `0x3e8`, which YAML reads as the number
+    1000 (the catalog is not valid, but its history is read all the same): the unchanged
+    file is read although its bytes never say `1000`."""
+    old = version("1", lifecycle="deprecated", successor="X").replace('"X"', "0x3e8")
+    new_versions = version("1") + version("2", inputs=REGION)
+
+    def named_1000(default: str) -> str:  # the name quoted: a string, as names must be
+        text = _model_file("1000", new_versions, default=default)
+        return text.replace("name: 1000\n", 'name: "1000"\n', 1)
+
+    repo = _split_repo(
+        tmp_path,
+        {"models/old.yaml": _model_file("acme/old", old), "models/new.yaml": named_1000("1")},
+        {"models/new.yaml": named_1000("2")},
+    )
+    breaking = [i for i in _impact(invoke, repo) if i["kind"] == "breaking-changes"]
+    assert [(i["ref"], i["successor"]) for i in breaking] == [("acme/old@1", "1000@2")]
+
+
 def test_a_successor_into_a_file_that_did_not_change_is_followed(
     invoke: Invoke, tmp_path: Path
 ) -> None:

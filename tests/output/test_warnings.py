@@ -5,7 +5,10 @@ would, as Rich decides it (TTY_COMPATIBLE, then FORCE_COLOR, then the stream).""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +51,7 @@ def test_styled_where_rich_styles(
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")  # a terminal with colours, whatever runs this
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     written = _warnings(monkeypatch, _Terminal() if terminal else io.StringIO())
@@ -69,6 +73,7 @@ def test_errors_and_their_hints_take_the_same_path(monkeypatch: pytest.MonkeyPat
         "error: no such model [x]\nhint: Run `idp models list`.\nerror: bare\n"
     )
     monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(sys, "stderr", styled := _Terminal())
     console.reset()
@@ -76,3 +81,44 @@ def test_errors_and_their_hints_take_the_same_path(monkeypatch: pytest.MonkeyPat
     console.reset()
     assert "\x1b[" in styled.getvalue() and "no such model [x]" in styled.getvalue()
     assert "hint:" in styled.getvalue()
+
+
+class _NoTty:
+    """A stream as some embedders set sys.stderr: it writes, it has no `isatty`."""
+
+    def __init__(self) -> None:
+        self.written = ""
+
+    def write(self, text: str) -> int:
+        self.written += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_stderr_without_isatty_or_none_at_all_is_no_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    stream = _NoTty()
+    monkeypatch.setattr(sys, "stderr", stream)
+    console.warn_all(["plain"])
+    assert stream.written == "warning: plain\n"
+    monkeypatch.setattr(sys, "stderr", None)  # Python started with descriptor 2 closed
+    console.warn_all(["lost, not raised"])
+    console.error("lost too", hint="and its hint")
+
+
+def test_validate_with_stderr_closed_still_exits_0(tmp_path: Path) -> None:
+    """`idp catalog validate 2>&-`: its report has nowhere to go, its exit status stays."""
+    env = {**os.environ, "IDP_CACHE_DIR": str(tmp_path), "IDP_CONFIG_FILE": str(tmp_path / "none")}
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m idp_cli catalog validate 2>&-', sys.executable],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0

@@ -2,12 +2,13 @@
 
 PyYAML spends most of its time building a Python object for every node and every position;
 rapidyaml parses in C++ and hands over JSON, which Python's C decoder reads. The two disagree
-on a few corners of YAML: YAML 1.1 scalars (`yes`, `~`, `0x1F`, `010`, `1_000`, `.inf`,
-`True`), tags, anchors and aliases, non-string keys, directives. This path declines any
-document that could touch one of them, and any document rapidyaml cannot parse; the caller
-then reads it with PyYAML, which is the reference. Either way the result is the same
-(tests/catalog/speed/test_fastyaml.py checks both paths against each other). Every decline is
-counted (see fallbacks.py); an unexpected error is counted too, and raised with IDP_DEBUG.
+on a few corners of YAML (corners.py: YAML 1.1 scalars such as `yes`, `010` or `.inf`, tags,
+anchors and aliases, directives), and on duplicate and empty keys, which PyYAML refuses.
+This path declines any document that could touch one of them, and any document rapidyaml
+cannot parse; the caller then reads it with PyYAML, which is the reference. Either way the
+result is the same (tests/catalog/speed/test_fastyaml.py checks both paths against each
+other). Every decline is counted (see fallbacks.py); an unexpected error is counted too, and
+raised with IDP_DEBUG.
 """
 
 from __future__ import annotations
@@ -15,72 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from idp_cli.catalog.speed import blocks, fallbacks
-
-# Plain scalars PyYAML would read as something other than what rapidyaml's JSON says. A
-# quoted string with the same text is declined too: only speed is lost.
-_WORDS = frozenset(
-    {"~", "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON"}
-    | {"off", "Off", "OFF", "True", "TRUE", "False", "FALSE", "Null", "NULL"}
-)
-# As keys, JSON's own words too: rapidyaml writes every key as a JSON string.
-_KEY_WORDS = _WORDS | {"true", "false", "null"}
-_NUMERIC_START = frozenset("0123456789+-.")
-_NUMERIC = re.compile(
-    r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?0[xob][0-9a-fA-F_]+|\+.*|-\..*"
-    r"|-?[0-9][0-9_]*_[0-9_.]*|-?0[0-9]+(?:\.[0-9]*)?|-?[0-9]+(?::[0-9]+)+(?:\.[0-9]*)?"
-)
-# Characters that start a tag, anchor or alias when they open a token, and the reserved
-# indicators PyYAML refuses where a value starts (rapidyaml reads them as text).
-_INDICATORS = "!&*"
-_RESERVED = "@`"
-_BEFORE_INDICATOR = " \t\n[{,:"
-
-
-def _declined_by_text(text: str) -> bool:
-    if "\t" in text or text.startswith(("%", "---")):
-        return True
-    # a search for one character runs at memory speed, one for several many times slower:
-    # `<` and `%` are rare in a catalog, so the longer search runs only when they appear
-    if ("<" in text and "<<" in text) or ("%" in text and "\n%" in text):
-        return True
-    if "\n---" in text or "\n..." in text:
-        return True
-    for char in _INDICATORS:
-        at = text.find(char)
-        while at != -1:
-            if at == 0 or text[at - 1] in _BEFORE_INDICATOR:
-                return True
-            at = text.find(char, at + 1)
-    for char in _RESERVED:
-        at = text.find(char)
-        while at != -1:
-            i = at - 1
-            while i >= 0 and text[i] == " ":
-                i -= 1
-            if i < 0 or text[i] in "\n:-[{,":
-                return True
-            at = text.find(char, at + 1)
-    at = text.find("?")
-    while at != -1:  # a complex key: `?` alone at the start of a line
-        line_start = text.rfind("\n", 0, at) + 1
-        if not text[line_start:at].strip(" -") and text[at + 1 : at + 2] in (" ", "\n", ""):
-            return True
-        at = text.find("?", at + 1)
-    return False
-
-
-def _ambiguous(value: str) -> bool:
-    return value in _WORDS or (
-        value != "" and value[0] in _NUMERIC_START and bool(_NUMERIC.fullmatch(value))
-    )
-
+from idp_cli.catalog.speed import blocks, corners, fallbacks
 
 # Strings known to be neither ambiguous nor suspect to a screen (see `load_screened`), per
 # screen.
@@ -123,7 +64,7 @@ class _Strings:
                 if not cleared_keys.issuperset(item):
                     for key in item:
                         if key not in cleared_keys and key not in new_keys:
-                            if key in _KEY_WORDS or key[:1] in _NUMERIC_START:
+                            if key in corners.KEY_WORDS or key[:1] in corners.NUMERIC_START:
                                 return None
                             new_keys.add(key)
                 values: Any = item.values()
@@ -133,7 +74,7 @@ class _Strings:
                 kind = type(value)
                 if kind is str:
                     if value not in cleared and value not in new:
-                        if _ambiguous(value):
+                        if corners.ambiguous(value):
                             return None
                         new.add(value)
                 elif kind is dict or kind is list:
@@ -148,23 +89,42 @@ class _Strings:
 _DEVNULL: list[int] = []  # one descriptor for the whole process, opened on first use
 
 
+_SILENCING = threading.Lock()
+_SILENCED: list[int] = []  # while silenced: the saved descriptor, then one entry per user
+
+
 @contextlib.contextmanager
 def _silent_stderr() -> Iterator[None]:
     """rapidyaml prints its parse errors from C++ straight to file descriptor 2; PyYAML will
-    report the same error properly, with its position."""
+    report the same error properly, with its position. Descriptor 2 is the whole process's:
+    threads reading at once (the MCP server's) share one silence, and the last one out puts
+    stderr back."""
+    with _SILENCING:
+        try:
+            if not _DEVNULL:
+                _DEVNULL.append(os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)))
+            if not _SILENCED:
+                saved = os.dup(2)
+                try:
+                    os.dup2(_DEVNULL[0], 2)
+                except OSError:
+                    os.close(saved)
+                    raise
+                _SILENCED.append(saved)
+            _SILENCED.append(-1)
+            silenced = True
+        except OSError:
+            silenced = False
     try:
-        if not _DEVNULL:
-            _DEVNULL.append(os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)))
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        os.dup2(_DEVNULL[0], 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        if silenced:
+            with _SILENCING:
+                _SILENCED.pop()
+                if len(_SILENCED) == 1:
+                    saved = _SILENCED.pop()
+                    os.dup2(saved, 2)
+                    os.close(saved)
 
 
 # For a YAML text below this size, and until pydantic-core is imported anyway (to validate),
@@ -236,9 +196,11 @@ def _parse(reader: _Reader, text: str) -> tuple[Any, bytes]:
         if failed:
             raise _Declined
     document = bytes(memoryview(emitted)[:length])
+    if b'"":' in document:  # an empty key (`: b`), which PyYAML refuses unless quoted
+        raise _Declined
     size = int(tree.size())
     data = reader.decode(document)
-    if isinstance(data, str) and _ambiguous(data):
+    if isinstance(data, str) and corners.ambiguous(data):
         raise _Declined
     # A duplicate key collapses in JSON: the node counts then differ.
     count = reader.strings.walk(data)
@@ -306,7 +268,7 @@ def cut_models(text: str, run_size: int) -> tuple[str, str, list[tuple[int, int]
     if not text.strip():
         return None
     block = blocks.find_block(text)
-    if block is None or _declined_by_text(text[max(block.key - 1, 0) : block.start]):
+    if block is None or corners.declined_by_text(text[max(block.key - 1, 0) : block.start]):
         return None
     return blocks.head(text, block), block.indent, blocks.runs(text, block, run_size)
 
@@ -326,7 +288,7 @@ def load_screened(text: str, screen: Screen | None) -> tuple[bool, Any, bool, Js
     if not text.strip():
         fallbacks.count("empty document")
         return False, None, False, None
-    if _declined_by_text(text):
+    if corners.declined_by_text(text):
         fallbacks.count("YAML the fast path does not read alike")
         return False, None, False, None
     return _read(len(text), screen, lambda reader: _parse_split(reader, text))
@@ -346,7 +308,7 @@ def load_runs(
 
 def _declined_run(text: str, start: int, end: int) -> bool:
     """The screen of a run of items (see `cut_models`), with the newline before it."""
-    return _declined_by_text(text[start - 1 : end])
+    return corners.declined_by_text(text[start - 1 : end])
 
 
 def _read(
@@ -358,8 +320,9 @@ def _read(
         fallbacks.count("rapidyaml is not installed")
         return False, None, False, None
     strings = _Strings(screen)
-    reader = _Reader(ryml, size, strings)
+    reader: _Reader | None = None
     try:
+        reader = _Reader(ryml, size, strings)
         with _silent_stderr():
             data, document = parse(reader)
     except _Declined:
@@ -377,7 +340,8 @@ def _read(
         fallbacks.count(f"fast path error {type(exc).__name__}")
         return False, None, False, None
     finally:
-        reader.done()
+        if reader is not None:
+            reader.done()
     suspect = screen is not None and screen(list(strings.keys), list(strings.values))
     if not suspect:
         strings.clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from idp_cli.catalog.speed import blocks, fastyaml
+from idp_cli.catalog.speed import blocks, corners, fastyaml
 
 BASE = """\
 apiVersion: idp/v1alpha1
@@ -69,11 +69,11 @@ def test_the_pieces_decline_exactly_what_the_whole_text_declines(indent: str) ->
     for text in _variants(_catalog(indent)):
         if blocks.find_block(text) is None:
             continue  # read whole, as before
-        whole = fastyaml._declined_by_text(text)
+        whole = corners.declined_by_text(text)
         for size in SIZES:
             cut = fastyaml.cut_models(text, size)
             pieces = cut is None or (
-                fastyaml._declined_by_text(cut[0])
+                corners.declined_by_text(cut[0])
                 or any(fastyaml._declined_run(text, a, b) for a, b in cut[2])
             )
             if pieces != whole:

@@ -3,6 +3,8 @@ and declines the rest."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -13,6 +15,17 @@ from idp_cli.catalog.speed import fastyaml
 from tests.helpers import CATALOG
 
 SNIPPETS = [
+    # rapidyaml writes the number -0.5; PyYAML reads the string
+    "a: -.5",
+    "a: [-.0, x]",
+    "a: .5",
+    # empty keys: PyYAML refuses them, rapidyaml reads the key ''
+    ": b",
+    "a: {: b}",
+    "- : b",
+    "a: {x: 1, : b}",
+    "a:\n  : b",
+    '"": quoted, so PyYAML reads it',
     "a: yes",
     "a: ~",
     "a: null",
@@ -125,17 +138,38 @@ def test_duplicate_keys_are_still_refused(text: str) -> None:
 
 def test_one_tree_serves_every_document_until_one_grows_it() -> None:
     """rapidyaml's tree is kept from one document to the next (its memory is not made again
-    for every file of a split catalog), and let go of after a document that grew it."""
+    for every file of a split catalog), and let go of after a document that grew it; the
+    JSON buffer grows for a long document and comes back to its usual size after it."""
     texts = ["a: [1, 2]\n", "b: {c: d}\n", "a: 1\na: 2\n", "not: [valid\n", "e: x\n"]
     for text in texts:  # a refused document or a failed parse leaves the next one unharmed
         fast, data = fastyaml.load(text)
         assert (fast, data) == ((True, _pyyaml(text)[0]) if fast else (False, None))
     assert [fastyaml.load(text)[0] for text in texts] == [True, True, False, False, True]
-    tree = fastyaml._SCRATCH.tree
+    tree, emitted = fastyaml._SCRATCH.tree, fastyaml._SCRATCH.emitted
     assert fastyaml.load("f: g\n") == (True, {"f": "g"})
     assert fastyaml._SCRATCH.tree is tree
+    long = "x" * (3 * fastyaml._KEPT_BUFFER)  # its JSON does not fit the buffer: it grows
+    assert fastyaml.load(f"a: {long}\n") == (True, {"a": long})
+    assert fastyaml._SCRATCH.tree is tree and fastyaml._SCRATCH.emitted is emitted
+    assert len(emitted) == fastyaml._KEPT_BUFFER
     big = "".join(f"k{i}: [{', '.join(str(n) for n in range(20))}]\n" for i in range(8000))
     assert fastyaml.load(big)[0]
     assert not hasattr(fastyaml._SCRATCH, "tree")  # let go of: the next document makes one
     assert fastyaml.load("f: g\n") == (True, {"f": "g"})
-    assert len(fastyaml._SCRATCH.emitted) == fastyaml._KEPT_BUFFER
+
+
+def test_threads_reading_at_once_give_stderr_back() -> None:
+    """rapidyaml's parse errors are silenced on descriptor 2, which every thread shares:
+    however the threads' silences overlap, stderr is the same file afterwards."""
+    before = os.fstat(2)
+    texts = ["not: [valid\n", "a: 1\n", "b: {c\n", "d: [e]\n"] * 50
+
+    def read_all() -> list[bool]:
+        return [fastyaml.load(text)[0] for text in texts]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: read_all(), range(8)))
+    assert results == [[False, True, False, True] * 50] * 8
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+    assert fastyaml._SILENCED == []
