@@ -5,7 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-_sink: Callable[[str], None] = lambda message: print(f"warning: {message}", file=sys.stderr)  # noqa: E731
+
+def _to_stderr(message: str) -> None:
+    if sys.stderr is not None:  # None: Python started without a descriptor 2
+        print(f"warning: {message}", file=sys.stderr)
+
+
+_sink: Callable[[str], None] = _to_stderr
 
 
 def set_sink(sink: Callable[[str], None]) -> None:

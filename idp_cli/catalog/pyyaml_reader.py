@@ -76,6 +76,21 @@ _CatalogLoader.add_implicit_resolver(
 _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer, or a YAML error at its place for one Python will not read (more digits
+    than `sys.get_int_max_str_digits()`)."""
+    try:
+        value: int = loader.construct_yaml_int(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number too long to read ({exc})", node.start_mark
+        ) from None
+    return value
+
+
+_CatalogLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def load(text: str) -> Any:
     """Parse one YAML document safely, raising Unreadable with line and column."""
     loader = _CatalogLoader(text)

@@ -47,7 +47,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
 
 def interactive(defaults: bool) -> bool:
     """Whether a command may ask: not with --defaults, and only with a terminal to ask in."""
-    return not defaults and sys.stdin.isatty() and sys.stderr.isatty()
+    return not defaults and console.is_tty(sys.stdin) and console.is_tty(sys.stderr)
 
 
 def catalog_options(

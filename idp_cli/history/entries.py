@@ -29,7 +29,8 @@ def _deprecation(version: dict[str, Any] | None) -> dict[str, Any]:
 
 def successor(version: dict[str, Any] | None) -> str | None:
     named = _deprecation(version).get("successor")
-    return str(named) if named else None
+    # a past commit's entry is not checked: `0x0` names a model "0" as well as a string would
+    return None if named is None or named == "" else str(named)
 
 
 def sunset_date(version: dict[str, Any] | None) -> Any:

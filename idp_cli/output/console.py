@@ -64,12 +64,10 @@ def labelled(lines: list[tuple[str, str, str]]) -> None:
     """Lines of (label, style, text) on stderr, the label styled where Rich styles output.
     Where Rich would add nothing (a CI log, a pipe) they are written without it: importing
     Rich costs 20 ms, more than `idp catalog validate` spends on its report."""
-    stream = sys.stderr
-    if not lines or stream is None:  # None: Python started without a descriptor 2
+    if not lines:
         return
-    if not _styled(stream):
-        stream.write("".join(f"{label} {text}\n" for label, _, text in lines))
-        stream.flush()
+    if not _styled(sys.stderr):
+        write_err("".join(f"{label} {text}\n" for label, _, text in lines))
         return
     from rich.markup import escape
 
@@ -86,11 +84,30 @@ def _styled(stream: TextIO) -> bool:
     forced = os.environ.get("FORCE_COLOR")
     if forced is not None:
         return forced != ""
+    return is_tty(stream)
+
+
+def is_tty(stream: TextIO | None) -> bool:
+    """Whether `stream` is a terminal: not when it is None (Python started without that
+    descriptor), has no `isatty` (some embedders' streams) or is closed."""
     isatty = getattr(stream, "isatty", None)
     try:
         return False if isatty is None else bool(isatty())
     except ValueError:  # closed
         return False
+
+
+def write_err(text: str) -> None:
+    """`text` on stderr as it is, when there is a stderr to write to: a report that has
+    nowhere to go (`2>&-`) is no reason to fail the command."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (ValueError, OSError):  # closed, or its reader went away
+        pass
 
 
 def style(text: str, *, fg: str | None = None, bold: bool | None = None) -> str:

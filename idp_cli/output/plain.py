@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from idp_cli.output import console
+
 _ANSI = {"green": "32", "yellow": "33", "magenta": "35", "cyan": "36", "dim": "2", "bold": "1"}
 
 
@@ -108,7 +110,7 @@ def print_table(
     sys.stdout.write("\n".join(lines) + "\n")
     hidden = [headers[i] for i in range(len(headers)) if i not in shown]
     if hidden:
-        sys.stderr.write(
+        console.write_err(
             f"Left out to fit {terminal_width()} columns: {', '.join(hidden)} "
             "(a wider terminal shows them; -o json has every field).\n"
         )

@@ -109,11 +109,19 @@ def test_a_stderr_without_isatty_or_none_at_all_is_no_crash(
     monkeypatch.setattr(sys, "stderr", None)  # Python started with descriptor 2 closed
     console.warn_all(["lost, not raised"])
     console.error("lost too", hint="and its hint")
+    console.write_err("Left out to fit ...\n")
+    assert not console.is_tty(None)
+    closed = io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "stderr", closed)
+    console.warn_all(["nowhere to go"])
+    assert not console.is_tty(closed)
 
 
 def test_validate_with_stderr_closed_still_exits_0(tmp_path: Path) -> None:
     """`idp catalog validate 2>&-`: its report has nowhere to go, its exit status stays."""
-    env = {**os.environ, "IDP_CACHE_DIR": str(tmp_path), "IDP_CONFIG_FILE": str(tmp_path / "none")}
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    env.update(IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
     done = subprocess.run(
         ["sh", "-c", 'exec "$0" -m idp_cli catalog validate 2>&-', sys.executable],
         stdin=subprocess.DEVNULL,

@@ -6,20 +6,62 @@ is declined too: only speed is lost."""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 
-# Plain scalars PyYAML would read as something other than what rapidyaml's JSON says.
-_WORDS = frozenset(
-    {"~", "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON"}
-    | {"off", "Off", "OFF", "True", "TRUE", "False", "FALSE", "Null", "NULL"}
+# PyYAML's implicit resolvers for a plain scalar that is not a string, as the catalog's loader
+# has them (pyyaml_reader.py adds the second float), copied so that the fast path never
+# imports PyYAML; tests/catalog/speed/test_corners.py checks that they are the loader's own.
+# (Its timestamps are strings to the loader, as to rapidyaml.)
+_NOT_STRINGS = {
+    "bool": (
+        r"""^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$""",
+        re.X,
+    ),
+    "null": (
+        r"""^(?: ~
+                    |null|Null|NULL
+                    | )$""",
+        re.X,
+    ),
+    "float": (
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    "int": (
+        r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+        re.X,
+    ),
+    "exponent float": (r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$", 0),
+    "merge": (r"^(?:<<)$", 0),
+    "value": (r"^(?:=)$", 0),
+    "yaml": (r"^(?:!|&|\*)$", 0),
+}
+# One pattern for all (those without re.X hold no blank to ignore), tried only on a string
+# that starts as one of them can: each new string of a catalog is asked.
+_NOT_STRING = re.compile("|".join(f"(?:{p})" for p, _ in _NOT_STRINGS.values()), re.X)
+_FIRST = frozenset("yYnNtTfFoO~-+0123456789.<=!&*")
+_JSON_WORDS = frozenset(["true", "false", "null"])
+# What PyYAML's reader accepts (yaml/reader.py), and the line breaks of YAML 1.1 that rapidyaml
+# does not take as such; the ASCII characters neither refuses nor reads apart (no CR: PyYAML
+# ends a line there, and a catalog file's CRs are gone by the time it is read).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-# As keys, JSON's own words too: rapidyaml writes every key as a JSON string.
-KEY_WORDS = _WORDS | {"true", "false", "null"}
-NUMERIC_START = frozenset("0123456789+-.")
-_NUMERIC = re.compile(
-    r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?0[xob][0-9a-fA-F_]+|\+.*|-\..*"
-    r"|-?[0-9][0-9_]*_[0-9_.]*|-?0[0-9]+(?:\.[0-9]*)?|-?[0-9]+(?::[0-9]+)+(?:\.[0-9]*)?"
-)
+_OTHER_BREAKS = "\r\x85\u2028\u2029"
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 # Characters that start a tag, anchor or alias when they open a token, and the reserved
 # indicators PyYAML refuses where a value starts (rapidyaml reads them as text).
 _INDICATORS = "!&*"
@@ -30,8 +72,17 @@ _BEFORE_INDICATOR = " \t\n[{,:"
 def declined_by_text(text: str) -> bool:
     """Whether the text may hold a form the two read differently: a tab, a directive or a
     second document, a merge key, a tag, anchor or alias, a reserved indicator, a complex
-    key, a number written `-.5`."""
+    key, a number written `-.5`, a character PyYAML refuses or breaks lines at (a control
+    character, a CR, NEL, a line or paragraph separator), an escaped line break or an escaped
+    surrogate."""
     if "\t" in text or text.startswith(("%", "---")):
+        return True
+    if text.isascii():  # known without reading the text: the usual case, checked in C
+        if text.encode().translate(None, _PLAIN_ASCII):
+            return True
+    elif _NOT_PRINTABLE.search(text) or any(c in text for c in _OTHER_BREAKS):
+        return True
+    if "\\" in text and ("\\\n" in text or _SURROGATE_ESCAPE.search(text)):
         return True
     # a search for one character runs at memory speed, one for several many times slower:
     # `<` and `%` are rare in a catalog, so the longer search runs only when they appear
@@ -68,8 +119,30 @@ _MINUS_DOT = re.compile(r"(?:^|[\s\[,{:])-\.[0-9]", re.MULTILINE)
 
 
 def ambiguous(value: str) -> bool:
-    """Whether PyYAML would read this text, written plain, as something else than the string
-    rapidyaml gives: `yes`, `~`, `0x1F`, `010`, `1_000`, `.inf`, `12:30`..."""
-    return value in _WORDS or (
-        value != "" and value[0] in NUMERIC_START and bool(_NUMERIC.fullmatch(value))
-    )
+    """Whether a string of rapidyaml's JSON may stand for a plain scalar that PyYAML reads as
+    something else: a scalar its resolvers make a bool, null, number or error of (`yes`, `~`,
+    `0x1F`, `010`, `0e5`, `1_0:30`, `=`), unless rapidyaml reads that scalar written plain as
+    no string either (`5`, `1.5`, `true`): the string then came from a quoted scalar, a
+    string to both."""
+    if not value or value[0] not in _FIRST or value in _JSON_WORDS:
+        return False
+    return _NOT_STRING.match(value) is not None and _string_to_rapidyaml(value)
+
+
+def ambiguous_key(key: str) -> bool:
+    """`ambiguous` for a key, which rapidyaml's JSON writes as a string whatever it is."""
+    return not key or (key[0] in _FIRST and _NOT_STRING.match(key) is not None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _string_to_rapidyaml(value: str) -> bool:
+    """Whether rapidyaml reads `value`, written plain, as a string (True when unsure)."""
+    try:
+        import ryml  # type: ignore[import-untyped]
+
+        read = json.loads(ryml.emit_json(ryml.parse_in_arena(f"a: {value}\n")))
+    except ValueError:  # not JSON: a document holding it is declined anyway
+        return False
+    except Exception:
+        return True
+    return not isinstance(read, dict) or isinstance(read.get("a"), str)

@@ -64,7 +64,7 @@ class _Strings:
                 if not cleared_keys.issuperset(item):
                     for key in item:
                         if key not in cleared_keys and key not in new_keys:
-                            if key in corners.KEY_WORDS or key[:1] in corners.NUMERIC_START:
+                            if corners.ambiguous_key(key):
                                 return None
                             new_keys.add(key)
                 values: Any = item.values()
@@ -123,8 +123,10 @@ def _silent_stderr() -> Iterator[None]:
                 _SILENCED.pop()
                 if len(_SILENCED) == 1:
                     saved = _SILENCED.pop()
-                    os.dup2(saved, 2)
-                    os.close(saved)
+                    try:
+                        os.dup2(saved, 2)
+                    finally:
+                        os.close(saved)
 
 
 # For a YAML text below this size, and until pydantic-core is imported anyway (to validate),

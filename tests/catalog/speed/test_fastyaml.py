@@ -18,7 +18,6 @@ SNIPPETS = [
     # rapidyaml writes the number -0.5; PyYAML reads the string
     "a: -.5",
     "a: [-.0, x]",
-    "a: .5",
     # empty keys: PyYAML refuses them, rapidyaml reads the key ''
     ": b",
     "a: {: b}",
@@ -173,3 +172,10 @@ def test_threads_reading_at_once_give_stderr_back() -> None:
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
     assert fastyaml._SILENCED == []
+
+
+def test_a_number_too_long_for_python_is_a_yaml_error_with_its_place() -> None:
+    text = "a:\n  b: " + "1" * 5000 + "\n"
+    assert fastyaml.load(text) == (False, None)
+    with pytest.raises(safe_yaml.YamlError, match=r"x\.yaml:2:6: .*a number too long to read"):
+        safe_yaml.load_yaml(text, "x.yaml")
