@@ -5,6 +5,7 @@ needed."""
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -78,12 +79,14 @@ _CatalogLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     """An integer, or a YAML error at its place for one Python will not read (more digits
-    than `sys.get_int_max_str_digits()`)."""
+    than `sys.get_int_max_str_digits()`, or none: `0x_`)."""
     try:
         value: int = loader.construct_yaml_int(node)
     except ValueError as exc:
+        digits = sum(c.isdigit() for c in str(node.value))
+        what = "too long to read" if digits > sys.get_int_max_str_digits() else "not a number"
         raise yaml.constructor.ConstructorError(
-            None, None, f"a number too long to read ({exc})", node.start_mark
+            None, None, f"{node.value[:40]!r} is {what} ({exc})", node.start_mark
         ) from None
     return value
 

@@ -156,7 +156,7 @@ def checkers() -> dict[str, Checker]:
             return {name: SchemaValidator(s).validate_python for name, s in schemas.items()}
         except SchemaError:  # pragma: no cover - same pydantic-core, so same schema language
             pass
-    if env_vars.is_set("IDP_DEBUG"):
+    if env_vars.is_set("IDP_DEBUG") and sys.stderr is not None:
         sys.stderr.write(f"idp: building the catalog's shape validators for {expected}\n")
     built = _built()
     from idp_cli.catalog import format

@@ -29,8 +29,11 @@ def _deprecation(version: dict[str, Any] | None) -> dict[str, Any]:
 
 def successor(version: dict[str, Any] | None) -> str | None:
     named = _deprecation(version).get("successor")
-    # a past commit's entry is not checked: `0x0` names a model "0" as well as a string would
-    return None if named is None or named == "" else str(named)
+    # a past commit's entry is not checked: `0x0` names a model "0" as well as a string would;
+    # no, an empty text or a list names none
+    if named is None or named == "" or isinstance(named, bool | list | dict):
+        return None
+    return str(named)
 
 
 def sunset_date(version: dict[str, Any] | None) -> Any:

@@ -64,8 +64,8 @@ def labelled(lines: list[tuple[str, str, str]]) -> None:
     """Lines of (label, style, text) on stderr, the label styled where Rich styles output.
     Where Rich would add nothing (a CI log, a pipe) they are written without it: importing
     Rich costs 20 ms, more than `idp catalog validate` spends on its report."""
-    if not lines:
-        return
+    if not lines or sys.stderr is None:  # None: Python started without a descriptor 2 (Rich
+        return  # would fall back to stdout, into the command's output)
     if not _styled(sys.stderr):
         write_err("".join(f"{label} {text}\n" for label, _, text in lines))
         return
@@ -106,8 +106,11 @@ def write_err(text: str) -> None:
     try:
         stream.write(text)
         stream.flush()
-    except (ValueError, OSError):  # closed, or its reader went away
+    except BrokenPipeError:  # its reader went away
         pass
+    except ValueError:
+        if not getattr(stream, "closed", False):
+            raise
 
 
 def style(text: str, *, fg: str | None = None, bold: bool | None = None) -> str:

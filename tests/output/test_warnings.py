@@ -118,15 +118,28 @@ def test_a_stderr_without_isatty_or_none_at_all_is_no_crash(
     assert not console.is_tty(closed)
 
 
-def test_validate_with_stderr_closed_still_exits_0(tmp_path: Path) -> None:
-    """`idp catalog validate 2>&-`: its report has nowhere to go, its exit status stays."""
+@pytest.mark.parametrize("colour", [{}, {"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}])
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["catalog", "validate"], 0),  # its status line and warnings go to stderr
+        (["models", "list", "--catalog", "/nonexistent", "-o", "json"], 1),  # an error + hint
+    ],
+)
+def test_with_stderr_closed_nothing_lands_on_stdout(
+    tmp_path: Path, colour: dict[str, str], args: list[str], status: int
+) -> None:
+    """`idp ... 2>&-`: what goes to stderr has nowhere to go, whatever forces colour (Rich,
+    given no stderr, would write to stdout, into the command's output); the status stays."""
     env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
-    env.update(IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
+    env.update(colour, IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
     done = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m idp_cli catalog validate 2>&-', sys.executable],
+        ["sh", "-c", 'exec "$0" -m idp_cli "$@" 2>&-', sys.executable, *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
+        text=True,
         env=env,
         check=False,
     )
-    assert done.returncode == 0
+    assert done.returncode == status
+    assert done.stdout == ""

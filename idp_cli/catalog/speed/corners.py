@@ -62,6 +62,7 @@ _NOT_PRINTABLE = re.compile(
 _OTHER_BREAKS = "\r\x85\u2028\u2029"
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_FLOW_COLON = re.compile(r":[ ]*[\]},]|[\[{,][ ]*:")
 # Characters that start a tag, anchor or alias when they open a token, and the reserved
 # indicators PyYAML refuses where a value starts (rapidyaml reads them as text).
 _INDICATORS = "!&*"
@@ -80,7 +81,14 @@ def declined_by_text(text: str) -> bool:
     if text.isascii():  # known without reading the text: the usual case, checked in C
         if text.encode().translate(None, _PLAIN_ASCII):
             return True
-    elif _NOT_PRINTABLE.search(text) or any(c in text for c in _OTHER_BREAKS):
+    elif (
+        _NOT_PRINTABLE.search(text)
+        or any(c in text for c in _OTHER_BREAKS)
+        or "\n\ufeff" in text  # libyaml skips a BOM that starts a line; rapidyaml keeps it
+    ):
+        return True
+    # `[b:]`, `{b:,c: 1}`, `[:b]`: YAML 1.2 reads a key there, PyYAML refuses the `:`
+    if ("[" in text or "{" in text) and _FLOW_COLON.search(text):
         return True
     if "\\" in text and ("\\\n" in text or _SURROGATE_ESCAPE.search(text)):
         return True
@@ -136,7 +144,10 @@ def ambiguous_key(key: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _string_to_rapidyaml(value: str) -> bool:
-    """Whether rapidyaml reads `value`, written plain, as a string (True when unsure)."""
+    """Whether rapidyaml reads `value`, written plain, as a string: True when it cannot say,
+    False when it writes no JSON for it (a document holding it plain is declined anyway).
+    (It writes plain `nan` and `inf` as `.nan` and `.inf`, which the float pattern matches:
+    such documents are declined, which costs only speed.)"""
     try:
         import ryml  # type: ignore[import-untyped]
 

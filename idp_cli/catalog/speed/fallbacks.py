@@ -52,7 +52,7 @@ def add(counts: dict[str, int]) -> None:
 
 def report(before: dict[str, int], files: int) -> None:
     """With IDP_DEBUG, what fell back during one read of `files` files, on stderr."""
-    if not debugging():
+    if not debugging() or sys.stderr is None:  # None: started without a descriptor 2
         return
     found = since(before)
     trouble = {reason: found.pop(reason) for reason in _WORKER_TROUBLE if reason in found}

@@ -26,6 +26,18 @@ def test_the_resolvers_are_the_loaders() -> None:
     }
     ours = {(pattern, flags) for pattern, flags in corners._NOT_STRINGS.values()}
     assert {(pattern, flags) for _, pattern, flags in loaders} == ours
+    # every first character the loader tries them on (but the empty scalar's, and the
+    # timestamps') is one the screen tries them on too
+    firsts = {
+        first
+        for first, resolvers in _CatalogLoader.yaml_implicit_resolvers.items()
+        if first and any(tag != "tag:yaml.org,2002:timestamp" for tag, _ in resolvers)
+    }
+    assert firsts == set(corners._FIRST)
+    # one pattern for all: those written without re.X read the same under it
+    for pattern, flags in corners._NOT_STRINGS.values():
+        if not flags & re.X:
+            assert re.compile(pattern, re.X).pattern == pattern and " " not in pattern
 
 
 def _scalars() -> list[str]:
@@ -104,6 +116,15 @@ def test_every_number_like_scalar_reads_as_pyyaml_reads_it(position: str) -> Non
         "a: b\x01",
         'a: "\\ud800"',
         'a: "\\U0000DC00"',
+        "a:\n\ufeff b: 1\n",  # libyaml skips a BOM that starts a line
+        "a: b\n\ufeffc: d\n",
+        # a `:` against a flow indicator: a key to YAML 1.2, an error to PyYAML
+        "a: [b:]",
+        "a: {b:}",
+        "a: [b:,c]",
+        "a: [b :]",
+        "a: [{b:}]",
+        "a: [:b]",
     ],
 )
 def test_characters_pyyaml_refuses_or_breaks_at_are_declined(text: str) -> None:
@@ -115,7 +136,17 @@ def test_characters_pyyaml_refuses_or_breaks_at_are_declined(text: str) -> None:
     assert reference is not None  # read, but not as rapidyaml reads it: declined all the same
 
 
-@pytest.mark.parametrize("text", ["\ufeffa: b\n", "a: caf\u00e9\n", 'a: "ok\\n"\n', "a: \ufeffb\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffa: b\n",
+        "a: caf\u00e9\n",
+        'a: "ok\\n"\n',
+        "a: \ufeffb\n",
+        "a: [b: c]\n",
+        "a: {b: c, d: [e, f]}\n",
+    ],
+)
 def test_ordinary_text_still_takes_the_fast_path(text: str) -> None:
     fast, data = fastyaml.load(text)
     assert fast

@@ -177,5 +177,11 @@ def test_threads_reading_at_once_give_stderr_back() -> None:
 def test_a_number_too_long_for_python_is_a_yaml_error_with_its_place() -> None:
     text = "a:\n  b: " + "1" * 5000 + "\n"
     assert fastyaml.load(text) == (False, None)
-    with pytest.raises(safe_yaml.YamlError, match=r"x\.yaml:2:6: .*a number too long to read"):
+    with pytest.raises(safe_yaml.YamlError, match=r"x\.yaml:2:6: .*is too long to read"):
         safe_yaml.load_yaml(text, "x.yaml")
+
+
+@pytest.mark.parametrize("scalar", ["0x_", "0b_", "-0x__"])
+def test_an_int_without_digits_is_not_a_number(scalar: str) -> None:
+    with pytest.raises(safe_yaml.YamlError, match=rf"x\.yaml:1:4: .*'{scalar}' is not a number"):
+        safe_yaml.load_yaml(f"a: {scalar}\n", "x.yaml")
