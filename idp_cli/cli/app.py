@@ -5,6 +5,8 @@
 # evaluated once at import they cost `idp models list` a third as much.
 
 import gc
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -115,6 +117,15 @@ def root(
     ctx.obj = {"catalog": catalog, "catalog_ref": catalog_ref}
 
 
+def _closed_streams_to_devnull() -> None:
+    """`idp ... >&-` or `2>&-`: Python starts with that stream None, and the command's output
+    or report has nowhere to go; it is written to the null device, and the command still
+    does its work and exits with its status, rather than failing on the first print."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main() -> None:
     """The `idp` command (and `python -m idp_cli`): one command, then the process exits."""
     # What is imported by now (Typer, Click, this table) lives until the process ends: frozen,
@@ -123,6 +134,7 @@ def main() -> None:
     # to the collector (`speed.quiet_gc`). Here, not at import: tests build `app` in one long
     # process.
     gc.freeze()
+    _closed_streams_to_devnull()
     try:
         app()
     finally:

@@ -143,3 +143,27 @@ def test_with_stderr_closed_nothing_lands_on_stdout(
     )
     assert done.returncode == status
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [(["models", "list"], 0), (["models", "list", "--catalog", "/nonexistent"], 1)],
+)
+def test_with_stdout_closed_the_command_still_runs_to_its_status(
+    tmp_path: Path, args: list[str], status: int
+) -> None:
+    """`idp ... >&-`: the table has nowhere to go; no traceback, the status stays, and what
+    goes to stderr still does."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    env.update(IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m idp_cli "$@" >&-', sys.executable, *args],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert ("error:" in done.stderr) is (status != 0)
