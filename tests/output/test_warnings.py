@@ -118,6 +118,23 @@ def test_a_stderr_without_isatty_or_none_at_all_is_no_crash(
     assert not console.is_tty(closed)
 
 
+def _idp_closing(
+    tmp_path: Path, closed: str, args: list[str], colour: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`idp ARGS` in a fresh process with `closed` (`>&-` or `2>&-`) closing that stream, the
+    other one captured, colour forced only as `colour` says."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    env.update(colour or {}, IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" -m idp_cli "$@" {closed}', sys.executable, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize("colour", [{}, {"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}])
 @pytest.mark.parametrize(
     ("args", "status"),
@@ -131,16 +148,7 @@ def test_with_stderr_closed_nothing_lands_on_stdout(
 ) -> None:
     """`idp ... 2>&-`: what goes to stderr has nowhere to go, whatever forces colour (Rich,
     given no stderr, would write to stdout, into the command's output); the status stays."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
-    env.update(colour, IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
-    done = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m idp_cli "$@" 2>&-', sys.executable, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = _idp_closing(tmp_path, "2>&-", args, colour)
     assert done.returncode == status
     assert done.stdout == ""
 
@@ -154,16 +162,7 @@ def test_with_stdout_closed_the_command_still_runs_to_its_status(
 ) -> None:
     """`idp ... >&-`: the table has nowhere to go; no traceback, the status stays, and what
     goes to stderr still does."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
-    env.update(IDP_CACHE_DIR=str(tmp_path), IDP_CONFIG_FILE=str(tmp_path / "none"))
-    done = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m idp_cli "$@" >&-', sys.executable, *args],
-        stdin=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = _idp_closing(tmp_path, ">&-", args)
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
     assert ("error:" in done.stderr) is (status != 0)
